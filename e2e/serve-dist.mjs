@@ -1,0 +1,62 @@
+// A tiny static server for the built dist/, started and stopped by Playwright.
+// Port APP_PORT serves dist/ both at the root and under /sahara-sim/ (as GitHub
+// Pages serves a project site); port HOST_PORT is another origin whose page
+// embeds the app in an <iframe>, as a lecture slide would.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+export const APP_PORT = Number(process.env.APP_PORT ?? 4173);
+export const HOST_PORT = Number(process.env.HOST_PORT ?? 4174);
+const DIST = resolve(import.meta.dirname, '..', 'dist');
+const SUB_PATH = '/sahara-sim/';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+async function serveFile(res, urlPath) {
+  const rel = normalize(decodeURIComponent(urlPath)).replace(/^(\.\.[/\\])+/, '');
+  let file = join(DIST, rel);
+  if (!file.startsWith(DIST)) return notFound(res);
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    notFound(res);
+  }
+}
+
+function notFound(res) {
+  res.writeHead(404, { 'content-type': 'text/plain' });
+  res.end('not found');
+}
+
+createServer((req, res) => {
+  const path = new URL(req.url, 'http://127.0.0.1').pathname;
+  if (path === '/sahara-sim') {
+    res.writeHead(301, { location: SUB_PATH });
+    return res.end();
+  }
+  serveFile(res, path.startsWith(SUB_PATH) ? path.slice(SUB_PATH.length - 1) : path);
+}).listen(APP_PORT, '127.0.0.1');
+
+createServer((req, res) => {
+  const src = new URL(req.url, 'http://127.0.0.1').searchParams.get('src') ?? SUB_PATH;
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><title>Slide host</title>
+<h1>A lecture slide on another origin</h1>
+<iframe id="embed" title="Sahara Sim" width="960" height="540"
+  src="http://127.0.0.1:${APP_PORT}${src.startsWith('/') ? src : '/' + src}"></iframe>`);
+}).listen(HOST_PORT, '127.0.0.1');
+
+console.log(`dist/ on http://127.0.0.1:${APP_PORT}/ and ${SUB_PATH}; slide host on http://127.0.0.1:${HOST_PORT}/`);
