@@ -1,14 +1,45 @@
-//! Sahara Sim core. Placeholder until the simulation-core issue lands.
+//! Sahara Sim core: a deterministic discrete-event simulation of Sahara's
+//! request path (clients → network → load balancer → instances → database),
+//! exact enough to match queueing theory and fast enough to drive a live
+//! view from WebAssembly. No web dependencies, no clock, no threads, no files.
+//!
+//! Start from [`Scenario`] (or a [`presets`] entry), build a [`Simulation`],
+//! step it with `advance_*`, read [`Simulation::snapshot`],
+//! [`Simulation::metrics`], [`Simulation::events_since`] and
+//! [`Simulation::summary`], and change it live with [`Simulation::apply`].
 
-/// The core's version, as the CLI and the page will show it.
-pub fn version() -> &'static str {
-    env!("CARGO_PKG_VERSION")
-}
+mod balancer;
+mod change;
+mod database;
+mod digest;
+mod engine;
+mod instance;
+mod log;
+mod metrics;
+mod network;
+mod params;
+pub mod presets;
+mod request;
+mod rng;
+pub mod scenario;
+mod simulation;
+mod slab;
+mod snapshot;
+mod summary;
+mod time;
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn version_is_the_package_version() {
-        assert_eq!(super::version(), "0.1.0");
-    }
-}
+pub use change::Change;
+pub use engine::Leg;
+pub use instance::{Condition, InstanceId, Lifecycle};
+pub use log::{LogEvent, LOG_CAPACITY};
+pub use metrics::{Metrics, Sample, Totals, SERIES_CAPACITY};
+pub use network::HOPS;
+pub use request::{Outcome, RequestId, Status};
+pub use scenario::{Scenario, ScenarioError, ValidationError};
+pub use simulation::Simulation;
+pub use snapshot::{
+    ClientsView, DatabaseView, InstanceView, LinkView, MessageView, ServiceView, Snapshot,
+    MAX_MESSAGES,
+};
+pub use summary::{Cost, Latency, Outcomes, Summary};
+pub use time::{SimDuration, SimTime};

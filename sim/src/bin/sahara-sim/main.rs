@@ -1,0 +1,123 @@
+//! `sahara-sim`: run Sahara scenarios from the command line, for plots on
+//! slides and for tests.
+//!
+//! ```text
+//! sahara-sim run --scenario <preset | path.toml> [--seed N] [--duration 10m]
+//!                [--set path=value ...] [--json | --csv]
+//! sahara-sim list
+//! sahara-sim show <preset>
+//! ```
+
+mod args;
+mod output;
+
+use args::{Command, Format, RunArgs};
+use sahara_sim::{presets, Scenario, SimTime, Simulation};
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    match args::parse(&argv).and_then(execute) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("sahara-sim: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<(), String> {
+    match command {
+        Command::Help => {
+            print!("{}", args::USAGE);
+            Ok(())
+        }
+        Command::List => {
+            for name in presets::names() {
+                let first_line = presets::get(name)
+                    .map(|s| s.description.lines().next().unwrap_or("").to_string())
+                    .unwrap_or_default();
+                println!("{name:<24} {first_line}");
+            }
+            Ok(())
+        }
+        Command::Show(name) => {
+            let text = presets::toml(&name).ok_or_else(|| unknown_preset(&name))?;
+            print!("{text}");
+            Ok(())
+        }
+        Command::Run(run) => execute_run(run),
+    }
+}
+
+fn unknown_preset(name: &str) -> String {
+    format!(
+        "unknown preset \"{name}\"; the presets are: {}",
+        presets::names().join(", ")
+    )
+}
+
+fn load(source: &str) -> Result<Scenario, String> {
+    if let Some(s) = presets::get(source) {
+        return Ok(s);
+    }
+    let path = std::path::Path::new(source);
+    if !path.exists() {
+        return Err(format!(
+            "{} (and there is no file {source})",
+            unknown_preset(source)
+        ));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {source}: {e}"))?;
+    Scenario::from_toml(&text).map_err(|e| format!("{source}: {e}"))
+}
+
+fn execute_run(run: RunArgs) -> Result<(), String> {
+    let mut scenario = load(&run.scenario)?;
+    let mut sets = Vec::new();
+    if let Some(seed) = &run.seed {
+        sets.push(("seed".to_string(), seed.clone()));
+    }
+    if let Some(d) = run.duration_s {
+        sets.push(("duration_s".to_string(), d.to_string()));
+    }
+    sets.extend(run.sets.iter().cloned());
+    for (path, value) in &sets {
+        scenario
+            .set(path, value)
+            .map_err(|e| format!("--set {path}={value}: {e}"))?;
+    }
+    let mut sim = Simulation::new(scenario).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        format!("the scenario is not valid:\n{}", lines.join("\n"))
+    })?;
+    let started = Instant::now();
+    let mut rows = Vec::new();
+    if run.format == Format::Csv {
+        // Step a second at a time so every second is kept, however long the
+        // run (the simulation itself keeps only the most recent hour).
+        let end = sim.end().as_nanos();
+        let mut t = 0;
+        while t < end {
+            t = (t + 1_000_000_000).min(end);
+            sim.advance_to(SimTime(t));
+            if let Some(s) = sim.metrics().latest().filter(|s| s.t_s * 1e9 == t as f64) {
+                rows.push(s.clone());
+            }
+        }
+    } else {
+        sim.run_to_end();
+    }
+    let mut summary = sim.summary();
+    summary.wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match run.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
+        ),
+        Format::Csv => print!("{}", output::csv(sim.scenario(), &rows)),
+        Format::Text => print!("{}", output::text(&summary)),
+    }
+    Ok(())
+}

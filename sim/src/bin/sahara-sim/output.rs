@@ -1,0 +1,89 @@
+//! Plain-text and CSV renderings of a run.
+
+use sahara_sim::{Lifecycle, Outcome, Sample, Scenario, Summary};
+use std::fmt::Write;
+
+pub fn text(s: &Summary) -> String {
+    let mut out = String::new();
+    let o = &s.outcomes;
+    let _ = writeln!(out, "scenario   {} (seed {})", s.scenario, s.seed);
+    let _ = writeln!(
+        out,
+        "simulated  {:.1} s in {:.0} ms ({} events)",
+        s.duration_s, s.wall_ms, s.events_processed
+    );
+    let _ = writeln!(
+        out,
+        "requests   {} ({:.1}/s finished, {:.1}/s succeeded, {} in flight)",
+        s.requests, s.throughput_rps, s.goodput_rps, s.in_flight
+    );
+    let _ = writeln!(
+        out,
+        "outcomes   success {}, dropped request {}, dropped response {}, rejected {}, \
+         timeout {}, no healthy target {}, crashed {}",
+        o.success,
+        o.dropped_request,
+        o.dropped_response,
+        o.rejected,
+        o.timeout,
+        o.no_healthy_target,
+        o.crashed
+    );
+    let l = &s.latency_ms;
+    let _ = writeln!(
+        out,
+        "latency    p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, mean {:.1} ms",
+        l.p50, l.p95, l.p99, l.mean
+    );
+    let util: Vec<String> = s
+        .utilisation
+        .iter()
+        .map(|(k, v)| format!("{k} {:.0}%", v * 100.0))
+        .collect();
+    let _ = writeln!(out, "busy       {}", util.join(", "));
+    let _ = writeln!(
+        out,
+        "cost       ${:.4} ({:.2} instance-hours, {:.3} GB moved)",
+        s.cost.total_usd, s.cost.instance_hours, s.cost.transfer_gb
+    );
+    out
+}
+
+pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
+    let mut header = vec![
+        "t_s".to_string(),
+        "offered_rps".into(),
+        "attempts".into(),
+        "throughput_rps".into(),
+        "goodput_rps".into(),
+    ];
+    header.extend(Outcome::ALL.iter().map(|o| o.as_str().to_string()));
+    header.extend(["p50_ms", "p95_ms", "p99_ms"].map(String::from));
+    header.extend(scenario.services.iter().map(|s| format!("util_{}", s.name)));
+    header.push("util_database".into());
+    header.extend(
+        Lifecycle::ALL
+            .iter()
+            .map(|l| format!("instances_{}", l.as_str())),
+    );
+    header.extend(["in_flight", "cost_usd"].map(String::from));
+    let mut out = header.join(",") + "\n";
+    for r in rows {
+        let mut cells: Vec<String> = vec![
+            format!("{}", r.t_s),
+            r.offered_rps.to_string(),
+            r.attempts.to_string(),
+            r.throughput_rps.to_string(),
+            r.goodput_rps.to_string(),
+        ];
+        cells.extend(r.outcomes.iter().map(u32::to_string));
+        cells.extend([r.p50_ms, r.p95_ms, r.p99_ms].map(|x| format!("{x:.3}")));
+        cells.extend(r.utilisation.iter().map(|u| format!("{u:.4}")));
+        cells.push(format!("{:.4}", r.database_utilisation));
+        cells.extend(r.instances.iter().map(u32::to_string));
+        cells.push(r.in_flight.to_string());
+        cells.push(format!("{:.6}", r.cost_usd));
+        out += &(cells.join(",") + "\n");
+    }
+    out
+}

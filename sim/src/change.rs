@@ -1,0 +1,26 @@
+//! Live changes the UI (or a test) applies to a running simulation.
+
+use crate::instance::InstanceId;
+use crate::time::SimDuration;
+
+/// A change that takes effect from the simulation's current time, without a
+/// restart. Parameters go through `Set` (the same dotted paths as
+/// `Scenario::set`); the rest are actions on the deployment.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Set a scenario field, e.g. `traffic.rate_rps` to `400`.
+    Set { path: String, value: String },
+    /// Crash an instance now; it stays down until repaired.
+    KillInstance(InstanceId),
+    /// Make an instance hang: it accepts work and never answers.
+    HangInstance(InstanceId),
+    /// Multiply an instance's service time by a factor (> 0, ≤ 1000).
+    SlowInstance(InstanceId, f64),
+    /// Restart a faulty instance healthy (hung work is lost).
+    RepairInstance(InstanceId),
+    /// Crash every instance of a service, repairing them after `duration`.
+    ServiceOutage {
+        service: String,
+        duration: SimDuration,
+    },
+}

@@ -1,0 +1,9 @@
+//! The discrete-event machinery: what an event is and the queue that orders
+//! them. The model's reactions to events live in `crate::simulation`.
+
+mod event;
+mod queue;
+
+pub use event::Leg;
+pub(crate) use event::{Event, Message, Timer};
+pub(crate) use queue::EventQueue;

@@ -1,0 +1,269 @@
+//! An instance of a service: workers, a bounded queue, a lifecycle (issue 4's
+//! auto-scaling moves it through pending → in service → draining →
+//! terminated) and a condition (the faults: crashed, hung, slow).
+
+use crate::rng::{Purpose, Stream};
+use crate::slab::Handle;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Public id of an instance, shown as `i-N`; never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct InstanceId(pub u32);
+
+impl core::fmt::Display for InstanceId {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "i-{}", self.0)
+    }
+}
+
+/// Where an instance is in its life, as the group and load balancer see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lifecycle {
+    /// Booting; not yet a target.
+    Pending,
+    /// A load-balancer target.
+    InService,
+    /// Failed its health checks (issue 4); not a target.
+    Unhealthy,
+    /// Finishing its work before it stops; not a target.
+    Draining,
+    /// Gone.
+    Terminated,
+}
+
+impl Lifecycle {
+    pub const ALL: [Lifecycle; 5] = [
+        Lifecycle::Pending,
+        Lifecycle::InService,
+        Lifecycle::Unhealthy,
+        Lifecycle::Draining,
+        Lifecycle::Terminated,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lifecycle::Pending => "pending",
+            Lifecycle::InService => "in_service",
+            Lifecycle::Unhealthy => "unhealthy",
+            Lifecycle::Draining => "draining",
+            Lifecycle::Terminated => "terminated",
+        }
+    }
+    /// Whether it has workers running (and so counts for utilisation).
+    fn running(self) -> bool {
+        matches!(
+            self,
+            Lifecycle::InService | Lifecycle::Unhealthy | Lifecycle::Draining
+        )
+    }
+}
+
+/// What is wrong with an instance — which the load balancer cannot see
+/// without health checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Condition {
+    Ok,
+    /// Stopped: refuses connections, held work was lost.
+    Crashed,
+    /// Accepts work and never answers (a grey failure).
+    Hung,
+}
+
+/// A request an instance has taken on.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Job {
+    pub attempt: Handle,
+    pub kind: u8,
+    /// When it reached the instance, in ns.
+    pub arrived: u64,
+}
+
+pub(crate) struct Instance {
+    pub id: InstanceId,
+    pub address: [u8; 4],
+    pub service: u16,
+    /// Launch number within its service: keys its random streams, so other
+    /// services' sizes never change its randomness.
+    pub ordinal: u32,
+    pub lifecycle: Lifecycle,
+    pub condition: Condition,
+    /// Service-time multiplier (1 = healthy).
+    pub slow_factor: f64,
+    /// Bumped whenever held work is discarded or frozen; events carrying an
+    /// older epoch are stale.
+    pub epoch: u32,
+    /// Bumped by every fault and repair; random fault events carry it.
+    pub fault_gen: u32,
+    pub launched_at: u64,
+    pub terminated_at: Option<u64>,
+    /// Worker slots; `None` is a free worker.
+    pub slots: Vec<Option<Job>>,
+    pub busy: u32,
+    pub workers: u32,
+    pub queue: VecDeque<Job>,
+    /// Requests the load balancer has sent and not yet seen answered.
+    pub outstanding: u32,
+    pub served: u64,
+    pub work_rng: Stream,
+    pub fault_rng: Stream,
+    /// ∫ busy workers dt and ∫ running workers dt, in worker·ns.
+    pub busy_area: u64,
+    pub capacity_area: u64,
+    last_touch: u64,
+    /// `busy_area` at the last metrics tick, for per-second utilisation.
+    pub busy_area_at_tick: u64,
+    pub capacity_area_at_tick: u64,
+}
+
+impl Instance {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        seed: u64,
+        id: InstanceId,
+        service: u16,
+        service_name: &str,
+        ordinal: u32,
+        workers: u32,
+        now: u64,
+        booted: bool,
+    ) -> Instance {
+        let n = id.0;
+        Instance {
+            id,
+            address: [10, 0, (n / 250) as u8, (n % 250 + 4) as u8],
+            service,
+            ordinal,
+            lifecycle: if booted {
+                Lifecycle::InService
+            } else {
+                Lifecycle::Pending
+            },
+            condition: Condition::Ok,
+            slow_factor: 1.0,
+            epoch: 0,
+            fault_gen: 0,
+            launched_at: now,
+            terminated_at: None,
+            slots: vec![None; workers as usize],
+            busy: 0,
+            workers,
+            queue: VecDeque::new(),
+            outstanding: 0,
+            served: 0,
+            work_rng: Stream::derive(seed, Purpose::ServiceTime, service_name, ordinal as u64),
+            fault_rng: Stream::derive(seed, Purpose::Faults, service_name, ordinal as u64),
+            busy_area: 0,
+            capacity_area: 0,
+            last_touch: now,
+            busy_area_at_tick: 0,
+            capacity_area_at_tick: 0,
+        }
+    }
+
+    /// Brings the utilisation integrals up to `now`; call before anything
+    /// that changes `busy`, `workers` or `lifecycle`.
+    #[inline]
+    pub fn touch(&mut self, now: u64) {
+        let dt = now - self.last_touch;
+        if dt > 0 {
+            self.busy_area += self.busy as u64 * dt;
+            if self.lifecycle.running() {
+                self.capacity_area += self.workers as u64 * dt;
+            }
+            self.last_touch = now;
+        }
+    }
+
+    /// A free worker slot if the instance may start more work.
+    #[inline]
+    pub fn free_slot(&self) -> Option<u16> {
+        if self.busy >= self.workers {
+            return None;
+        }
+        self.slots
+            .iter()
+            .position(Option::is_none)
+            .map(|i| i as u16)
+    }
+
+    /// Takes `job` into `slot`.
+    #[inline]
+    pub fn occupy(&mut self, now: u64, slot: u16, job: Job) {
+        self.touch(now);
+        self.slots[slot as usize] = Some(job);
+        self.busy += 1;
+    }
+
+    /// Frees `slot`, returning its job.
+    #[inline]
+    pub fn release(&mut self, now: u64, slot: u16) -> Option<Job> {
+        let job = self.slots.get_mut(slot as usize)?.take()?;
+        self.touch(now);
+        self.busy -= 1;
+        Some(job)
+    }
+
+    /// Every job held (running or queued), leaving the instance empty.
+    pub fn drain_jobs(&mut self, now: u64) -> Vec<Job> {
+        self.touch(now);
+        self.busy = 0;
+        let mut jobs: Vec<Job> = self.slots.iter_mut().filter_map(Option::take).collect();
+        jobs.extend(self.queue.drain(..));
+        jobs
+    }
+
+    /// Changes the number of workers; running work beyond it finishes.
+    pub fn set_workers(&mut self, now: u64, workers: u32) {
+        self.touch(now);
+        self.workers = workers;
+        if self.slots.len() < workers as usize {
+            self.slots.resize(workers as usize, None);
+        }
+    }
+
+    pub fn set_lifecycle(&mut self, now: u64, state: Lifecycle) {
+        self.touch(now);
+        self.lifecycle = state;
+        if state == Lifecycle::Terminated {
+            self.terminated_at = Some(now);
+        }
+    }
+
+    /// A load-balancer target: in service, whatever its hidden condition.
+    pub fn is_target(&self) -> bool {
+        self.lifecycle == Lifecycle::InService
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.busy == 0 && self.queue.is_empty()
+    }
+
+    pub fn address_string(&self) -> String {
+        let [a, b, c, d] = self.address;
+        format!("{a}.{b}.{c}.{d}")
+    }
+
+    /// Billed time: from launch until termination (or now).
+    pub fn billed_ns(&self, now: u64) -> u64 {
+        self.terminated_at.unwrap_or(now) - self.launched_at
+    }
+
+    /// Utilisation since the last tick (or over its life when `whole`).
+    pub fn utilisation(&self, whole: bool) -> f64 {
+        let (b, c) = if whole {
+            (self.busy_area, self.capacity_area)
+        } else {
+            (
+                self.busy_area - self.busy_area_at_tick,
+                self.capacity_area - self.capacity_area_at_tick,
+            )
+        };
+        if c == 0 {
+            0.0
+        } else {
+            b as f64 / c as f64
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The event log: notable things in plain words for the UI's ticker. Kept as
+//! small records in a bounded ring and turned into words only when read, so
+//! logging costs the hot path a push, never a `format!`.
+
+use crate::engine::Leg;
+use crate::instance::InstanceId;
+use crate::request::RequestId;
+use crate::time::SimTime;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Records kept; older ones are dropped.
+pub const LOG_CAPACITY: usize = 1000;
+
+/// Something notable, before it is put in words.
+#[derive(Clone, Debug)]
+pub(crate) enum Note {
+    Launched(InstanceId),
+    InService(InstanceId),
+    Crashed(InstanceId),
+    Hung(InstanceId),
+    Slowed(InstanceId, f64),
+    Repaired(InstanceId),
+    Draining(InstanceId),
+    Terminated(InstanceId),
+    Lost {
+        request: RequestId,
+        leg: Leg,
+        service: u16,
+    },
+    NoTargets {
+        service: u16,
+    },
+    Outage {
+        service: u16,
+        seconds: f64,
+    },
+    Changed {
+        path: String,
+        value: String,
+    },
+}
+
+/// One line of the ticker.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LogEvent {
+    /// Position in the log; pass the returned cursor to `events_since`.
+    pub seq: u64,
+    pub time: SimTime,
+    /// A stable word for styling: "fault", "repair", "lifecycle", "loss",
+    /// "capacity", "change".
+    pub kind: &'static str,
+    pub text: String,
+}
+
+#[derive(Default)]
+pub(crate) struct Log {
+    records: VecDeque<(u64, u64, Note)>,
+    next: u64,
+}
+
+impl Log {
+    #[inline]
+    pub fn push(&mut self, now: u64, note: Note) {
+        if self.records.len() == LOG_CAPACITY {
+            self.records.pop_front();
+        }
+        self.records.push_back((self.next, now, note));
+        self.next += 1;
+    }
+
+    /// Records from `cursor` on (or the oldest still held), and the cursor
+    /// to pass next time.
+    pub fn since(&self, cursor: u64, services: &[String]) -> (Vec<LogEvent>, u64) {
+        let out = self
+            .records
+            .iter()
+            .filter(|r| r.0 >= cursor)
+            .map(|(seq, t, note)| {
+                let (kind, text) = words(note, services);
+                LogEvent {
+                    seq: *seq,
+                    time: SimTime(*t),
+                    kind,
+                    text,
+                }
+            })
+            .collect();
+        (out, self.next)
+    }
+}
+
+fn words(note: &Note, services: &[String]) -> (&'static str, String) {
+    let svc = |i: u16| services.get(i as usize).map_or("?", String::as_str);
+    match note {
+        Note::Launched(i) => ("lifecycle", format!("{i} launched")),
+        Note::InService(i) => ("lifecycle", format!("{i} is in service")),
+        Note::Crashed(i) => ("fault", format!("{i} crashed")),
+        Note::Hung(i) => (
+            "fault",
+            format!("{i} hung: it accepts work but never answers"),
+        ),
+        Note::Slowed(i, f) => ("fault", format!("{i} slowed down {f}×")),
+        Note::Repaired(i) => ("repair", format!("{i} repaired")),
+        Note::Draining(i) => ("lifecycle", format!("{i} draining")),
+        Note::Terminated(i) => ("lifecycle", format!("{i} terminated")),
+        Note::Lost {
+            request,
+            leg,
+            service,
+        } => {
+            let s = svc(*service);
+            let r = request.0;
+            let text = match leg {
+                Leg::ClientToLb => format!("request r-{r} lost on the way to {s}"),
+                Leg::LbToInstance => format!("request r-{r} lost inside {s}"),
+                Leg::InstanceToDb => format!("request r-{r} lost on the way to the database"),
+                Leg::DbToInstance => format!("database answer for r-{r} lost"),
+                Leg::InstanceToLb => format!("response to r-{r} lost inside {s}"),
+                Leg::LbToClient => format!("response to r-{r} lost on the way back from {s}"),
+            };
+            ("loss", text)
+        }
+        Note::NoTargets { service } => (
+            "capacity",
+            format!(
+                "{} has no instance in service: requests get 503",
+                svc(*service)
+            ),
+        ),
+        Note::Outage { service, seconds } => (
+            "fault",
+            format!("{} is down for {seconds} s", svc(*service)),
+        ),
+        Note::Changed { path, value } => ("change", format!("{path} set to {value}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_and_resumable() {
+        let mut log = Log::default();
+        for i in 0..(LOG_CAPACITY as u32 + 10) {
+            log.push(i as u64, Note::Crashed(InstanceId(i)));
+        }
+        let (all, cursor) = log.since(0, &[]);
+        assert_eq!(all.len(), LOG_CAPACITY);
+        assert_eq!(all[0].text, "i-10 crashed");
+        assert_eq!(cursor, LOG_CAPACITY as u64 + 10);
+        log.push(0, Note::Repaired(InstanceId(3)));
+        let (new, _) = log.since(cursor, &[]);
+        assert_eq!(new.len(), 1);
+        assert_eq!(new[0].text, "i-3 repaired");
+    }
+}

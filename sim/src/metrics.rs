@@ -1,0 +1,262 @@
+//! Metrics: run totals, latency histograms (hdrhistogram), and one sample
+//! per simulated second kept in a bounded ring, so a 24-hour run holds the
+//! same memory as a 1-hour one.
+
+use crate::instance::Lifecycle;
+use crate::request::Outcome;
+use hdrhistogram::Histogram;
+use serde::Serialize;
+use std::collections::VecDeque;
+
+/// Seconds of per-second samples kept (the most recent hour).
+pub const SERIES_CAPACITY: usize = 3600;
+
+/// Latencies are recorded in microseconds, up to a day.
+const LATENCY_MAX_US: u64 = 24 * 3600 * 1_000_000;
+
+/// Counts over the whole run. Everything integer, so the digest is exact.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    /// Logical requests created.
+    pub requests: u64,
+    /// Logical requests finished, by `Outcome` (in `Outcome::ALL` order).
+    pub finished: [u64; 7],
+    pub attempts: u64,
+    pub attempts_finished: [u64; 7],
+    /// Responses that arrived after their attempt had timed out.
+    pub late_responses: u64,
+    /// Jobs an instance started, and how many of them had to queue first.
+    pub jobs_started: u64,
+    pub jobs_waited: u64,
+    /// Events the engine handled (stale timers excluded).
+    pub events: u64,
+    pub(crate) wait_ns: u128,
+    pub(crate) success_ns: u128,
+    pub(crate) sojourn_ns: u128,
+    /// ∫ logical requests in the system dt, in request·ns.
+    pub(crate) in_system_area: u128,
+}
+
+impl Totals {
+    pub fn finished_total(&self) -> u64 {
+        self.finished.iter().sum()
+    }
+    pub fn outcome(&self, o: Outcome) -> u64 {
+        self.finished[o as usize]
+    }
+}
+
+/// One simulated second.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sample {
+    /// End of the second.
+    pub t_s: f64,
+    /// Logical requests created in the second.
+    pub offered_rps: u32,
+    pub attempts: u32,
+    /// Logical requests finished in the second, any outcome.
+    pub throughput_rps: u32,
+    pub goodput_rps: u32,
+    /// Finished in the second, by `Outcome` (in `Outcome::ALL` order).
+    pub outcomes: [u32; 7],
+    /// Latency of the second's successes; 0 when there were none.
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    /// Per service, in scenario order.
+    pub utilisation: Vec<f64>,
+    pub database_utilisation: f64,
+    /// Instances by `Lifecycle` (in `Lifecycle::ALL` order).
+    pub instances: [u32; 5],
+    pub in_flight: u64,
+    /// Cost so far.
+    pub cost_usd: f64,
+}
+
+pub struct Metrics {
+    pub totals: Totals,
+    latency: Histogram<u64>,
+    second_latency: Histogram<u64>,
+    second: Counts,
+    series: VecDeque<Sample>,
+}
+
+#[derive(Default)]
+struct Counts {
+    offered: u32,
+    attempts: u32,
+    outcomes: [u32; 7],
+}
+
+fn histogram(sigfig: u8) -> Histogram<u64> {
+    // Bounds and precision are constants that hdrhistogram accepts.
+    Histogram::new_with_bounds(1, LATENCY_MAX_US, sigfig).expect("valid histogram bounds")
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            totals: Totals::default(),
+            latency: histogram(3),
+            second_latency: histogram(2),
+            second: Counts::default(),
+            series: VecDeque::new(),
+        }
+    }
+}
+
+impl Metrics {
+    #[inline]
+    pub(crate) fn request_created(&mut self) {
+        self.totals.requests += 1;
+        self.second.offered += 1;
+    }
+
+    #[inline]
+    pub(crate) fn attempt_created(&mut self) {
+        self.totals.attempts += 1;
+        self.second.attempts += 1;
+    }
+
+    #[inline]
+    pub(crate) fn attempt_finished(&mut self, o: Outcome) {
+        self.totals.attempts_finished[o as usize] += 1;
+    }
+
+    #[inline]
+    pub(crate) fn request_finished(&mut self, o: Outcome, sojourn_ns: u64) {
+        self.totals.finished[o as usize] += 1;
+        self.totals.sojourn_ns += sojourn_ns as u128;
+        self.second.outcomes[o as usize] += 1;
+        if o == Outcome::Success {
+            self.totals.success_ns += sojourn_ns as u128;
+            let us = (sojourn_ns / 1000).max(1);
+            self.latency.saturating_record(us);
+            self.second_latency.saturating_record(us);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn job_started(&mut self, waited_ns: u64) {
+        self.totals.jobs_started += 1;
+        if waited_ns > 0 {
+            self.totals.jobs_waited += 1;
+            self.totals.wait_ns += waited_ns as u128;
+        }
+    }
+
+    /// Closes the second: `fill` completes the sample with the state only
+    /// the simulation knows (utilisation, instances, cost).
+    pub(crate) fn close_second(&mut self, t_s: f64, fill: impl FnOnce(&mut Sample)) {
+        let c = core::mem::take(&mut self.second);
+        let q = |h: &Histogram<u64>, q: f64| {
+            if h.is_empty() {
+                0.0
+            } else {
+                h.value_at_quantile(q) as f64 / 1000.0
+            }
+        };
+        let mut s = Sample {
+            t_s,
+            offered_rps: c.offered,
+            attempts: c.attempts,
+            throughput_rps: c.outcomes.iter().sum(),
+            goodput_rps: c.outcomes[Outcome::Success as usize],
+            outcomes: c.outcomes,
+            p50_ms: q(&self.second_latency, 0.5),
+            p95_ms: q(&self.second_latency, 0.95),
+            p99_ms: q(&self.second_latency, 0.99),
+            utilisation: Vec::new(),
+            database_utilisation: 0.0,
+            instances: [0; 5],
+            in_flight: 0,
+            cost_usd: 0.0,
+        };
+        self.second_latency.reset();
+        fill(&mut s);
+        if self.series.len() == SERIES_CAPACITY {
+            self.series.pop_front();
+        }
+        self.series.push_back(s);
+    }
+
+    /// The per-second samples held, oldest first.
+    pub fn series(&self) -> impl ExactSizeIterator<Item = &Sample> {
+        self.series.iter()
+    }
+
+    pub fn latest(&self) -> Option<&Sample> {
+        self.series.back()
+    }
+
+    /// Latency quantile of all successes so far, in ms (0 if none).
+    pub fn latency_ms(&self, quantile: f64) -> f64 {
+        if self.latency.is_empty() {
+            0.0
+        } else {
+            self.latency.value_at_quantile(quantile) as f64 / 1000.0
+        }
+    }
+
+    /// Mean latency of successes, exact (not from the histogram), in ms.
+    pub fn mean_latency_ms(&self) -> f64 {
+        ratio(
+            self.totals.success_ns as f64,
+            self.totals.finished[0] as f64,
+        ) / 1e6
+    }
+
+    /// Mean time in system over all finished requests, in ms.
+    pub fn mean_sojourn_ms(&self) -> f64 {
+        ratio(
+            self.totals.sojourn_ns as f64,
+            self.totals.finished_total() as f64,
+        ) / 1e6
+    }
+
+    /// Mean wait in an instance queue over all started jobs, in ms.
+    pub fn mean_queue_wait_ms(&self) -> f64 {
+        ratio(self.totals.wait_ns as f64, self.totals.jobs_started as f64) / 1e6
+    }
+
+    /// Fraction of jobs that had to wait for a worker.
+    pub fn p_wait(&self) -> f64 {
+        ratio(
+            self.totals.jobs_waited as f64,
+            self.totals.jobs_started as f64,
+        )
+    }
+
+    /// Time-average number of logical requests in the system up to `now_ns`.
+    pub fn mean_in_system(&self, now_ns: u64) -> f64 {
+        ratio(self.totals.in_system_area as f64, now_ns as f64)
+    }
+
+    pub(crate) fn digest_into(&self, h: &mut crate::digest::Fnv) {
+        let t = &self.totals;
+        for x in [t.requests, t.attempts, t.late_responses, t.jobs_started]
+            .into_iter()
+            .chain(t.finished)
+            .chain(t.attempts_finished)
+            .chain([t.jobs_waited, t.events, self.latency.len()])
+        {
+            h.u64(x);
+        }
+        for x in [t.wait_ns, t.success_ns, t.sojourn_ns, t.in_system_area] {
+            h.bytes(&x.to_le_bytes());
+        }
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 {
+        a / b
+    } else {
+        0.0
+    }
+}
+
+/// Index of a lifecycle state in `Sample::instances`.
+pub(crate) fn lifecycle_index(l: Lifecycle) -> usize {
+    l as usize
+}

@@ -1,0 +1,130 @@
+//! Requests as the client sees them. A LOGICAL request (what a user wants
+//! done, carrying an idempotency token) owns one or more ATTEMPTS (each a
+//! send over the network). The client observes each attempt's result and
+//! decides what to do; with retries (issue 4) it may send another attempt,
+//! today every logical request has exactly one.
+
+use crate::slab::Handle;
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// Number of a logical request, shown as `r-N`; also its idempotency token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct RequestId(pub u64);
+
+/// How a request (or one attempt of it) ended, by the simulator's ground
+/// truth, which can tell a lost request from a lost response where a real
+/// client only sees a timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Success,
+    /// The request never reached the service (Failure 1).
+    DroppedRequest,
+    /// The work was done but the response never came back (Failure 2).
+    DroppedResponse,
+    /// 503: a queue (instance or database) was full.
+    Rejected,
+    /// No answer in time from a slow or hung service.
+    Timeout,
+    /// 503: the load balancer had no target in service.
+    NoHealthyTarget,
+    /// The instance crashed with the work in flight (connection error).
+    Crashed,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Success,
+        Outcome::DroppedRequest,
+        Outcome::DroppedResponse,
+        Outcome::Rejected,
+        Outcome::Timeout,
+        Outcome::NoHealthyTarget,
+        Outcome::Crashed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Success => "success",
+            Outcome::DroppedRequest => "dropped_request",
+            Outcome::DroppedResponse => "dropped_response",
+            Outcome::Rejected => "rejected",
+            Outcome::Timeout => "timeout",
+            Outcome::NoHealthyTarget => "no_healthy_target",
+            Outcome::Crashed => "crashed",
+        }
+    }
+}
+
+/// The status a response carries back to the client.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    /// 503 from a full queue.
+    Rejected,
+    /// 503 from a load balancer with nothing to route to.
+    NoTarget,
+    /// 502: the connection to the instance broke.
+    ConnectionError,
+    /// 504: the instance gave up waiting on the database.
+    GatewayTimeout,
+}
+
+/// What the client observed about one attempt.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Observed {
+    Response(Status),
+    TimedOut,
+}
+
+/// Where the simulator knows an attempt was lost, for classifying a timeout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Fate {
+    Unknown,
+    RequestLost,
+    ResponseLost,
+}
+
+/// Who sent a logical request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// Open-loop arrival.
+    Open,
+    /// A user of the closed population, who thinks and sends again after it.
+    User(u32),
+}
+
+pub(crate) struct LogicalRequest {
+    pub id: RequestId,
+    /// Index into the traffic mix.
+    pub kind: u8,
+    pub created: SimTime,
+    pub source: Source,
+    pub attempts: u32,
+}
+
+pub(crate) struct Attempt {
+    pub request: Handle,
+    pub id: RequestId,
+    /// 1 for the first attempt.
+    pub number: u32,
+    pub fate: Fate,
+}
+
+impl Attempt {
+    /// The outcome by ground truth once the client observed `seen`.
+    pub fn classify(&self, seen: Observed) -> Outcome {
+        match seen {
+            Observed::Response(Status::Ok) => Outcome::Success,
+            Observed::Response(Status::Rejected) => Outcome::Rejected,
+            Observed::Response(Status::NoTarget) => Outcome::NoHealthyTarget,
+            Observed::Response(Status::ConnectionError) => Outcome::Crashed,
+            Observed::Response(Status::GatewayTimeout) | Observed::TimedOut => match self.fate {
+                Fate::RequestLost => Outcome::DroppedRequest,
+                Fate::ResponseLost => Outcome::DroppedResponse,
+                Fate::Unknown => Outcome::Timeout,
+            },
+        }
+    }
+}

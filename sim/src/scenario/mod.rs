@@ -1,0 +1,538 @@
+//! The scenario: one serde struct holding everything that defines a run —
+//! topology, traffic, network, faults, cost, duration and seed. It is the
+//! single source of truth for the UI's sliders, the CLI, shareable URLs and
+//! the preset files in `sim/scenarios/`.
+//!
+//! Units are in the field names (`_ms`, `_s`, `_rps`, `_mbps`, `_usd`) so a
+//! preset file reads without a manual. Every struct denies unknown fields so a
+//! typo in a preset or a `--set` path is an error, not a silently ignored key.
+
+mod error;
+mod number_or_name;
+mod set;
+mod validate;
+
+pub use error::{ScenarioError, ValidationError};
+pub use validate::limits;
+pub(crate) use validate::shape_peak;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything that defines a run. See the module docs and `sim/scenarios/`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Seeds every random stream of the run; at most `i64::MAX` (a TOML integer).
+    #[serde(default = "defaults::seed")]
+    pub seed: u64,
+    /// Simulated length of the run.
+    pub duration_s: f64,
+    pub traffic: Traffic,
+    #[serde(default)]
+    pub client: Client,
+    #[serde(default)]
+    pub network: Network,
+    /// The services, in display order; each has its own load balancer.
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub database: Database,
+    #[serde(default)]
+    pub cost: Cost,
+    /// Faults that happen at a set time, on top of the random ones.
+    #[serde(default)]
+    pub faults: Vec<ScheduledFault>,
+}
+
+/// Where requests come from and how many.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Traffic {
+    /// Open-loop Poisson arrivals per second, before `shape` scales it.
+    pub rate_rps: f64,
+    #[serde(default)]
+    pub shape: Shape,
+    /// A closed population on top of the open-loop rate: each user sends a
+    /// request, waits for its outcome, thinks, and sends the next one.
+    #[serde(default)]
+    pub users: u32,
+    #[serde(default = "defaults::think_time_ms")]
+    pub think_time_ms: f64,
+    /// The request kinds and the service each goes to. Weights are relative.
+    pub mix: Vec<MixEntry>,
+}
+
+/// How the open-loop rate varies over time, as a factor on `rate_rps`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug, Default)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Shape {
+    #[default]
+    Constant,
+    /// Factor 1 until `at_s`, then `factor`.
+    Step { at_s: f64, factor: f64 },
+    /// Factor 1 until `start_s`, rising linearly to `factor` at `end_s`.
+    Ramp {
+        start_s: f64,
+        end_s: f64,
+        factor: f64,
+    },
+    /// A flash sale: `factor` from `at_s` for `duration_s`, 1 otherwise.
+    Spike {
+        at_s: f64,
+        duration_s: f64,
+        factor: f64,
+    },
+    /// Day and night: 1 + amplitude·sin(2π t / period).
+    Periodic { period_s: f64, amplitude: f64 },
+}
+
+/// One kind of request in the mix.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct MixEntry {
+    pub kind: RequestKind,
+    pub weight: f64,
+    /// Name of the service that handles it.
+    pub service: String,
+    /// Whether handling it calls the shared database.
+    #[serde(default)]
+    pub database: bool,
+    /// What the request carries (stamp coupling: an id or a whole record).
+    #[serde(default)]
+    pub payload: Payload,
+    #[serde(default)]
+    pub response_payload: Payload,
+}
+
+/// The kinds of request Sahara serves.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestKind {
+    /// Product browsing: read-only.
+    Browse,
+    /// Changes state: a duplicate adds a second item.
+    AddToCart,
+    /// Changes state: a duplicate charges twice.
+    Checkout,
+}
+
+impl RequestKind {
+    pub const ALL: [RequestKind; 3] = [
+        RequestKind::Browse,
+        RequestKind::AddToCart,
+        RequestKind::Checkout,
+    ];
+
+    /// Mutating kinds are the ones whose duplicates do harm (issue 4).
+    pub fn is_mutating(self) -> bool {
+        !matches!(self, RequestKind::Browse)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestKind::Browse => "browse",
+            RequestKind::AddToCart => "add_to_cart",
+            RequestKind::Checkout => "checkout",
+        }
+    }
+}
+
+/// A payload size: `"id"` (a reference, 100 B), `"composite"` (a whole
+/// record, 20 kB) or a number of bytes.
+#[derive(Serialize, Clone, Copy, PartialEq, Debug)]
+#[serde(untagged)]
+pub enum Payload {
+    Bytes(u64),
+    Named(PayloadName),
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum PayloadName {
+    Id,
+    Composite,
+}
+
+impl Default for Payload {
+    fn default() -> Self {
+        Payload::Named(PayloadName::Id)
+    }
+}
+
+impl Payload {
+    pub fn bytes(self) -> u64 {
+        match self {
+            Payload::Bytes(b) => b,
+            Payload::Named(PayloadName::Id) => 100,
+            Payload::Named(PayloadName::Composite) => 20_000,
+        }
+    }
+}
+
+/// What clients do with each attempt.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Client {
+    /// How long a client waits for an attempt's response before giving up on
+    /// it: the only way it can notice a lost request or response.
+    #[serde(default = "defaults::timeout_ms")]
+    pub timeout_ms: f64,
+    /// Attempts per logical request. Only 1 until retries land (issue 4).
+    #[serde(default = "defaults::one")]
+    pub max_attempts: u32,
+}
+
+impl Default for Client {
+    fn default() -> Self {
+        Client {
+            timeout_ms: defaults::timeout_ms(),
+            max_attempts: 1,
+        }
+    }
+}
+
+/// The three hops of Sahara's request path.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// The internet: clients to each service's load balancer.
+    #[serde(default = "defaults::internet")]
+    pub client_to_lb: Link,
+    /// Inside the data centre: load balancer to an instance.
+    #[serde(default)]
+    pub lb_to_instance: Link,
+    /// Inside the data centre: an instance to the database.
+    #[serde(default)]
+    pub instance_to_db: Link,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            client_to_lb: defaults::internet(),
+            lb_to_instance: Link::default(),
+            instance_to_db: Link::default(),
+        }
+    }
+}
+
+/// One hop. Each message takes `latency` + jitter (+ transfer time when the
+/// hop has a bandwidth), and may be lost, independently per direction.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    /// One-way latency: milliseconds, or one of the lecture's measured figures.
+    #[serde(default)]
+    pub latency: Latency,
+    /// Mean of an exponential extra delay per message.
+    #[serde(default)]
+    pub jitter_ms: f64,
+    /// Probability a request is lost on this hop (the lecture's Failure 1).
+    #[serde(default)]
+    pub request_loss: f64,
+    /// Probability a response is lost on this hop (Failure 2).
+    #[serde(default)]
+    pub response_loss: f64,
+    /// Capacity of the hop in each direction, shared by all its messages;
+    /// 0 means unlimited (Fallacy 3: bandwidth is infinite — it is not).
+    #[serde(default)]
+    pub bandwidth_mbps: f64,
+}
+
+impl Default for Link {
+    fn default() -> Self {
+        Link {
+            latency: Latency::Preset(LatencyPreset::Ec2ToEc2),
+            jitter_ms: 0.0,
+            request_loss: 0.0,
+            response_loss: 0.0,
+            bandwidth_mbps: 0.0,
+        }
+    }
+}
+
+/// A one-way latency in milliseconds, or a named figure from the lecture.
+#[derive(Serialize, Clone, Copy, PartialEq, Debug)]
+#[serde(untagged)]
+pub enum Latency {
+    Ms(f64),
+    Preset(LatencyPreset),
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency::Preset(LatencyPreset::Ec2ToEc2)
+    }
+}
+
+/// The lecture's measured network figures. We treat each as the ONE-WAY
+/// latency of a hop, so a request and its response across one hop take twice
+/// the figure.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum LatencyPreset {
+    Ec2ToEc2,
+    HomeToUq,
+    #[serde(rename = "home_to_us_east_1")]
+    HomeToUsEast1,
+}
+
+impl LatencyPreset {
+    pub const ALL: [LatencyPreset; 3] = [
+        LatencyPreset::Ec2ToEc2,
+        LatencyPreset::HomeToUq,
+        LatencyPreset::HomeToUsEast1,
+    ];
+    pub fn ms(self) -> f64 {
+        match self {
+            LatencyPreset::Ec2ToEc2 => 0.662,
+            LatencyPreset::HomeToUq => 20.025,
+            LatencyPreset::HomeToUsEast1 => 249.296,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LatencyPreset::Ec2ToEc2 => "ec2_to_ec2",
+            LatencyPreset::HomeToUq => "home_to_uq",
+            LatencyPreset::HomeToUsEast1 => "home_to_us_east_1",
+        }
+    }
+}
+
+impl Latency {
+    pub fn ms(self) -> f64 {
+        match self {
+            Latency::Ms(ms) => ms,
+            Latency::Preset(p) => p.ms(),
+        }
+    }
+}
+
+/// A service and its group of identical instances behind one load balancer.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    /// Desired capacity of the group: how many instances it keeps.
+    pub instances: u32,
+    /// Hard lower limit of the group (defaults to `instances`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_instances: Option<u32>,
+    /// Hard upper limit of the group (defaults to `instances`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_instances: Option<u32>,
+    /// Requests an instance works on at once (threads / connections).
+    #[serde(default = "defaults::one")]
+    pub workers: u32,
+    /// Requests an instance holds waiting for a worker; more get a 503.
+    #[serde(default = "defaults::queue_capacity")]
+    pub queue_capacity: u32,
+    pub service_time: ServiceTime,
+    #[serde(default)]
+    pub balancer: Balancer,
+    /// Time from launch to in service.
+    #[serde(default)]
+    pub boot_s: f64,
+    /// Mean time between random crashes of each instance; 0 = never.
+    #[serde(default)]
+    pub mtbf_s: f64,
+    /// Mean time to repair a randomly crashed instance.
+    #[serde(default = "defaults::mttr_s")]
+    pub mttr_s: f64,
+}
+
+/// How long one piece of work takes.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ServiceTime {
+    Exponential {
+        mean_ms: f64,
+    },
+    /// Right-skewed: most requests fast, a long tail. `sigma` is the shape of
+    /// the underlying normal (0.5 is moderate, 1.5 heavy).
+    #[serde(rename = "lognormal")]
+    LogNormal {
+        mean_ms: f64,
+        sigma: f64,
+    },
+    Constant {
+        mean_ms: f64,
+    },
+}
+
+impl ServiceTime {
+    pub fn mean_ms(&self) -> f64 {
+        match *self {
+            ServiceTime::Exponential { mean_ms }
+            | ServiceTime::LogNormal { mean_ms, .. }
+            | ServiceTime::Constant { mean_ms } => mean_ms,
+        }
+    }
+}
+
+/// A service's load-balancing algorithm.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Balancer {
+    #[default]
+    RoundRobin,
+    Random,
+    LeastOutstanding,
+    PowerOfTwo,
+    /// No load balancer: every client uses the first instance's fixed
+    /// address (the lecture's "all traffic through one instance").
+    None,
+}
+
+impl Balancer {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Balancer::RoundRobin => "round_robin",
+            Balancer::Random => "random",
+            Balancer::LeastOutstanding => "least_outstanding",
+            Balancer::PowerOfTwo => "power_of_two",
+            Balancer::None => "none",
+        }
+    }
+}
+
+/// The shared database behind every service.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    /// Queries it runs at once (connection / worker limit).
+    pub connections: u32,
+    /// Queries waiting for a connection; more are refused and the request
+    /// gets a 503.
+    #[serde(default = "defaults::queue_capacity")]
+    pub queue_capacity: u32,
+    pub service_time: ServiceTime,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database {
+            connections: 20,
+            queue_capacity: defaults::queue_capacity(),
+            service_time: ServiceTime::Exponential { mean_ms: 2.0 },
+        }
+    }
+}
+
+/// Prices for the run's cost (Fallacy 7: transport cost is zero — it is not).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Cost {
+    /// Price of one instance for one hour (default: an on-demand t3.medium).
+    #[serde(default = "defaults::instance_hour_usd")]
+    pub instance_hour_usd: f64,
+    /// Price of moving one GB (10^9 bytes) over any hop.
+    #[serde(default = "defaults::transfer_gb_usd")]
+    pub transfer_gb_usd: f64,
+}
+
+impl Default for Cost {
+    fn default() -> Self {
+        Cost {
+            instance_hour_usd: defaults::instance_hour_usd(),
+            transfer_gb_usd: defaults::transfer_gb_usd(),
+        }
+    }
+}
+
+/// A fault that happens at a set time.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduledFault {
+    pub at_s: f64,
+    pub service: String,
+    /// Which of the service's initial instances (0-based); absent = all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<u32>,
+    pub kind: FaultKind,
+    /// Service-time multiplier for `slow`.
+    #[serde(default = "defaults::slow_factor")]
+    pub factor: f64,
+    /// Repair this long after the fault; absent = stays broken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_after_s: Option<f64>,
+}
+
+/// What goes wrong with an instance.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Stops; work in flight on it is lost.
+    Crash,
+    /// A grey failure: accepts work but never answers.
+    Hang,
+    /// Service time multiplied by `factor`.
+    Slow,
+}
+
+mod defaults {
+    use super::*;
+    pub fn seed() -> u64 {
+        1
+    }
+    pub fn one() -> u32 {
+        1
+    }
+    pub fn think_time_ms() -> f64 {
+        5000.0
+    }
+    pub fn timeout_ms() -> f64 {
+        5000.0
+    }
+    pub fn queue_capacity() -> u32 {
+        100
+    }
+    pub fn mttr_s() -> f64 {
+        60.0
+    }
+    pub fn slow_factor() -> f64 {
+        5.0
+    }
+    pub fn instance_hour_usd() -> f64 {
+        0.0416
+    }
+    pub fn transfer_gb_usd() -> f64 {
+        0.09
+    }
+    pub fn internet() -> Link {
+        Link {
+            latency: Latency::Preset(LatencyPreset::HomeToUq),
+            ..Link::default()
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario from TOML and validates it.
+    pub fn from_toml(s: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario =
+            toml::from_str(s).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        scenario.validate().map_err(ScenarioError::Invalid)?;
+        Ok(scenario)
+    }
+
+    /// The scenario as TOML that `from_toml` reads back to an equal value.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|e| format!("# cannot be written as TOML: {e}\n"))
+    }
+
+    /// Index of the service called `name`.
+    pub fn service_index(&self, name: &str) -> Option<usize> {
+        self.services.iter().position(|s| s.name == name)
+    }
+}
+
+impl Service {
+    pub fn min(&self) -> u32 {
+        self.min_instances.unwrap_or(self.instances)
+    }
+    pub fn max(&self) -> u32 {
+        self.max_instances.unwrap_or(self.instances)
+    }
+}

@@ -1,0 +1,152 @@
+//! `Scenario::set`: change one field by its dotted path, generically, by a
+//! round trip through a TOML value tree. No per-field code: a field added to
+//! the scenario is settable at once, by the UI, the CLI's `--set` and URLs.
+//!
+//! Path segments name table keys; inside an array of tables a segment picks
+//! the element whose `name` (services) or `kind` (the traffic mix) equals it,
+//! or a 0-based index (`faults.0.at_s`).
+
+use super::*;
+use toml::Value;
+
+impl Scenario {
+    /// Sets the field at `path` (e.g. `"services.cart.instances"`) from
+    /// `value` written as TOML (`3`, `0.25`, `true`, `"x"`, `{ kind = "constant" }`);
+    /// a value that is not valid TOML is taken as a bare string (`home_to_uq`).
+    /// The scenario is left unchanged unless the result is valid.
+    pub fn set(&mut self, path: &str, value: &str) -> Result<(), ScenarioError> {
+        let mut tree = Value::try_from(&*self).map_err(|e| ScenarioError::BadValue {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
+        let (parent_path, key) = match path.rsplit_once('.') {
+            Some((p, k)) => (Some(p), k),
+            None => (None, path),
+        };
+        if path.is_empty() || key.is_empty() {
+            return Err(ScenarioError::UnknownPath(path.to_string()));
+        }
+        let parent = match parent_path {
+            Some(p) => walk(&mut tree, p).ok_or_else(|| ScenarioError::UnknownPath(path.into()))?,
+            None => &mut tree,
+        };
+        let new = parse_value(value);
+        let existed = match parent {
+            Value::Table(t) => t.insert(key.to_string(), new).is_some(),
+            Value::Array(items) => {
+                let slot = element(items, key)
+                    .ok_or_else(|| ScenarioError::UnknownPath(path.to_string()))?;
+                *slot = new;
+                true
+            }
+            _ => return Err(ScenarioError::UnknownPath(path.to_string())),
+        };
+        let updated: Scenario = tree.try_into().map_err(|e: toml::de::Error| {
+            if existed {
+                ScenarioError::BadValue {
+                    path: path.to_string(),
+                    message: e.message().trim().to_string(),
+                }
+            } else {
+                ScenarioError::UnknownPath(path.to_string())
+            }
+        })?;
+        updated.validate().map_err(ScenarioError::Invalid)?;
+        *self = updated;
+        Ok(())
+    }
+}
+
+fn walk<'a>(mut node: &'a mut Value, path: &str) -> Option<&'a mut Value> {
+    for seg in path.split('.') {
+        node = match node {
+            Value::Table(t) => t.get_mut(seg)?,
+            Value::Array(items) => element(items, seg)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// The array element a path segment names: by index, or by `name`/`kind`.
+fn element<'a>(items: &'a mut [Value], seg: &str) -> Option<&'a mut Value> {
+    if let Ok(i) = seg.parse::<usize>() {
+        return items.get_mut(i);
+    }
+    items.iter_mut().find(|v| {
+        ["name", "kind"]
+            .iter()
+            .any(|k| v.get(k).and_then(Value::as_str) == Some(seg))
+    })
+}
+
+fn parse_value(value: &str) -> Value {
+    let value = value.trim();
+    toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(value.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::presets;
+    use crate::scenario::{Balancer, Latency, LatencyPreset, ScenarioError, Shape};
+
+    #[test]
+    fn sets_nested_fields_by_name() {
+        let mut s = presets::get("baseline").unwrap();
+        s.set("network.client_to_lb.response_loss", "0.25").unwrap();
+        s.set("services.cart.instances", "5").unwrap();
+        s.set("services.cart.balancer", "power_of_two").unwrap();
+        s.set("traffic.rate_rps", "120").unwrap();
+        s.set("traffic.mix.checkout.weight", "2.5").unwrap();
+        s.set("network.lb_to_instance.latency", "home_to_uq")
+            .unwrap();
+        s.set(
+            "traffic.shape",
+            "{ kind = \"step\", at_s = 10, factor = 2 }",
+        )
+        .unwrap();
+        assert_eq!(s.network.client_to_lb.response_loss, 0.25);
+        let cart = &s.services[s.service_index("cart").unwrap()];
+        assert_eq!(cart.instances, 5);
+        assert_eq!(cart.balancer, Balancer::PowerOfTwo);
+        assert_eq!(s.traffic.rate_rps, 120.0);
+        assert_eq!(
+            s.network.lb_to_instance.latency,
+            Latency::Preset(LatencyPreset::HomeToUq)
+        );
+        assert_eq!(
+            s.traffic.shape,
+            Shape::Step {
+                at_s: 10.0,
+                factor: 2.0
+            }
+        );
+    }
+
+    #[test]
+    fn bad_paths_and_values_are_errors_and_leave_it_unchanged() {
+        let mut s = presets::get("baseline").unwrap();
+        let before = s.clone();
+        assert!(matches!(
+            s.set("network.nowhere.loss", "1"),
+            Err(ScenarioError::UnknownPath(_))
+        ));
+        assert!(matches!(
+            s.set("services.cart.colour", "1"),
+            Err(ScenarioError::UnknownPath(_))
+        ));
+        assert!(matches!(
+            s.set("services.cart.instances", "many"),
+            Err(ScenarioError::BadValue { .. })
+        ));
+        assert!(matches!(
+            s.set("network.client_to_lb.request_loss", "2"),
+            Err(ScenarioError::Invalid(_))
+        ));
+        assert!(s.set("", "1").is_err());
+        assert_eq!(s, before);
+    }
+}

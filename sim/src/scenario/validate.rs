@@ -1,0 +1,353 @@
+//! Validation: every problem at once, each with the path `set` would use and
+//! what is allowed. Limits keep a run within what a browser tab can hold.
+
+use super::*;
+
+/// Limits on sizes, so a scenario cannot ask for more than a browser can hold.
+pub mod limits {
+    pub const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
+    pub const MAX_RATE_RPS: f64 = 100_000.0;
+    pub const MAX_USERS: u32 = 100_000;
+    pub const MAX_SERVICES: usize = 16;
+    pub const MAX_INSTANCES_PER_SERVICE: u32 = 256;
+    pub const MAX_WORKERS: u32 = 1024;
+    pub const MAX_QUEUE: u32 = 1_000_000;
+    pub const MAX_CONNECTIONS: u32 = 4096;
+    pub const MAX_LATENCY_MS: f64 = 60_000.0;
+    pub const MAX_TIME_MS: f64 = 24.0 * 3600.0 * 1000.0;
+    pub const MAX_PAYLOAD_BYTES: u64 = 100_000_000;
+    pub const MAX_BANDWIDTH_MBPS: f64 = 1_000_000.0;
+    pub const MAX_FAULTS: usize = 1000;
+}
+use limits::*;
+
+struct Check {
+    errors: Vec<ValidationError>,
+}
+
+impl Check {
+    fn fail(&mut self, path: &str, message: impl Into<String>) {
+        self.errors.push(ValidationError {
+            path: path.to_string(),
+            message: message.into(),
+        });
+    }
+    /// A finite number in [lo, hi].
+    fn range(&mut self, path: &str, v: f64, lo: f64, hi: f64) {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.fail(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+    /// A finite number > 0 and ≤ hi.
+    fn positive(&mut self, path: &str, v: f64, hi: f64) {
+        if !(v.is_finite() && v > 0.0 && v <= hi) {
+            self.fail(
+                path,
+                format!("must be greater than 0 and at most {hi}, got {v}"),
+            );
+        }
+    }
+    fn count(&mut self, path: &str, v: u32, lo: u32, hi: u32) {
+        if v < lo || v > hi {
+            self.fail(path, format!("must be between {lo} and {hi}, got {v}"));
+        }
+    }
+    fn probability(&mut self, path: &str, v: f64) {
+        self.range(path, v, 0.0, 1.0);
+    }
+}
+
+impl Scenario {
+    /// Checks the whole scenario and returns every problem found.
+    pub fn validate(&self) -> Result<(), Vec<ValidationError>> {
+        let mut c = Check { errors: Vec::new() };
+        if self.seed > i64::MAX as u64 {
+            c.fail("seed", format!("must be at most {}", i64::MAX));
+        }
+        c.positive("duration_s", self.duration_s, MAX_DURATION_S);
+        self.check_traffic(&mut c);
+        c.positive("client.timeout_ms", self.client.timeout_ms, MAX_TIME_MS);
+        if self.client.max_attempts != 1 {
+            c.fail(
+                "client.max_attempts",
+                "must be 1 (retries are not simulated yet)",
+            );
+        }
+        check_link(&mut c, "network.client_to_lb", &self.network.client_to_lb);
+        check_link(
+            &mut c,
+            "network.lb_to_instance",
+            &self.network.lb_to_instance,
+        );
+        check_link(
+            &mut c,
+            "network.instance_to_db",
+            &self.network.instance_to_db,
+        );
+        self.check_services(&mut c);
+        c.count(
+            "database.connections",
+            self.database.connections,
+            1,
+            MAX_CONNECTIONS,
+        );
+        c.count(
+            "database.queue_capacity",
+            self.database.queue_capacity,
+            0,
+            MAX_QUEUE,
+        );
+        check_service_time(&mut c, "database.service_time", &self.database.service_time);
+        c.range(
+            "cost.instance_hour_usd",
+            self.cost.instance_hour_usd,
+            0.0,
+            1e6,
+        );
+        c.range("cost.transfer_gb_usd", self.cost.transfer_gb_usd, 0.0, 1e6);
+        self.check_faults(&mut c);
+        if c.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(c.errors)
+        }
+    }
+
+    fn check_traffic(&self, c: &mut Check) {
+        let t = &self.traffic;
+        c.range("traffic.rate_rps", t.rate_rps, 0.0, MAX_RATE_RPS);
+        c.count("traffic.users", t.users, 0, MAX_USERS);
+        c.range("traffic.think_time_ms", t.think_time_ms, 0.0, MAX_TIME_MS);
+        let d = MAX_DURATION_S;
+        match t.shape {
+            Shape::Constant => {}
+            Shape::Step { at_s, factor } => {
+                c.range("traffic.shape.at_s", at_s, 0.0, d);
+                c.range("traffic.shape.factor", factor, 0.0, 1000.0);
+            }
+            Shape::Ramp {
+                start_s,
+                end_s,
+                factor,
+            } => {
+                c.range("traffic.shape.start_s", start_s, 0.0, d);
+                c.range("traffic.shape.end_s", end_s, 0.0, d);
+                if end_s < start_s {
+                    c.fail("traffic.shape.end_s", "must not be before start_s");
+                }
+                c.range("traffic.shape.factor", factor, 0.0, 1000.0);
+            }
+            Shape::Spike {
+                at_s,
+                duration_s,
+                factor,
+            } => {
+                c.range("traffic.shape.at_s", at_s, 0.0, d);
+                c.range("traffic.shape.duration_s", duration_s, 0.0, d);
+                c.range("traffic.shape.factor", factor, 0.0, 1000.0);
+            }
+            Shape::Periodic {
+                period_s,
+                amplitude,
+            } => {
+                c.positive("traffic.shape.period_s", period_s, d);
+                c.range("traffic.shape.amplitude", amplitude, 0.0, 1.0);
+            }
+        }
+        if t.rate_rps * shape_peak(&t.shape) > MAX_RATE_RPS {
+            c.fail(
+                "traffic.rate_rps",
+                format!("rate × shape factor must stay at most {MAX_RATE_RPS} requests/s"),
+            );
+        }
+        if t.mix.is_empty() {
+            c.fail("traffic.mix", "needs at least one request kind");
+        }
+        let mut total = 0.0;
+        for (i, m) in t.mix.iter().enumerate() {
+            let path = format!("traffic.mix.{}", m.kind.as_str());
+            if t.mix[..i].iter().any(|o| o.kind == m.kind) {
+                c.fail(&path, "appears twice; each kind may appear once");
+            }
+            c.range(&format!("{path}.weight"), m.weight, 0.0, 1e9);
+            total += m.weight.max(0.0);
+            if self.service_index(&m.service).is_none() {
+                c.fail(
+                    &format!("{path}.service"),
+                    format!("no service is called \"{}\"", m.service),
+                );
+            }
+            for (field, p) in [
+                ("payload", m.payload),
+                ("response_payload", m.response_payload),
+            ] {
+                if p.bytes() > MAX_PAYLOAD_BYTES {
+                    c.fail(
+                        &format!("{path}.{field}"),
+                        format!("must be at most {MAX_PAYLOAD_BYTES} bytes"),
+                    );
+                }
+            }
+        }
+        let weights_ok = total.is_finite() && total > 0.0;
+        if !t.mix.is_empty() && !weights_ok {
+            c.fail("traffic.mix", "weights must add up to more than 0");
+        }
+    }
+
+    fn check_services(&self, c: &mut Check) {
+        if self.services.is_empty() || self.services.len() > MAX_SERVICES {
+            c.fail(
+                "services",
+                format!("needs between 1 and {MAX_SERVICES} services"),
+            );
+        }
+        for (i, s) in self.services.iter().enumerate() {
+            let path = format!("services.{}", s.name);
+            if s.name.is_empty()
+                || !s
+                    .name
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+            {
+                c.fail(
+                    &format!("services[{i}].name"),
+                    "must be non-empty letters, digits, '_' or '-'",
+                );
+            }
+            if self.services[..i].iter().any(|o| o.name == s.name) {
+                c.fail(&path, "two services have this name");
+            }
+            let max = MAX_INSTANCES_PER_SERVICE;
+            c.count(&format!("{path}.instances"), s.instances, 0, max);
+            c.count(&format!("{path}.min_instances"), s.min(), 0, max);
+            c.count(&format!("{path}.max_instances"), s.max(), 0, max);
+            if s.min() > s.instances {
+                c.fail(
+                    &format!("{path}.min_instances"),
+                    format!("must not exceed instances ({})", s.instances),
+                );
+            }
+            if s.max() < s.instances {
+                c.fail(
+                    &format!("{path}.max_instances"),
+                    format!("must not be below instances ({})", s.instances),
+                );
+            }
+            c.count(&format!("{path}.workers"), s.workers, 1, MAX_WORKERS);
+            c.count(
+                &format!("{path}.queue_capacity"),
+                s.queue_capacity,
+                0,
+                MAX_QUEUE,
+            );
+            check_service_time(c, &format!("{path}.service_time"), &s.service_time);
+            c.range(&format!("{path}.boot_s"), s.boot_s, 0.0, 3600.0);
+            c.range(&format!("{path}.mtbf_s"), s.mtbf_s, 0.0, 1e9);
+            c.positive(&format!("{path}.mttr_s"), s.mttr_s, 1e9);
+        }
+    }
+
+    fn check_faults(&self, c: &mut Check) {
+        if self.faults.len() > MAX_FAULTS {
+            c.fail("faults", format!("at most {MAX_FAULTS} scheduled faults"));
+        }
+        for (i, f) in self.faults.iter().enumerate() {
+            let path = format!("faults[{i}]");
+            c.range(&format!("{path}.at_s"), f.at_s, 0.0, MAX_DURATION_S);
+            match self.service_index(&f.service) {
+                None => c.fail(
+                    &format!("{path}.service"),
+                    format!("no service is called \"{}\"", f.service),
+                ),
+                Some(s) => {
+                    let n = self.services[s].instances;
+                    if let Some(k) = f.instance.filter(|&k| k >= n) {
+                        c.fail(
+                            &format!("{path}.instance"),
+                            format!("is {k}, but the service starts with {n} instances (0-based)"),
+                        );
+                    }
+                }
+            }
+            c.positive(&format!("{path}.factor"), f.factor, 1000.0);
+            if let Some(r) = f.repair_after_s {
+                c.positive(&format!("{path}.repair_after_s"), r, MAX_DURATION_S);
+            }
+        }
+    }
+}
+
+fn check_link(c: &mut Check, path: &str, l: &Link) {
+    c.range(
+        &format!("{path}.latency"),
+        l.latency.ms(),
+        0.0,
+        MAX_LATENCY_MS,
+    );
+    c.range(
+        &format!("{path}.jitter_ms"),
+        l.jitter_ms,
+        0.0,
+        MAX_LATENCY_MS,
+    );
+    c.probability(&format!("{path}.request_loss"), l.request_loss);
+    c.probability(&format!("{path}.response_loss"), l.response_loss);
+    c.range(
+        &format!("{path}.bandwidth_mbps"),
+        l.bandwidth_mbps,
+        0.0,
+        MAX_BANDWIDTH_MBPS,
+    );
+}
+
+fn check_service_time(c: &mut Check, path: &str, t: &ServiceTime) {
+    c.positive(&format!("{path}.mean_ms"), t.mean_ms(), MAX_TIME_MS);
+    if let ServiceTime::LogNormal { sigma, .. } = *t {
+        c.range(&format!("{path}.sigma"), sigma, 0.0, 3.0);
+    }
+}
+
+/// The largest factor a shape reaches, for thinning and the rate limit.
+pub(crate) fn shape_peak(shape: &Shape) -> f64 {
+    match *shape {
+        Shape::Constant => 1.0,
+        Shape::Step { factor, .. } | Shape::Ramp { factor, .. } | Shape::Spike { factor, .. } => {
+            factor.max(1.0)
+        }
+        Shape::Periodic { amplitude, .. } => 1.0 + amplitude,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::presets;
+
+    #[test]
+    fn reports_every_problem_with_its_path() {
+        let mut s = presets::get("baseline").unwrap();
+        s.duration_s = -1.0;
+        s.network.client_to_lb.request_loss = 1.5;
+        s.services[0].workers = 0;
+        s.traffic.mix[0].service = "nope".into();
+        let errors = s.validate().unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert!(paths.contains(&"duration_s"), "{paths:?}");
+        assert!(paths.contains(&"network.client_to_lb.request_loss"));
+        assert!(paths.contains(&"services.browse.workers"));
+        assert!(paths.contains(&"traffic.mix.browse.service"));
+        assert_eq!(errors.len(), 4, "{errors:?}");
+    }
+
+    #[test]
+    fn nan_and_min_max_are_caught() {
+        let mut s = presets::get("baseline").unwrap();
+        s.traffic.rate_rps = f64::NAN;
+        s.services[1].min_instances = Some(9);
+        let errors = s.validate().unwrap_err();
+        assert!(errors.iter().any(|e| e.path == "traffic.rate_rps"));
+        assert!(errors
+            .iter()
+            .any(|e| e.path == "services.cart.min_instances"));
+    }
+}

@@ -1,0 +1,220 @@
+//! What the view draws, read cheaply from the running state: nodes with
+//! their state, a bounded sample of the messages in flight, counters.
+
+use crate::engine::{Event, Leg};
+use crate::instance::{Condition, InstanceId, Lifecycle};
+use crate::metrics::Totals;
+use crate::network::HOPS;
+use crate::request::{RequestId, Status};
+use crate::scenario::{Balancer, RequestKind};
+use crate::simulation::Simulation;
+use crate::time::SimTime;
+use serde::Serialize;
+
+/// At most this many messages are listed; more are sampled evenly.
+pub const MAX_MESSAGES: usize = 300;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Snapshot {
+    pub time: SimTime,
+    pub clients: ClientsView,
+    /// The three hops, in `Scenario::network` order.
+    pub links: Vec<LinkView>,
+    pub services: Vec<ServiceView>,
+    pub database: DatabaseView,
+    /// A sample of the messages in flight (all of them when few enough).
+    pub messages: Vec<MessageView>,
+    /// How many messages are in flight in total.
+    pub messages_in_flight: u64,
+    pub totals: Totals,
+    /// Logical requests created and not yet finished.
+    pub requests_in_flight: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClientsView {
+    /// Open-loop arrival rate right now.
+    pub rate_rps: f64,
+    pub users: u32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LinkView {
+    pub hop: &'static str,
+    pub latency_ms: f64,
+    pub request_loss: f64,
+    pub response_loss: f64,
+    pub in_flight: u32,
+    pub bytes: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ServiceView {
+    pub name: String,
+    pub balancer: Balancer,
+    pub min: u32,
+    pub desired: u32,
+    pub max: u32,
+    pub in_service: u32,
+    /// Every instance still held, terminated ones included until their slot
+    /// is reused (the view fades them out).
+    pub instances: Vec<InstanceView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct InstanceView {
+    pub id: InstanceId,
+    pub address: String,
+    pub state: Lifecycle,
+    pub condition: Condition,
+    pub slow_factor: f64,
+    pub workers: u32,
+    pub busy: u32,
+    pub queue: u32,
+    pub outstanding: u32,
+    /// Over the last whole second.
+    pub utilisation: f64,
+    pub age_s: f64,
+    pub served: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DatabaseView {
+    pub connections: u32,
+    pub busy: u32,
+    pub queue: u32,
+    pub utilisation: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageView {
+    pub kind: RequestKind,
+    pub leg: Leg,
+    pub service: u16,
+    pub instance: Option<InstanceId>,
+    pub sent: SimTime,
+    /// When it arrives, or would have arrived if it is lost.
+    pub arrives: SimTime,
+    /// When it disappears, if it is lost (half-way along the hop).
+    pub lost_at: Option<SimTime>,
+    pub status: Status,
+    /// `None` once its attempt has finished (a late response).
+    pub request: Option<RequestId>,
+    pub attempt: u32,
+    pub is_retry: bool,
+    /// A repeated execution of a mutating request (issue 4).
+    pub is_duplicate: bool,
+}
+
+impl Simulation {
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.now;
+        let services = self
+            .scenario
+            .services
+            .iter()
+            .enumerate()
+            .map(|(s, spec)| {
+                let instances: Vec<InstanceView> = self
+                    .instances
+                    .iter()
+                    .filter(|i| i.service as usize == s)
+                    .map(|i| InstanceView {
+                        id: i.id,
+                        address: i.address_string(),
+                        state: i.lifecycle,
+                        condition: i.condition,
+                        slow_factor: i.slow_factor,
+                        workers: i.workers,
+                        busy: i.busy,
+                        queue: i.queue.len() as u32,
+                        outstanding: i.outstanding,
+                        utilisation: i.utilisation(false),
+                        age_s: (now - i.launched_at) as f64 / 1e9,
+                        served: i.served,
+                    })
+                    .collect();
+                ServiceView {
+                    name: spec.name.clone(),
+                    balancer: self.balancers[s].algorithm,
+                    min: spec.min(),
+                    desired: spec.instances,
+                    max: spec.max(),
+                    in_service: self.balancers[s].targets.len() as u32,
+                    instances,
+                }
+            })
+            .collect();
+        let total: u64 = self.links.iter().map(|l| l.in_flight as u64).sum();
+        let stride = (total as usize).div_ceil(MAX_MESSAGES).max(1);
+        let messages = self
+            .queue
+            .iter()
+            .filter_map(|e| match e.event {
+                Event::Deliver(m) => Some((e.time, m)),
+                _ => None,
+            })
+            .step_by(stride)
+            .take(MAX_MESSAGES)
+            .map(|(t, m)| {
+                let attempt = self.attempts.get(m.attempt);
+                let number = attempt.map_or(0, |a| a.number);
+                MessageView {
+                    kind: self.params.traffic.kinds[m.kind as usize].kind,
+                    leg: m.leg,
+                    service: m.service,
+                    instance: match m.leg {
+                        Leg::ClientToLb | Leg::LbToClient => None,
+                        _ => Some(self.instances[m.instance as usize].id),
+                    },
+                    sent: SimTime(m.sent_at),
+                    arrives: SimTime(if m.lost { 2 * t - m.sent_at } else { t }),
+                    lost_at: m.lost.then_some(SimTime(t)),
+                    status: m.status,
+                    request: attempt.map(|a| a.id),
+                    attempt: number,
+                    is_retry: number > 1,
+                    is_duplicate: false,
+                }
+            })
+            .collect();
+        Snapshot {
+            time: SimTime(now),
+            clients: ClientsView {
+                rate_rps: self.params.traffic.rate_at(SimTime(now)),
+                users: self.params.traffic.users,
+            },
+            links: self
+                .links
+                .iter()
+                .enumerate()
+                .map(|(h, l)| {
+                    let spec = [
+                        &self.scenario.network.client_to_lb,
+                        &self.scenario.network.lb_to_instance,
+                        &self.scenario.network.instance_to_db,
+                    ][h];
+                    LinkView {
+                        hop: HOPS[h],
+                        latency_ms: spec.latency.ms(),
+                        request_loss: spec.request_loss,
+                        response_loss: spec.response_loss,
+                        in_flight: l.in_flight,
+                        bytes: l.bytes,
+                    }
+                })
+                .collect(),
+            services,
+            database: DatabaseView {
+                connections: self.db.connections,
+                busy: self.db.busy,
+                queue: self.db.queue.len() as u32,
+                utilisation: self.db.utilisation(false),
+            },
+            messages,
+            messages_in_flight: total,
+            totals: self.metrics.totals.clone(),
+            requests_in_flight: self.requests.len() as u64,
+        }
+    }
+}
