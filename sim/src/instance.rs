@@ -25,7 +25,9 @@ pub enum Lifecycle {
     Pending,
     /// A load-balancer target.
     InService,
-    /// Failed its health checks (issue 4); not a target.
+    /// Taken out of service by the load balancer: its connections failed
+    /// (a crash is noticed at once) or, with issue 4, its health checks did.
+    /// A hang is not noticed: it accepts connections.
     Unhealthy,
     /// Finishing its work before it stops; not a target.
     Draining,
@@ -100,7 +102,10 @@ pub(crate) struct Instance {
     pub terminated_at: Option<u64>,
     /// Worker slots; `None` is a free worker.
     pub slots: Vec<Option<Job>>,
+    /// Workers holding a request (computing or waiting on the database).
     pub busy: u32,
+    /// Workers computing: what CPU utilisation measures.
+    pub cpu: u32,
     pub workers: u32,
     pub queue: VecDeque<Job>,
     /// Requests the load balancer has sent and not yet seen answered.
@@ -108,12 +113,12 @@ pub(crate) struct Instance {
     pub served: u64,
     pub work_rng: Stream,
     pub fault_rng: Stream,
-    /// ∫ busy workers dt and ∫ running workers dt, in worker·ns.
-    pub busy_area: u64,
+    /// ∫ computing workers dt and ∫ running workers dt, in worker·ns.
+    pub cpu_area: u64,
     pub capacity_area: u64,
     last_touch: u64,
-    /// `busy_area` at the last metrics tick, for per-second utilisation.
-    pub busy_area_at_tick: u64,
+    /// `cpu_area` at the last metrics tick, for per-second utilisation.
+    pub cpu_area_at_tick: u64,
     pub capacity_area_at_tick: u64,
 }
 
@@ -148,27 +153,28 @@ impl Instance {
             terminated_at: None,
             slots: vec![None; workers as usize],
             busy: 0,
+            cpu: 0,
             workers,
             queue: VecDeque::new(),
             outstanding: 0,
             served: 0,
             work_rng: Stream::derive(seed, Purpose::ServiceTime, service_name, ordinal as u64),
             fault_rng: Stream::derive(seed, Purpose::Faults, service_name, ordinal as u64),
-            busy_area: 0,
+            cpu_area: 0,
             capacity_area: 0,
             last_touch: now,
-            busy_area_at_tick: 0,
+            cpu_area_at_tick: 0,
             capacity_area_at_tick: 0,
         }
     }
 
     /// Brings the utilisation integrals up to `now`; call before anything
-    /// that changes `busy`, `workers` or `lifecycle`.
+    /// that changes `cpu`, `workers` or `lifecycle`.
     #[inline]
     pub fn touch(&mut self, now: u64) {
         let dt = now - self.last_touch;
         if dt > 0 {
-            self.busy_area += self.busy as u64 * dt;
+            self.cpu_area += self.cpu as u64 * dt;
             if self.lifecycle.running() {
                 self.capacity_area += self.workers as u64 * dt;
             }
@@ -188,12 +194,29 @@ impl Instance {
             .map(|i| i as u16)
     }
 
-    /// Takes `job` into `slot`.
+    /// Takes `job` into `slot`; a hung instance takes it but never computes.
     #[inline]
     pub fn occupy(&mut self, now: u64, slot: u16, job: Job) {
         self.touch(now);
         self.slots[slot as usize] = Some(job);
         self.busy += 1;
+        if self.condition != Condition::Hung {
+            self.cpu += 1;
+        }
+    }
+
+    /// A worker finished computing (it may still wait on the database).
+    #[inline]
+    pub fn computed(&mut self, now: u64) {
+        self.touch(now);
+        self.cpu -= 1;
+    }
+
+    /// Everything in progress stops computing (the instance hung).
+    pub fn freeze(&mut self, now: u64) {
+        self.touch(now);
+        self.cpu = 0;
+        self.condition = Condition::Hung;
     }
 
     /// Frees `slot`, returning its job.
@@ -209,6 +232,7 @@ impl Instance {
     pub fn drain_jobs(&mut self, now: u64) -> Vec<Job> {
         self.touch(now);
         self.busy = 0;
+        self.cpu = 0;
         let mut jobs: Vec<Job> = self.slots.iter_mut().filter_map(Option::take).collect();
         jobs.extend(self.queue.drain(..));
         jobs
@@ -250,13 +274,13 @@ impl Instance {
         self.terminated_at.unwrap_or(now) - self.launched_at
     }
 
-    /// Utilisation since the last tick (or over its life when `whole`).
+    /// CPU utilisation since the last tick (or over its life when `whole`).
     pub fn utilisation(&self, whole: bool) -> f64 {
         let (b, c) = if whole {
-            (self.busy_area, self.capacity_area)
+            (self.cpu_area, self.capacity_area)
         } else {
             (
-                self.busy_area - self.busy_area_at_tick,
+                self.cpu_area - self.cpu_area_at_tick,
                 self.capacity_area - self.capacity_area_at_tick,
             )
         };

@@ -22,6 +22,7 @@ pub(crate) enum Note {
     Slowed(InstanceId, f64),
     Repaired(InstanceId),
     Draining(InstanceId),
+    Unreachable(InstanceId),
     Terminated(InstanceId),
     Lost {
         request: RequestId,
@@ -103,6 +104,10 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
         Note::Slowed(i, f) => ("fault", format!("{i} slowed down {f}×")),
         Note::Repaired(i) => ("repair", format!("{i} repaired")),
         Note::Draining(i) => ("lifecycle", format!("{i} draining")),
+        Note::Unreachable(i) => (
+            "lifecycle",
+            format!("{i} refused a connection: its load balancer took it out of service"),
+        ),
         Note::Terminated(i) => ("lifecycle", format!("{i} terminated")),
         Note::Lost {
             request,

@@ -29,6 +29,8 @@ pub struct Snapshot {
     pub totals: Totals,
     /// Logical requests created and not yet finished.
     pub requests_in_flight: u64,
+    /// Attempts sent whose outcome the client has not yet observed.
+    pub attempts_in_flight: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -215,6 +217,7 @@ impl Simulation {
             messages_in_flight: total,
             totals: self.metrics.totals.clone(),
             requests_in_flight: self.requests.len() as u64,
+            attempts_in_flight: self.attempts.len() as u64,
         }
     }
 }

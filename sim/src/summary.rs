@@ -76,7 +76,7 @@ impl Simulation {
         for (s, spec) in self.scenario.services.iter().enumerate() {
             let (mut b, mut c) = self.retired_areas[s];
             for i in self.instances.iter().filter(|i| i.service as usize == s) {
-                b += i.busy_area;
+                b += i.cpu_area;
                 c += i.capacity_area;
             }
             utilisation.insert(

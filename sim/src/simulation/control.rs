@@ -39,7 +39,7 @@ impl Simulation {
                 let old = &self.instances[k];
                 self.retired_billed_ns += old.billed_ns(self.now);
                 let area = &mut self.retired_areas[old.service as usize];
-                area.0 += old.busy_area;
+                area.0 += old.cpu_area;
                 area.1 += old.capacity_area;
                 // Messages still addressed to the old occupant carry its
                 // epoch; keep counting up so they stay stale.
@@ -169,12 +169,25 @@ impl Simulation {
         }
     }
 
+    /// The load balancer saw a connection to the instance fail: it stops
+    /// routing to it until it is repaired (passive health checking).
+    pub(super) fn unreachable(&mut self, i: u32) {
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::InService {
+            inst.set_lifecycle(self.now, Lifecycle::Unhealthy);
+            let (id, s) = (inst.id, inst.service as usize);
+            self.log.push(self.now, Note::Unreachable(id));
+            self.refresh_targets(s);
+        }
+    }
+
     /// Work held by an instance is lost: the load balancer sees each
     /// connection break and answers the client with a 502.
     fn fail_held_work(&mut self, i: u32) {
         let now = self.now;
         let inst = &mut self.instances[i as usize];
         let jobs = inst.drain_jobs(now);
+        let crashed = inst.condition == Condition::Crashed && !jobs.is_empty();
         inst.epoch = inst.epoch.wrapping_add(1);
         inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
         let (service, epoch) = (inst.service, inst.epoch);
@@ -191,6 +204,9 @@ impl Simulation {
                 status: Status::ConnectionError,
                 lost: false,
             });
+        }
+        if crashed {
+            self.unreachable(i);
         }
     }
 
@@ -212,8 +228,8 @@ impl Simulation {
         if inst.lifecycle == Lifecycle::Terminated || inst.condition != Condition::Ok {
             return;
         }
-        inst.condition = Condition::Hung;
         // Work in progress freezes: its completions become stale.
+        inst.freeze(self.now);
         inst.epoch = inst.epoch.wrapping_add(1);
         let id = inst.id;
         self.log.push(self.now, Note::Hung(id));
@@ -257,6 +273,13 @@ impl Simulation {
             self.fail_held_work(i);
         }
         self.log.push(self.now, Note::Repaired(id));
+        // It registers again with its load balancer once it is back.
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Unhealthy {
+            inst.set_lifecycle(self.now, Lifecycle::InService);
+            let s = inst.service as usize;
+            self.refresh_targets(s);
+        }
         self.schedule_random_fault(i);
         self.finish_draining(i);
     }
@@ -317,9 +340,9 @@ impl Simulation {
         for inst in &mut self.instances {
             inst.touch(now);
             let s = inst.service as usize;
-            busy[s] += inst.busy_area - inst.busy_area_at_tick;
+            busy[s] += inst.cpu_area - inst.cpu_area_at_tick;
             capacity[s] += inst.capacity_area - inst.capacity_area_at_tick;
-            inst.busy_area_at_tick = inst.busy_area;
+            inst.cpu_area_at_tick = inst.cpu_area;
             inst.capacity_area_at_tick = inst.capacity_area;
             counts[lifecycle_index(inst.lifecycle)] += 1;
         }

@@ -153,6 +153,9 @@ impl Simulation {
             Leg::InstanceToLb => {
                 let inst = &mut self.instances[msg.instance as usize];
                 inst.outstanding = inst.outstanding.saturating_sub(1);
+                if msg.status == Status::ConnectionError {
+                    self.unreachable(msg.instance);
+                }
                 msg.leg = Leg::LbToClient;
                 self.send(msg);
             }
@@ -267,10 +270,11 @@ impl Simulation {
     }
 
     pub(super) fn on_work_done(&mut self, i: u32, slot: u16) {
-        let inst = &self.instances[i as usize];
+        let inst = &mut self.instances[i as usize];
         let Some(job) = inst.slots[slot as usize] else {
             return;
         };
+        inst.computed(self.now);
         if self.params.traffic.kinds[job.kind as usize].database {
             let msg = Message {
                 attempt: job.attempt,

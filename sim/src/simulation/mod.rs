@@ -207,7 +207,7 @@ impl Simulation {
             h.u64(i.busy as u64);
             h.u64(i.queue.len() as u64);
             h.u64(i.served);
-            h.u64(i.busy_area);
+            h.u64(i.cpu_area);
         }
         h.u64(self.db.busy as u64);
         h.u64(self.db.queue.len() as u64);

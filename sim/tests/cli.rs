@@ -1,0 +1,200 @@
+//! The `sahara-sim` binary, run as a lecturer would.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sahara-sim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let o = run(&[
+        "run",
+        "--scenario",
+        "baseline",
+        "--duration",
+        "30s",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON object");
+    for key in [
+        "scenario",
+        "seed",
+        "duration_s",
+        "requests",
+        "outcomes",
+        "latency_ms",
+        "throughput_rps",
+        "utilisation",
+        "events_processed",
+        "wall_ms",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key}");
+    }
+    for key in [
+        "success",
+        "dropped_request",
+        "dropped_response",
+        "rejected",
+        "timeout",
+        "no_healthy_target",
+        "crashed",
+    ] {
+        assert!(v["outcomes"][key].is_u64(), "outcomes.{key}");
+    }
+    for key in ["p50", "p95", "p99", "mean"] {
+        assert!(v["latency_ms"][key].is_f64(), "latency_ms.{key}");
+    }
+    for key in ["browse", "cart", "checkout", "database"] {
+        assert!(v["utilisation"][key].is_f64(), "utilisation.{key}");
+    }
+    assert_eq!(v["scenario"], "baseline");
+    assert_eq!(v["duration_s"], 30.0);
+    assert!(v["requests"].as_u64().unwrap() > 8000);
+}
+
+#[test]
+fn seed_and_set_change_the_run_and_the_same_seed_repeats_it() {
+    let digest = |args: &[&str]| {
+        let mut all = vec![
+            "run",
+            "--scenario",
+            "lost-response",
+            "--duration",
+            "20s",
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        (v["digest"].as_str().unwrap().to_string(), v)
+    };
+    let (a, _) = digest(&["--seed", "5"]);
+    let (b, _) = digest(&["--seed", "5"]);
+    let (c, _) = digest(&["--seed", "6"]);
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    let (_, v) = digest(&["--set", "network.client_to_lb.response_loss=0"]);
+    assert_eq!(v["outcomes"]["dropped_response"], 0);
+}
+
+#[test]
+fn csv_has_a_header_and_a_row_per_second() {
+    let o = run(&["run", "--scenario", "mm1", "--duration", "12s", "--csv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("t_s,offered_rps,"), "{}", lines[0]);
+    assert!(lines[0].contains("util_server") && lines[0].contains("no_healthy_target"));
+    assert_eq!(lines.len(), 1 + 12);
+    let width = lines[0].split(',').count();
+    assert!(lines.iter().all(|l| l.split(',').count() == width));
+    assert!(lines[12].starts_with("12,"));
+}
+
+#[test]
+fn list_and_show() {
+    let o = run(&["list"]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    for name in [
+        "baseline",
+        "mm1",
+        "mm4",
+        "lost-request",
+        "flash-sale",
+        "spread-risk",
+    ] {
+        assert!(text.contains(name), "{name}");
+    }
+    let o = run(&["show", "mm4"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("name = \"mm4\""));
+}
+
+#[test]
+fn scenario_files_work_too() {
+    let dir = std::env::temp_dir().join(format!("sahara-sim-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mine.toml");
+    let text = sahara_sim::presets::toml("mm1")
+        .unwrap()
+        .replace("name = \"mm1\"", "name = \"mine\"");
+    std::fs::write(&path, text).unwrap();
+    let o = run(&[
+        "run",
+        "--scenario",
+        path.to_str().unwrap(),
+        "--duration",
+        "5s",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\"scenario\": \"mine\""));
+    std::fs::write(&path, "name = \"broken\"\nduration_s = [").unwrap();
+    let o = run(&["run", "--scenario", path.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("cannot read the scenario"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn errors_are_clear_and_exit_non_zero() {
+    for (args, expected) in [
+        (
+            vec!["run", "--scenario", "atlantis"],
+            "unknown preset \"atlantis\"",
+        ),
+        (vec!["run"], "run needs --scenario"),
+        (
+            vec!["run", "--scenario", "baseline", "--set", "nowhere.x=1"],
+            "no such setting: nowhere.x",
+        ),
+        (
+            vec!["run", "--scenario", "baseline", "--set", "traffic.rate_rps"],
+            "expected path=value",
+        ),
+        (
+            vec![
+                "run",
+                "--scenario",
+                "baseline",
+                "--set",
+                "network.client_to_lb.request_loss=2",
+            ],
+            "network.client_to_lb.request_loss: must be between 0 and 1",
+        ),
+        (
+            vec!["run", "--scenario", "baseline", "--duration", "5 weeks"],
+            "--duration",
+        ),
+        (
+            vec!["run", "--scenario", "baseline", "--json", "--csv"],
+            "choose one",
+        ),
+        (vec!["show", "atlantis"], "unknown preset"),
+        (vec!["fly"], "unknown command"),
+    ] {
+        let o = run(&args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        assert!(stderr(&o).contains(expected), "{args:?}: {}", stderr(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}

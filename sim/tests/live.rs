@@ -1,0 +1,454 @@
+//! Live changes, faults and the lecture's situations, each checked by its
+//! effect on the numbers.
+
+mod common;
+use common::{preset, run_and_drain, set};
+use sahara_sim::{
+    Change, Condition, InstanceId, Lifecycle, ScenarioError, SimDuration, SimTime, Simulation,
+    LOG_CAPACITY, SERIES_CAPACITY,
+};
+
+fn at(s: f64) -> SimTime {
+    SimTime::from_secs_f64(s)
+}
+
+fn first_instance(sim: &Simulation, service: usize) -> InstanceId {
+    sim.snapshot().services[service].instances[0].id
+}
+
+fn log_text(sim: &Simulation) -> Vec<String> {
+    sim.events_since(0).0.into_iter().map(|e| e.text).collect()
+}
+
+#[test]
+fn killing_an_instance_loses_its_work_and_repair_brings_it_back() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(10.0));
+    let id = first_instance(&sim, 0);
+    let busy = sim.snapshot().services[0].instances[0].busy as u64;
+    sim.apply(Change::KillInstance(id)).unwrap();
+    sim.advance_to(at(20.0));
+    let snap = sim.snapshot();
+    let inst = snap.services[0]
+        .instances
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap();
+    assert_eq!(inst.condition, Condition::Crashed);
+    assert_eq!(inst.busy, 0);
+    // The crash is loud: the load balancer sees connections fail and takes
+    // it out of service, so only the work it held (and any request already
+    // on its way to it) is lost.
+    assert_eq!(inst.state, Lifecycle::Unhealthy);
+    assert_eq!(snap.services[0].in_service, 2);
+    let crashed = sim.summary().outcomes.crashed;
+    assert!(
+        crashed >= busy && crashed < busy + 5,
+        "{crashed} (held {busy})"
+    );
+    assert!(log_text(&sim).contains(&format!("{id} crashed")));
+    sim.apply(Change::RepairInstance(id)).unwrap();
+    sim.advance_to(at(30.0));
+    let snap = sim.snapshot();
+    let inst = snap.services[0]
+        .instances
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap();
+    assert_eq!(
+        (inst.state, inst.condition),
+        (Lifecycle::InService, Condition::Ok)
+    );
+    assert_eq!(snap.services[0].in_service, 3);
+    assert!(log_text(&sim).contains(&format!("{id} repaired")));
+}
+
+#[test]
+fn a_hang_is_not_noticed_without_health_checks() {
+    let mut s = preset("baseline");
+    set(&mut s, "client.timeout_ms", "1000");
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(5.0));
+    sim.apply(Change::HangInstance(first_instance(&sim, 0)))
+        .unwrap();
+    sim.advance_to(at(20.0));
+    let o = sim.summary().outcomes;
+    // It holds what its 4 workers and 50-place queue can take, all of which
+    // time out; after that its full queue rejects a third of browsing.
+    assert_eq!(o.timeout, 4 + 50, "{o:?}");
+    assert!(o.rejected > 1000, "{o:?}");
+    assert_eq!(o.crashed, 0);
+    assert_eq!(sim.snapshot().services[0].in_service, 3, "still a target");
+}
+
+#[test]
+fn a_service_outage_takes_every_instance_down_for_its_duration() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(10.0));
+    sim.apply(Change::ServiceOutage {
+        service: "cart".into(),
+        duration: SimDuration::from_secs(5),
+    })
+    .unwrap();
+    sim.advance_to(at(12.0));
+    let snap = sim.snapshot();
+    assert!(snap.services[1]
+        .instances
+        .iter()
+        .all(|i| i.condition == Condition::Crashed));
+    assert!(snap.services[0]
+        .instances
+        .iter()
+        .all(|i| i.condition == Condition::Ok));
+    sim.advance_to(at(16.0));
+    assert!(sim.snapshot().services[1]
+        .instances
+        .iter()
+        .all(|i| i.condition == Condition::Ok));
+    // About 15% of 300 req/s for 5 s: the few held or on their way fail
+    // with the crash, the load balancer turns the rest away with a 503.
+    let o = sim.summary().outcomes;
+    let failed = (o.crashed + o.no_healthy_target) as f64;
+    assert!((150.0..300.0).contains(&failed), "{o:?}");
+    assert!(sim
+        .apply(Change::ServiceOutage {
+            service: "nope".into(),
+            duration: SimDuration::from_secs(1)
+        })
+        .is_err());
+}
+
+#[test]
+fn a_slow_instance_raises_latency() {
+    let mut s = preset("baseline");
+    set(&mut s, "services.browse.instances", "1");
+    set(&mut s, "traffic.rate_rps", "100");
+    let mut fast = Simulation::new(s.clone()).unwrap();
+    fast.advance_to(at(20.0));
+    let mut slow = Simulation::new(s).unwrap();
+    slow.apply(Change::SlowInstance(first_instance(&slow, 0), 3.0))
+        .unwrap();
+    slow.advance_to(at(20.0));
+    assert!(slow.summary().latency_ms.p50 > fast.summary().latency_ms.p50 + 20.0);
+    assert!(slow
+        .apply(Change::SlowInstance(InstanceId(1), -1.0))
+        .is_err());
+}
+
+#[test]
+fn resizing_a_group_launches_fresh_instances_and_drains_old_ones() {
+    let mut s = preset("baseline");
+    set(&mut s, "services.cart.max_instances", "6");
+    set(&mut s, "services.cart.boot_s", "2");
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(5.0));
+    let old: Vec<_> = sim.snapshot().services[1]
+        .instances
+        .iter()
+        .map(|i| (i.id, i.address.clone()))
+        .collect();
+    sim.apply(Change::Set {
+        path: "services.cart.instances".into(),
+        value: "5".into(),
+    })
+    .unwrap();
+    let snap = sim.snapshot();
+    let cart = &snap.services[1];
+    assert_eq!(cart.instances.len(), 5);
+    let new: Vec<_> = cart
+        .instances
+        .iter()
+        .filter(|i| !old.iter().any(|o| o.0 == i.id))
+        .collect();
+    assert_eq!(new.len(), 3);
+    for n in &new {
+        assert_eq!(n.state, Lifecycle::Pending);
+        assert!(old.iter().all(|o| o.1 != n.address), "fresh address");
+        assert!(n.id.0 > 7, "fresh id {}", n.id);
+    }
+    sim.advance_to(at(8.0));
+    let snap = sim.snapshot();
+    assert_eq!(snap.services[1].in_service, 5);
+    assert!(snap.services[1]
+        .instances
+        .iter()
+        .all(|i| i.state == Lifecycle::InService));
+    assert!(
+        snap.services[1].instances.iter().all(|i| i.served > 0),
+        "all get traffic"
+    );
+    // Scale in: the oldest go first, after draining.
+    sim.apply(Change::Set {
+        path: "services.cart.instances".into(),
+        value: "2".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(10.0));
+    let snap = sim.snapshot();
+    let live: Vec<_> = snap.services[1]
+        .instances
+        .iter()
+        .filter(|i| i.state == Lifecycle::InService)
+        .collect();
+    assert_eq!(live.len(), 2);
+    assert!(
+        live.iter().all(|i| !old.iter().any(|o| o.0 == i.id)),
+        "the oldest were removed"
+    );
+    let terminated = snap.services[1]
+        .instances
+        .iter()
+        .filter(|i| i.state == Lifecycle::Terminated)
+        .count();
+    assert_eq!(terminated, 3);
+    let log = log_text(&sim);
+    assert!(log.iter().any(|l| l.ends_with("terminated")));
+    // Above the group's maximum is refused with its path.
+    let err = sim
+        .apply(Change::Set {
+            path: "services.cart.instances".into(),
+            value: "9".into(),
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("services.cart.max_instances"),
+        "{err}"
+    );
+}
+
+#[test]
+fn no_targets_means_fast_503() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(2.0));
+    sim.apply(Change::Set {
+        path: "services.checkout.instances".into(),
+        value: "0".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(30.0));
+    let s = sim.summary();
+    assert!(s.outcomes.no_healthy_target > 300, "{:?}", s.outcomes);
+    assert!(log_text(&sim)
+        .iter()
+        .any(|l| l.contains("checkout has no instance in service")));
+}
+
+#[test]
+fn without_a_load_balancer_one_instance_takes_everything() {
+    let mut sim = Simulation::new(preset("no-load-balancer")).unwrap();
+    sim.advance_to(at(30.0));
+    let snap = sim.snapshot();
+    let served: Vec<u64> = snap.services[0]
+        .instances
+        .iter()
+        .map(|i| i.served)
+        .collect();
+    assert!(
+        served[0] > 0 && served[1..].iter().all(|&n| n == 0),
+        "{served:?}"
+    );
+    let bad = sim.summary();
+    assert!(
+        bad.outcomes.rejected + bad.outcomes.timeout > 1000,
+        "{:?}",
+        bad.outcomes
+    );
+    // Put a load balancer in front: the work spreads and the errors stop.
+    sim.apply(Change::Set {
+        path: "services.browse.balancer".into(),
+        value: "round_robin".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(40.0));
+    let errors = |s: &sahara_sim::Summary| s.outcomes.rejected + s.outcomes.timeout;
+    let e0 = errors(&sim.summary());
+    sim.advance_to(at(70.0));
+    assert!(errors(&sim.summary()) - e0 < 20);
+    let served: Vec<u64> = sim.snapshot().services[0]
+        .instances
+        .iter()
+        .map(|i| i.served)
+        .collect();
+    assert!(served.iter().all(|&n| n > 1000), "{served:?}");
+}
+
+#[test]
+fn the_database_becomes_the_bottleneck() {
+    // Asked for 1800 queries/s, the database can do 8 / 5 ms = 1600/s.
+    let base = run_and_drain(preset("database-bottleneck")).summary();
+    assert!(
+        base.utilisation["database"] > 0.95,
+        "{:?}",
+        base.utilisation
+    );
+    for svc in ["browse", "cart", "checkout"] {
+        assert!(base.utilisation[svc] < 0.5, "{:?}", base.utilisation);
+    }
+    assert!(
+        base.goodput_rps < 1620.0 && base.outcomes.rejected > 10_000,
+        "{base:?}"
+    );
+    // Doubling the instances does not raise what gets done…
+    let mut more_instances = preset("database-bottleneck");
+    set(&mut more_instances, "services.browse.max_instances", "20");
+    set(&mut more_instances, "services.browse.instances", "20");
+    let more = run_and_drain(more_instances).summary();
+    assert!(more.goodput_rps < 1620.0, "{}", more.goodput_rps);
+    // …doubling the database does.
+    let mut bigger_db = preset("database-bottleneck");
+    set(&mut bigger_db, "database.connections", "16");
+    let bigger = run_and_drain(bigger_db).summary();
+    assert!(bigger.goodput_rps > 1780.0, "{}", bigger.goodput_rps);
+    assert_eq!(bigger.outcomes.rejected, 0);
+}
+
+#[test]
+fn spreading_over_more_instances_cuts_the_failures() {
+    let failed = |n: &str| {
+        let mut s = preset("spread-risk");
+        set(&mut s, "services.browse.instances", n);
+        // A long, light run: many failure cycles, few requests.
+        set(&mut s, "duration_s", "86400");
+        set(&mut s, "traffic.rate_rps", "5");
+        let sum = run_and_drain(s).summary();
+        (sum.outcomes.crashed + sum.outcomes.no_healthy_target) as f64 / sum.requests as f64
+    };
+    let (one, two, ten) = (failed("1"), failed("2"), failed("10"));
+    println!("failed: 1 instance {one:.4}, 2 {two:.4}, 10 {ten:.4}");
+    // One instance is down about 1/6 of the time; two are both down about
+    // 1/36 of it; with ten only the work held at each crash is lost.
+    assert!((one - 1.0 / 6.0).abs() < 0.03, "{one}");
+    assert!(two < one / 3.0 && ten < two / 3.0, "{one} {two} {ten}");
+}
+
+#[test]
+fn stamp_coupling_costs_latency_and_transfer() {
+    let composite = run_and_drain(preset("stamp-coupling")).summary();
+    let mut s = preset("stamp-coupling");
+    set(&mut s, "traffic.mix.browse.payload", "id");
+    set(&mut s, "traffic.mix.checkout.payload", "id");
+    let ids = run_and_drain(s).summary();
+    assert!(
+        composite.latency_ms.p99 > ids.latency_ms.p99 * 1.5,
+        "{} vs {}",
+        composite.latency_ms.p99,
+        ids.latency_ms.p99
+    );
+    assert!(composite.cost.transfer_gb > 10.0 * ids.cost.transfer_gb);
+}
+
+#[test]
+fn a_flash_sale_overloads_the_fixed_groups() {
+    let mut sim = Simulation::new(preset("flash-sale")).unwrap();
+    sim.advance_to(at(90.0));
+    let spike = sim.metrics().latest().unwrap().clone();
+    assert!(
+        (1200..1800).contains(&spike.offered_rps),
+        "{}",
+        spike.offered_rps
+    );
+    assert!(sim.snapshot().clients.rate_rps == 1500.0);
+    sim.run_to_end();
+    let s = sim.summary();
+    assert!(
+        s.outcomes.rejected + s.outcomes.timeout > 1000,
+        "{:?}",
+        s.outcomes
+    );
+    let calm = sim.metrics().latest().unwrap();
+    assert!(
+        (250..350).contains(&calm.offered_rps),
+        "{}",
+        calm.offered_rps
+    );
+}
+
+#[test]
+fn changing_the_rate_live_changes_the_offered_load() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(10.0));
+    sim.apply(Change::Set {
+        path: "traffic.rate_rps".into(),
+        value: "30".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(40.0));
+    let last = sim.metrics().latest().unwrap().offered_rps;
+    assert!((10..60).contains(&last), "{last}");
+}
+
+#[test]
+fn bad_changes_are_errors_and_leave_the_run_alone() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(3.0));
+    let d = sim.digest();
+    assert!(matches!(
+        sim.apply(Change::Set {
+            path: "seed".into(),
+            value: "9".into()
+        }),
+        Err(ScenarioError::NeedsRestart(_))
+    ));
+    assert!(matches!(
+        sim.apply(Change::Set {
+            path: "network.client_to_lb.request_loss".into(),
+            value: "7".into()
+        }),
+        Err(ScenarioError::Invalid(_))
+    ));
+    assert!(matches!(
+        sim.apply(Change::KillInstance(InstanceId(999))),
+        Err(ScenarioError::NotFound(_))
+    ));
+    assert_eq!(sim.digest(), d);
+    assert_eq!(sim.scenario(), &preset("baseline"));
+}
+
+#[test]
+fn a_day_long_run_keeps_bounded_memory() {
+    let mut s = preset("spread-risk");
+    set(&mut s, "duration_s", "86400");
+    set(&mut s, "services.browse.instances", "3");
+    set(&mut s, "network.client_to_lb.request_loss", "0.01");
+    let mut sim = Simulation::new(s).unwrap();
+    sim.run_to_end();
+    assert_eq!(sim.metrics().series().len(), SERIES_CAPACITY);
+    let (log, cursor) = sim.events_since(0);
+    assert_eq!(log.len(), LOG_CAPACITY);
+    assert!(cursor > LOG_CAPACITY as u64);
+    assert!(sim.in_flight() < 1000);
+    let (newer, _) = sim.events_since(cursor);
+    assert!(newer.is_empty());
+}
+
+#[test]
+fn the_snapshot_samples_messages_when_there_are_many() {
+    let mut s = preset("bench");
+    set(&mut s, "network.client_to_lb.latency", "home_to_us_east_1");
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(5.0));
+    let snap = sim.snapshot();
+    assert!(snap.messages_in_flight > 500, "{}", snap.messages_in_flight);
+    assert!(
+        snap.messages.len() >= sahara_sim::MAX_MESSAGES / 2
+            && snap.messages.len() <= sahara_sim::MAX_MESSAGES
+    );
+    assert!(snap
+        .messages
+        .iter()
+        .all(|m| m.request.is_some() && m.attempt == 1 && !m.is_retry));
+}
+
+#[test]
+fn cost_counts_instance_hours_and_transfer() {
+    let mut sim = Simulation::new(preset("baseline")).unwrap();
+    sim.advance_to(at(3600.0));
+    let c = sim.summary().cost;
+    assert!(
+        (c.instance_hours - 7.0).abs() < 1e-9,
+        "{}",
+        c.instance_hours
+    );
+    assert!((c.instance_usd - 7.0 * 0.0416).abs() < 1e-9);
+    assert!(c.transfer_gb > 0.0 && (c.total_usd - c.instance_usd - c.transfer_usd).abs() < 1e-12);
+}

@@ -1,0 +1,220 @@
+//! Properties over random valid scenarios: conservation, monotone time,
+//! counts within their bounds, determinism, and that pausing, stepping in
+//! chunks or applying a no-op change never changes the run.
+
+mod common;
+use common::preset;
+use proptest::prelude::*;
+use sahara_sim::{Change, Outcome, Scenario, SimTime, Simulation, Snapshot};
+
+/// A random valid scenario built on the baseline: every knob that changes
+/// the model's paths (loss, faults, limits, balancers, shapes, users).
+fn scenario() -> impl Strategy<Value = Scenario> {
+    let services = proptest::collection::vec(
+        (
+            0u32..4,
+            1u32..4,
+            0u32..20,
+            0usize..5,
+            prop_oneof![Just(0.0), 2.0..40.0f64],
+            0.5..10.0f64,
+        ),
+        3,
+    );
+    let shape = prop_oneof![
+        Just("{ kind = \"constant\" }".to_string()),
+        (0.0..10.0f64, 0.0..4.0f64)
+            .prop_map(|(a, f)| format!("{{ kind = \"step\", at_s = {a}, factor = {f} }}")),
+        (0.0..10.0f64, 0.1..5.0f64).prop_map(|(a, f)| format!(
+            "{{ kind = \"spike\", at_s = {a}, duration_s = 3.0, factor = {f} }}"
+        )),
+        (1.0..10.0f64, 0.0..1.0f64).prop_map(|(p, a)| format!(
+            "{{ kind = \"periodic\", period_s = {p}, amplitude = {a} }}"
+        )),
+    ];
+    (
+        (any::<u32>(), 2.0..15.0f64, 0.0..400.0f64, 0u32..30, shape),
+        (
+            0.0..0.3f64,
+            0.0..0.3f64,
+            0.0..0.2f64,
+            0.0..30.0f64,
+            0.0..3.0f64,
+            prop_oneof![Just(0.0), 1.0..50.0f64],
+        ),
+        (30.0..1500.0f64, 1u32..6, services),
+    )
+        .prop_map(|(traffic, network, rest)| {
+            let (seed, duration, rate, users, shape) = traffic;
+            let (req_loss, resp_loss, db_loss, latency, jitter, bandwidth) = network;
+            let (timeout, connections, services) = rest;
+            let mut s = preset("baseline");
+            let mut set = |p: &str, v: String| {
+                s.set(p, &v).unwrap_or_else(|e| panic!("{p}={v}: {e}"));
+            };
+            set("seed", seed.to_string());
+            set("duration_s", duration.to_string());
+            set("traffic.rate_rps", rate.to_string());
+            set("traffic.users", users.to_string());
+            set("traffic.think_time_ms", "300".into());
+            set("traffic.shape", shape);
+            set("network.client_to_lb.request_loss", req_loss.to_string());
+            set("network.client_to_lb.response_loss", resp_loss.to_string());
+            set("network.instance_to_db.response_loss", db_loss.to_string());
+            set("network.client_to_lb.latency", latency.to_string());
+            set("network.client_to_lb.jitter_ms", jitter.to_string());
+            set(
+                "network.lb_to_instance.bandwidth_mbps",
+                bandwidth.to_string(),
+            );
+            set("traffic.mix.browse.payload", "\"composite\"".into());
+            set("client.timeout_ms", timeout.to_string());
+            set("database.connections", connections.to_string());
+            set("database.queue_capacity", "5".into());
+            let algorithms = [
+                "round_robin",
+                "random",
+                "least_outstanding",
+                "power_of_two",
+                "none",
+            ];
+            for (name, (n, workers, queue, alg, mtbf, mttr)) in
+                ["browse", "cart", "checkout"].into_iter().zip(services)
+            {
+                set(&format!("services.{name}.instances"), n.to_string());
+                set(&format!("services.{name}.workers"), workers.to_string());
+                set(
+                    &format!("services.{name}.queue_capacity"),
+                    queue.to_string(),
+                );
+                set(&format!("services.{name}.balancer"), algorithms[alg].into());
+                set(&format!("services.{name}.mtbf_s"), mtbf.to_string());
+                set(&format!("services.{name}.mttr_s"), mttr.to_string());
+            }
+            s
+        })
+}
+
+/// Checks everything that must hold at any instant.
+fn check_invariants(sim: &Simulation, snap: &Snapshot) {
+    let t = &snap.totals;
+    // Conservation: every request created has finished by exactly one
+    // outcome or is still in flight; the same for attempts.
+    assert_eq!(t.requests, t.finished_total() + sim.in_flight());
+    assert_eq!(
+        t.attempts,
+        t.attempts_finished.iter().sum::<u64>() + snap.attempts_in_flight
+    );
+    assert_eq!(snap.requests_in_flight, sim.in_flight());
+    // One attempt per request until retries exist.
+    assert_eq!(t.attempts, t.requests);
+    assert!(snap.messages.len() <= sahara_sim::MAX_MESSAGES);
+    assert!(snap.messages.len() as u64 <= snap.messages_in_flight);
+    let per_link: u64 = snap.links.iter().map(|l| l.in_flight as u64).sum();
+    assert_eq!(per_link, snap.messages_in_flight);
+    for m in &snap.messages {
+        assert!(m.sent <= snap.time && m.arrives >= m.sent);
+        if let Some(lost) = m.lost_at {
+            assert!(lost >= snap.time && lost <= m.arrives);
+        } else {
+            assert!(m.arrives >= snap.time);
+        }
+    }
+    for s in &snap.services {
+        for i in &s.instances {
+            assert!(i.busy <= i.workers, "{:?}", i);
+            assert!((0.0..=1.0 + 1e-9).contains(&i.utilisation), "{:?}", i);
+            assert!(i.age_s >= 0.0);
+        }
+    }
+    let db = &snap.database;
+    assert!(db.busy <= db.connections);
+    assert!((0.0..=1.0 + 1e-9).contains(&db.utilisation));
+    let sum = sim.summary();
+    assert!(sum.latency_ms.p50 <= sum.latency_ms.p95 && sum.latency_ms.p95 <= sum.latency_ms.p99);
+    for u in sum.utilisation.values() {
+        assert!((0.0..=1.0 + 1e-9).contains(u));
+    }
+    assert_eq!(sum.outcomes.success, t.outcome(Outcome::Success));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn conservation_and_monotone_time_at_every_pause(s in scenario(), steps in proptest::collection::vec(1u64..2_000_000_000, 1..40)) {
+        let mut sim = Simulation::new(s).unwrap();
+        let mut last = sim.now();
+        for dt in steps {
+            let target = SimTime(sim.now().as_nanos() + dt);
+            // A tight event budget: it may stop early, never go back.
+            let reached = sim.advance_to_bounded(target, 500);
+            prop_assert!(sim.now() >= last);
+            prop_assert!(sim.now() <= target);
+            prop_assert_eq!(reached, sim.now() == target);
+            last = sim.now();
+            check_invariants(&sim, &sim.snapshot());
+        }
+    }
+
+    #[test]
+    fn same_seed_same_digest_and_pausing_changes_nothing(s in scenario(), cuts in proptest::collection::vec(0.0..1.0f64, 0..8), budget in 1u64..5000) {
+        let end = SimTime::from_secs_f64(s.duration_s);
+        let mut whole = Simulation::new(s.clone()).unwrap();
+        whole.run_to_end();
+        let mut again = Simulation::new(s.clone()).unwrap();
+        again.run_to_end();
+        prop_assert_eq!(whole.digest(), again.digest());
+
+        // Stepping in chunks, with a small event budget per call.
+        let mut cuts = cuts;
+        cuts.sort_by(f64::total_cmp);
+        let mut stepped = Simulation::new(s.clone()).unwrap();
+        for c in cuts.iter().map(|c| SimTime((end.as_nanos() as f64 * c) as u64)).chain([end]) {
+            while !stepped.advance_to_bounded(c, budget) {}
+        }
+        prop_assert_eq!(stepped.digest(), whole.digest());
+        prop_assert_eq!(stepped.summary().outcomes.success, whole.summary().outcomes.success);
+
+        // Applying a change that changes nothing, mid-run.
+        let mut changed = Simulation::new(s.clone()).unwrap();
+        changed.advance_to(SimTime(end.as_nanos() / 2));
+        let rate = changed.scenario().traffic.rate_rps.to_string();
+        changed.apply(Change::Set { path: "traffic.rate_rps".into(), value: rate }).unwrap();
+        let workers = changed.scenario().services[0].workers.to_string();
+        changed.apply(Change::Set { path: "services.browse.workers".into(), value: workers }).unwrap();
+        changed.run_to_end();
+        prop_assert_eq!(changed.digest(), whole.digest());
+    }
+}
+
+#[test]
+fn a_different_seed_gives_a_different_run() {
+    let a = preset("baseline");
+    let mut b = a.clone();
+    b.seed += 1;
+    let (mut x, mut y) = (Simulation::new(a).unwrap(), Simulation::new(b).unwrap());
+    x.advance_to(SimTime::from_secs_f64(10.0));
+    y.advance_to(SimTime::from_secs_f64(10.0));
+    assert_ne!(x.digest(), y.digest());
+}
+
+/// A change to one service leaves other services' randomness alone: the
+/// browse instances see the same service times whatever the checkout size.
+#[test]
+fn streams_are_independent_of_unrelated_parameters() {
+    let served = |checkout: &str| {
+        let mut s = preset("baseline");
+        s.set("services.checkout.instances", checkout).unwrap();
+        s.set("traffic.mix.browse.database", "false").unwrap();
+        let mut sim = Simulation::new(s).unwrap();
+        sim.advance_to(SimTime::from_secs_f64(30.0));
+        let snap = sim.snapshot();
+        snap.services[0]
+            .instances
+            .iter()
+            .map(|i| i.served)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(served("2"), served("5"));
+}
