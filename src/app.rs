@@ -1,36 +1,96 @@
-//! The page: title, what Sahara Sim is, and the run controls.
+//! The page: time bar, topology diagram with its inspector, controls,
+//! counters, charts and the event ticker.
 
+use crate::live::Live;
+use crate::render_loop;
+use crate::view::{
+    charts::Charts, controls::Controls, counters::Counters, diagram::Diagram, diagram::Selected,
+    inspector::Inspector, ticker::Ticker, timebar::TimeBar,
+};
 use leptos::prelude::*;
 
-/// The whole page. The simulation core is driven from here once the live view exists.
+/// The preset a visitor sees first.
+const FIRST_PRESET: &str = "baseline";
+
 #[component]
 pub fn App() -> impl IntoView {
-    let (playing, set_playing) = signal(false);
-    let label = move || if playing.get() { "Pause" } else { "Play" };
+    match Live::new(FIRST_PRESET) {
+        Ok(live) => page(live).into_any(),
+        Err(message) => {
+            view! { <main class="page"><p class="error" role="alert">{message}</p></main> }
+                .into_any()
+        }
+    }
+}
 
+fn page(live: Live) -> impl IntoView {
+    render_loop::start(live);
+    let selected = RwSignal::new(None::<Selected>);
+    let dark = RwSignal::new(prefers_dark());
+    let large = RwSignal::new(false);
+    let drawer = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", if dark.get() { "dark" } else { "light" });
+            let _ = root.set_attribute("data-large", &large.get().to_string());
+        }
+    });
     view! {
-        <main class="page">
+        <div class="app">
             <header class="masthead">
                 <h1>"Sahara Sim"</h1>
                 <p class="tagline">
-                    "An explorable simulator of Sahara, the online store from the lecture "
-                    <em>"Distributed Systems I"</em>
-                    ": clients, network, load balancers, auto-scaling groups of stateless services and a shared database."
+                    "Sahara, the online store from " <em>"Distributed Systems I"</em>
+                    ", running live: break it with the controls and watch what happens."
                 </p>
+                <div class="view-options">
+                    <button type="button" aria-pressed=move || dark.get().to_string() on:click=move |_| dark.update(|d| *d = !*d)>"Dark theme"</button>
+                    <button type="button" aria-pressed=move || large.get().to_string() on:click=move |_| large.update(|l| *l = !*l)>"Large type"</button>
+                    <button type="button" class="drawer-toggle" aria-expanded=move || drawer.get().to_string() aria-controls="controls"
+                        on:click=move |_| drawer.update(|d| *d = !*d)>"Controls"</button>
+                </div>
             </header>
-            <section class="controls" aria-label="Run controls">
-                <button
-                    class="play"
-                    type="button"
-                    aria-pressed=move || playing.get().to_string()
-                    on:click=move |_| set_playing.update(|p| *p = !*p)
-                >
-                    {label}
-                </button>
-                <span class="status" role="status">
-                    {move || if playing.get() { "Running" } else { "Paused" }}
-                </span>
-            </section>
-        </main>
+            <TimeBar live />
+            {move || live.error.get().map(|e| view! {
+                <p class="error banner" role="alert">{e}
+                    <button type="button" on:click=move |_| live.error.set(None)>"Dismiss"</button>
+                </p>
+            })}
+            <main class="stage">
+                <section class="topology" aria-label="Topology">
+                    <Diagram live selected />
+                    <Counters live />
+                    <Legend />
+                </section>
+                <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">
+                    <Inspector live selected />
+                    <Controls live />
+                </aside>
+            </main>
+            <Charts live />
+            <Ticker live />
+        </div>
     }
+}
+
+/// What the shapes on the diagram mean.
+#[component]
+fn Legend() -> impl IntoView {
+    view! {
+        <ul class="legend-shapes" aria-label="Legend">
+            <li><span class="shape request"></span>"request"</li>
+            <li><span class="shape response"></span>"response"</li>
+            <li><span class="shape retry"></span>"retry"</li>
+            <li><span class="shape failure"></span>"error response"</li>
+            <li><span class="shape duplicate"></span>"duplicate"</li>
+            <li><span class="shape lost"></span>"lost"</li>
+        </ul>
+    }
+}
+
+/// Starts in the theme the visitor's system prefers.
+fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
 }

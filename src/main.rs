@@ -1,6 +1,9 @@
 //! Sahara Sim's browser entry point: installs the panic hook and mounts the app.
 
 mod app;
+mod live;
+mod render_loop;
+mod view;
 
 fn main() {
     // A panic in wasm otherwise shows only "unreachable executed"; this puts the

@@ -1,0 +1,125 @@
+// The live view: the simulation runs in the page and every control changes it.
+import { test, expect, snap } from './fixtures.js';
+
+const counter = (page, name) => page.locator(`[data-counter="${name}"]`);
+const count = async (page, name) => Number(await counter(page, name).textContent());
+/** The offered load in a Load chart's description ("offered 1.2k req/s" → 1200). */
+const offered = (label) => {
+  const [, n, k] = label.match(/offered ([\d.]+)(k?)/) ?? [, '0', ''];
+  return Number(n) * (k ? 1000 : 1);
+};
+
+test('playing runs the simulation: requests rise and succeed', async ({ page }) => {
+  await page.goto('/');
+  await expect(counter(page, 'requests')).toHaveText('0');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'requests')).toBeGreaterThan(100);
+  await expect.poll(() => count(page, 'success')).toBeGreaterThan(50);
+  await expect(page.getByRole('img', { name: /^Load, latest second: offered \d+/ })).toBeVisible();
+  await snap(page, 'live-playing');
+});
+
+test('pausing stops simulated time', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'requests')).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const clock = await page.getByRole('timer').textContent();
+  await page.waitForTimeout(500);
+  await expect(page.getByRole('timer')).toHaveText(clock);
+});
+
+test('request loss shows up as failures by cause', async ({ page }) => {
+  await page.goto('/');
+  const loss = page.getByRole('textbox', { name: /Request loss/ }).or(page.getByRole('spinbutton', { name: /Request loss/ }));
+  await loss.fill('0.5');
+  await loss.press('Enter');
+  await page.getByRole('spinbutton', { name: 'Speed (×)' }).fill('5');
+  await page.getByRole('spinbutton', { name: 'Speed (×)' }).press('Enter');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'failed'), { timeout: 15_000 }).toBeGreaterThan(20);
+  await expect(page.locator('.ticker li', { hasText: /lost on the way/ }).first()).toBeVisible();
+  await snap(page, 'live-request-loss');
+});
+
+test('typing an invalid value explains why and changes nothing', async ({ page }) => {
+  await page.goto('/');
+  const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
+  await rate.fill('-5');
+  await rate.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'must be between 1 and 20000' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Load/ })).toBeVisible();
+  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 300 requests per second');
+});
+
+test('the rate slider changes the load the clients send', async ({ page }) => {
+  await page.goto('/');
+  const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
+  await rate.fill('1200');
+  await rate.press('Enter');
+  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 1200 requests per second');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect
+    .poll(async () => offered(await page.getByRole('img', { name: /^Load/ }).getAttribute('aria-label')), { timeout: 10_000 })
+    .toBeGreaterThan(900);
+});
+
+test('killing an instance from the inspector crashes it', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^Instance i-1 / }).click();
+  await page.getByRole('button', { name: 'Kill' }).click();
+  await expect(page.getByRole('button', { name: /^Instance i-1 .*crashed/ })).toBeVisible();
+  await expect(page.locator('.ticker li', { hasText: 'i-1 crashed' })).toBeVisible();
+  await snap(page, 'live-killed-instance');
+});
+
+test('the load balancer algorithm can be changed from the diagram', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: /^Load balancer of cart/ }).click();
+  await page.getByRole('combobox', { name: 'Load-balancing algorithm of cart' }).first().selectOption('least_outstanding');
+  await expect(page.getByRole('button', { name: 'Load balancer of cart: least outstanding' })).toBeVisible();
+});
+
+test('keyboard only: play/pause with the keyboard and a slider with the arrow keys', async ({ page }) => {
+  await page.goto('/');
+  const play = page.getByRole('button', { name: 'Play' });
+  await play.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeFocused();
+  const slider = page.getByRole('slider', { name: 'Request rate' });
+  await slider.focus();
+  for (let i = 0; i < 20; i++) await page.keyboard.press('ArrowRight');
+  const shown = Number(await page.getByRole('spinbutton', { name: 'Request rate (req/s)' }).inputValue());
+  expect(shown).toBeGreaterThan(300);
+  await snap(page, 'live-keyboard');
+});
+
+test('dark theme', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'requests')).toBeGreaterThan(100);
+  await snap(page, 'live-dark');
+});
+
+test('fits a 1024×576 iframe-sized viewport', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 576 });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'requests')).toBeGreaterThan(50);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snap(page, 'live-1024x576');
+});
+
+test('a phone in portrait gets the controls in a drawer', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/');
+  await expect(page.getByRole('slider', { name: 'Request rate' })).toBeHidden();
+  await page.getByRole('button', { name: 'Controls' }).click();
+  await expect(page.getByRole('slider', { name: 'Request rate' })).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await snap(page, 'live-phone');
+});

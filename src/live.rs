@@ -1,0 +1,200 @@
+//! The live simulation behind the page: one `Simulation`, advanced from the
+//! render loop, and the signals the view reads. The view never touches the
+//! simulation directly; it reads `snapshot` and calls `apply`.
+
+use leptos::prelude::*;
+use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot};
+use std::collections::VecDeque;
+
+/// Events a frame may run at most. Enough for 100× speed of the busiest
+/// preset on a laptop, small enough that one frame never blocks the page:
+/// above it the simulation runs slower than asked and says so.
+const EVENTS_PER_FRAME: u64 = 60_000;
+
+/// Wall time one frame may cover at most (after a background tab wakes up).
+const MAX_FRAME_S: f64 = 0.1;
+
+/// Ticker lines kept.
+const TICKER_LINES: usize = 60;
+
+/// Everything the view reads, as signals; `Copy`, so every component gets it.
+#[derive(Clone, Copy)]
+pub struct Live {
+    sim: StoredValue<Simulation, LocalStorage>,
+    /// The preset the run started from (for "reset").
+    preset: RwSignal<String>,
+    /// A copy of the running scenario, refreshed on every change, for controls.
+    pub scenario: RwSignal<Scenario>,
+    pub snapshot: RwSignal<Snapshot>,
+    /// Bumped whenever a simulated second closes: charts recompute on it.
+    pub second: RwSignal<u64>,
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per wall second.
+    pub speed: RwSignal<f64>,
+    /// Whether the last frame could not reach the time it aimed for.
+    pub lagging: RwSignal<bool>,
+    /// The newest event-log lines, newest first.
+    pub ticker: RwSignal<VecDeque<LogEvent>>,
+    log_cursor: StoredValue<u64>,
+    /// The last problem a change caused, in words, for the person who made it.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Live {
+    /// Starts the preset `name`, paused.
+    pub fn new(name: &str) -> Result<Live, String> {
+        let scenario = load_preset(name)?;
+        let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
+        let snapshot = sim.snapshot();
+        Ok(Live {
+            sim: StoredValue::new_local(sim),
+            preset: RwSignal::new(name.to_string()),
+            scenario: RwSignal::new(scenario),
+            snapshot: RwSignal::new(snapshot),
+            second: RwSignal::new(0),
+            playing: RwSignal::new(false),
+            speed: RwSignal::new(1.0),
+            lagging: RwSignal::new(false),
+            ticker: RwSignal::new(VecDeque::new()),
+            log_cursor: StoredValue::new(0),
+            error: RwSignal::new(None),
+        })
+    }
+
+    /// Advances the simulation by `wall_s` of real time at the current
+    /// speed, within the frame's event budget, and publishes what changed.
+    pub fn frame(&self, wall_s: f64) {
+        if !self.playing.get_untracked() {
+            return;
+        }
+        let dt = wall_s.clamp(0.0, MAX_FRAME_S) * self.speed.get_untracked();
+        let (reached, snapshot, closed) = self
+            .sim
+            .try_update_value(|sim| {
+                let before = sim.metrics().series().len();
+                let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + dt);
+                let reached = sim.advance_to_bounded(target, EVENTS_PER_FRAME);
+                let closed =
+                    sim.metrics().series().len() != before || before == sahara_sim::SERIES_CAPACITY;
+                (reached, sim.snapshot(), closed)
+            })
+            .expect("the simulation lives as long as the page");
+        self.lagging.set(!reached);
+        self.publish(snapshot, closed);
+    }
+
+    /// Runs exactly one simulated `step_s` (the "step" button).
+    pub fn step(&self, step_s: f64) {
+        let snapshot = self.sim.try_update_value(|sim| {
+            let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + step_s);
+            sim.advance_to(target);
+            sim.snapshot()
+        });
+        if let Some(s) = snapshot {
+            self.publish(s, true);
+        }
+    }
+
+    fn publish(&self, snapshot: Snapshot, closed_second: bool) {
+        self.snapshot.set(snapshot);
+        if closed_second {
+            self.second.update(|s| *s += 1);
+        }
+        let cursor = self.log_cursor.get_value();
+        let (lines, next) = self.sim.with_value(|sim| sim.events_since(cursor));
+        if !lines.is_empty() {
+            self.ticker.update(|t| {
+                for line in lines {
+                    t.push_front(line);
+                }
+                t.truncate(TICKER_LINES);
+            });
+        }
+        self.log_cursor.set_value(next);
+    }
+
+    /// Applies a change live; a refusal is shown, never panics.
+    pub fn apply(&self, change: Change) {
+        let result = self
+            .sim
+            .try_update_value(|sim| {
+                sim.apply(change)
+                    .map(|_| (sim.scenario().clone(), sim.snapshot()))
+            })
+            .expect("the simulation lives as long as the page");
+        match result {
+            Ok((scenario, snapshot)) => {
+                self.error.set(None);
+                self.scenario.set(scenario);
+                self.publish(snapshot, false);
+            }
+            Err(e) => self.error.set(Some(e.to_string())),
+        }
+    }
+
+    /// Sets one scenario parameter by its dotted path.
+    pub fn set(&self, path: &str, value: impl ToString) {
+        self.apply(Change::Set {
+            path: path.to_string(),
+            value: value.to_string(),
+        });
+    }
+
+    /// Starts `scenario` afresh (a preset, a new seed, or "reset").
+    pub fn restart(&self, scenario: Scenario) {
+        match Simulation::new(scenario.clone()) {
+            Ok(sim) => {
+                let snapshot = sim.snapshot();
+                self.sim.set_value(sim);
+                self.log_cursor.set_value(0);
+                self.ticker.update(|t| t.clear());
+                self.scenario.set(scenario);
+                self.error.set(None);
+                self.publish(snapshot, true);
+            }
+            Err(errors) => self.error.set(Some(join_errors(errors))),
+        }
+    }
+
+    /// Starts a preset by name.
+    pub fn load(&self, name: &str) {
+        match load_preset(name) {
+            Ok(s) => {
+                self.preset.set(name.to_string());
+                self.restart(s);
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+
+    /// Back to the start of the current preset.
+    pub fn reset(&self) {
+        self.load(&self.preset.get_untracked());
+    }
+
+    pub fn preset(&self) -> Signal<String> {
+        self.preset.into()
+    }
+
+    /// Reads the simulation (for charts) without copying it.
+    pub fn with_sim<R>(&self, f: impl FnOnce(&Simulation) -> R) -> R {
+        self.sim.with_value(f)
+    }
+}
+
+fn load_preset(name: &str) -> Result<Scenario, String> {
+    sahara_sim::presets::get(name).ok_or_else(|| {
+        format!(
+            "there is no scenario called “{name}”; choose one of: {}",
+            sahara_sim::presets::names().join(", ")
+        )
+    })
+}
+
+fn join_errors(errors: Vec<sahara_sim::ValidationError>) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,124 @@
+//! The live charts: each a window of the core's per-second samples, redrawn
+//! when a simulated second closes.
+
+use super::chart::{Chart, ChartData, Series};
+use crate::live::Live;
+use leptos::prelude::*;
+use sahara_sim::{Lifecycle, Outcome, Sample};
+
+/// Seconds of history a chart shows.
+const WINDOW_S: usize = 120;
+
+/// A chart line: its label, its CSS class, and how to read it off a sample.
+type Line = (&'static str, &'static str, fn(&Sample) -> f64);
+
+/// Builds one chart's data from the newest `WINDOW_S` samples.
+fn window(live: Live, lines: &[Line]) -> ChartData {
+    live.second.track();
+    live.with_sim(|sim| {
+        let series = sim.metrics().series();
+        let skip = series.len().saturating_sub(WINDOW_S);
+        let samples: Vec<&Sample> = series.skip(skip).collect();
+        ChartData {
+            start_s: samples.first().map_or(0.0, |s| s.t_s),
+            series: lines
+                .iter()
+                .map(|(label, class, f)| Series {
+                    label,
+                    class,
+                    values: samples.iter().map(|s| f(s)).collect(),
+                })
+                .collect(),
+        }
+    })
+}
+
+fn outcome(s: &Sample, o: Outcome) -> f64 {
+    s.outcomes[o as usize] as f64
+}
+
+fn instances(s: &Sample, l: Lifecycle) -> f64 {
+    s.instances[Lifecycle::ALL.iter().position(|x| *x == l).unwrap_or(0)] as f64
+}
+
+#[component]
+pub fn Charts(live: Live) -> impl IntoView {
+    let load = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("offered", "s1", |s| s.offered_rps as f64),
+                ("throughput", "s2", |s| s.throughput_rps as f64),
+                ("goodput", "s3", |s| s.goodput_rps as f64),
+            ],
+        )
+    });
+    let errors = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("lost request", "s4", |s| {
+                    outcome(s, Outcome::DroppedRequest)
+                }),
+                ("lost response", "s5", |s| {
+                    outcome(s, Outcome::DroppedResponse)
+                }),
+                ("503 rejected", "s6", |s| {
+                    outcome(s, Outcome::Rejected) + outcome(s, Outcome::NoHealthyTarget)
+                }),
+                ("timeout", "s7", |s| outcome(s, Outcome::Timeout)),
+                ("crashed", "s8", |s| outcome(s, Outcome::Crashed)),
+            ],
+        )
+    });
+    let latency = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("p50", "s1", |s| s.p50_ms),
+                ("p95", "s2", |s| s.p95_ms),
+                ("p99", "s4", |s| s.p99_ms),
+            ],
+        )
+    });
+    let capacity = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("in service", "s3", |s| instances(s, Lifecycle::InService)),
+                ("pending", "s2", |s| instances(s, Lifecycle::Pending)),
+                ("unhealthy", "s4", |s| instances(s, Lifecycle::Unhealthy)),
+            ],
+        )
+    });
+    let utilisation = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("busiest service", "s1", |s| {
+                    100.0 * s.utilisation.iter().copied().fold(0.0, f64::max)
+                }),
+                ("database", "s4", |s| 100.0 * s.database_utilisation),
+            ],
+        )
+    });
+    let amplification = Signal::derive(move || {
+        window(
+            live,
+            &[
+                ("requests", "s1", |s| s.offered_rps as f64),
+                ("attempts", "s5", |s| s.attempts as f64),
+            ],
+        )
+    });
+    view! {
+        <section class="charts" aria-label="Charts">
+            <Chart title="Load" unit="req/s" data=load />
+            <Chart title="Failures by cause" unit="req/s" data=errors />
+            <Chart title="Latency of successes" unit="ms" data=latency />
+            <Chart title="Capacity" unit="instances" data=capacity />
+            <Chart title="Utilisation" unit="%" data=utilisation />
+            <Chart title="Work amplification" unit="per s" data=amplification />
+        </section>
+    }
+}

@@ -1,0 +1,22 @@
+//! Run totals in large figures: what a lecturer points at.
+
+use crate::live::Live;
+use leptos::prelude::*;
+use sahara_sim::Outcome;
+
+#[component]
+pub fn Counters(live: Live) -> impl IntoView {
+    let t = move |f: fn(&sahara_sim::Totals) -> u64| {
+        move || live.snapshot.with(|s| f(&s.totals).to_string())
+    };
+    let failed = |t: &sahara_sim::Totals| t.finished_total() - t.outcome(Outcome::Success);
+    view! {
+        <dl class="counters" aria-label="Run totals">
+            <div><dt>"Requests"</dt><dd data-counter="requests">{t(|t| t.requests)}</dd></div>
+            <div><dt>"Succeeded"</dt><dd data-counter="success">{t(|t| t.outcome(Outcome::Success))}</dd></div>
+            <div><dt>"Failed"</dt><dd data-counter="failed">{t(failed)}</dd></div>
+            <div><dt>"Attempts"</dt><dd data-counter="attempts">{t(|t| t.attempts)}</dd></div>
+            <div><dt>"In flight"</dt><dd data-counter="in-flight">{move || live.snapshot.with(|s| s.requests_in_flight.to_string())}</dd></div>
+        </dl>
+    }
+}

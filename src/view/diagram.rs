@@ -1,0 +1,281 @@
+//! The topology diagram: clients → internet → a load balancer per service →
+//! each service's auto-scaling group of instance tiles → the shared database.
+//! SVG for the nodes (clickable, labelled); requests in flight are drawn on a
+//! canvas above it by `flow`.
+
+use super::flow::Flow;
+use super::layout::{self, Point};
+use crate::live::Live;
+use leptos::prelude::*;
+use sahara_sim::scenario::Balancer;
+use sahara_sim::{Condition, InstanceId, InstanceView, Lifecycle, ServiceView};
+
+/// What the person clicked on the diagram; the inspector shows it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Selected {
+    Clients,
+    Balancer(usize),
+    Instance(InstanceId),
+    Database,
+}
+
+#[component]
+pub fn Diagram(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    let rows = Memo::new(move |_| live.snapshot.with(|s| s.services.len()));
+    let height = move || layout::height(rows.get());
+    let is = move |what: Selected| move || selected.get() == Some(what);
+
+    view! {
+        <div class="diagram" role="group" aria-label="Sahara's deployment">
+            <svg
+                viewBox=move || format!("0 0 {} {}", layout::WIDTH, height())
+                preserveAspectRatio="xMidYMid meet"
+                aria-hidden="false"
+            >
+                // Edges first, so nodes sit on top of them.
+                <g class="edges">
+                    {move || (0..rows.get()).map(|s| {
+                        let c = layout::clients(rows.get());
+                        let lb = layout::balancer(s);
+                        let (gx, gy, gw, gh) = layout::group_box(s);
+                        let db = layout::database(rows.get());
+                        view! {
+                            <line class="edge internet" x1=c.x + 40.0 y1=c.y x2=lb.x - 28.0 y2=lb.y />
+                            <line class="edge" x1=lb.x + 28.0 y1=lb.y x2=gx y2=gy + gh / 2.0 />
+                            <line class="edge db" x1=gx + gw y1=gy + gh / 2.0 x2=db.x - 50.0 y2=db.y />
+                        }
+                    }).collect_view()}
+                    <text class="edge-label" x=(layout::CLIENTS_X + layout::LB_X) / 2.0 y=14.0 text-anchor="middle">
+                        {move || live.snapshot.with(|s| s.links.first().map(|l| format!("internet · {}", ms(l.latency_ms))).unwrap_or_default())}
+                    </text>
+                    <text class="edge-label" x=(layout::GROUP_X + layout::GROUP_W + layout::DB_X) / 2.0 - 20.0 y=14.0 text-anchor="middle">
+                        {move || live.snapshot.with(|s| s.links.get(2).map(|l| ms(l.latency_ms)).unwrap_or_default())}
+                    </text>
+                </g>
+
+                <g
+                    class="node clients"
+                    class:selected=is(Selected::Clients)
+                    tabindex="0"
+                    role="button"
+                    aria-label=move || live.snapshot.with(|s| format!("Clients: {:.0} requests per second", s.clients.rate_rps))
+                    on:click=click(selected, Selected::Clients)
+                    on:keydown=keypress(selected, Selected::Clients)
+                >
+                    <title>"Sahara's customers: their browsers send requests over the internet."</title>
+                    {move || {
+                        let c = layout::clients(rows.get());
+                        view! {
+                            <rect x=c.x - 40.0 y=c.y - 34.0 width="80" height="68" rx="10" />
+                            <text x=c.x y=c.y - 8.0 text-anchor="middle" class="label">"Clients"</text>
+                            <text x=c.x y=c.y + 14.0 text-anchor="middle" class="figure">
+                                {move || live.snapshot.with(|s| format!("{:.0} req/s", s.clients.rate_rps))}
+                            </text>
+                        }
+                    }}
+                </g>
+
+                {move || live.snapshot.with(|snap| snap.services.iter().enumerate().map(|(s, svc)| {
+                    service_row(s, svc, selected)
+                }).collect_view())}
+
+                <g
+                    class="node database"
+                    class:selected=is(Selected::Database)
+                    tabindex="0"
+                    role="button"
+                    aria-label=move || live.snapshot.with(|s| format!("Database: {} of {} connections busy, {} queued", s.database.busy, s.database.connections, s.database.queue))
+                    on:click=click(selected, Selected::Database)
+                    on:keydown=keypress(selected, Selected::Database)
+                >
+                    <title>"The shared database every service calls: scale the stateless tiers and it becomes the bottleneck."</title>
+                    {move || {
+                        let d = layout::database(rows.get());
+                        let (util, busy, conns, queue) = live.snapshot.with(|s| (s.database.utilisation, s.database.busy, s.database.connections, s.database.queue));
+                        let h = 110.0;
+                        view! {
+                            <rect class="body" x=d.x - 50.0 y=d.y - h / 2.0 width="100" height=h rx="14" />
+                            <rect class="fill" x=d.x - 50.0 y=d.y + h / 2.0 - h * util.clamp(0.0, 1.0) width="100" height=h * util.clamp(0.0, 1.0) rx="14" />
+                            <text x=d.x y=d.y - 24.0 text-anchor="middle" class="label">"Database"</text>
+                            <text x=d.x y=d.y text-anchor="middle" class="figure">{format!("{:.0}% busy", util * 100.0)}</text>
+                            <text x=d.x y=d.y + 20.0 text-anchor="middle" class="small">{format!("{busy}/{conns} conns")}</text>
+                            <text x=d.x y=d.y + 38.0 text-anchor="middle" class="small">{format!("queue {queue}")}</text>
+                        }
+                    }}
+                </g>
+            </svg>
+            <Flow live=live />
+        </div>
+    }
+}
+
+/// Selects `what` on a click.
+fn click(selected: RwSignal<Option<Selected>>, what: Selected) -> impl Fn(web_sys::MouseEvent) {
+    move |_| selected.set(Some(what))
+}
+
+/// Selects `what` on Enter or Space, as a button does.
+fn keypress(
+    selected: RwSignal<Option<Selected>>,
+    what: Selected,
+) -> impl Fn(web_sys::KeyboardEvent) {
+    move |ev| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            ev.prevent_default();
+            selected.set(Some(what));
+        }
+    }
+}
+
+fn service_row(s: usize, svc: &ServiceView, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    let lb = layout::balancer(s);
+    let (gx, gy, gw, gh) = layout::group_box(s);
+    let n = svc.instances.len();
+    let size = layout::tile_size(n);
+    let lb_selected = selected.get_untracked() == Some(Selected::Balancer(s));
+    let no_lb = svc.balancer == Balancer::None;
+    let tiles = svc
+        .instances
+        .iter()
+        .enumerate()
+        .map(|(k, inst)| {
+            let p = layout::tile(s, k, n);
+            let is_selected = selected.get_untracked() == Some(Selected::Instance(inst.id));
+            instance_tile(inst, p, size, is_selected, selected)
+        })
+        .collect_view();
+    view! {
+        <g class="service">
+            <g
+                class="node balancer"
+                class:selected=lb_selected
+                class:absent=no_lb
+                tabindex="0"
+                role="button"
+                aria-label=format!("Load balancer of {}: {}", svc.name, balancer_name(svc.balancer))
+                on:click=click(selected, Selected::Balancer(s))
+                on:keydown=keypress(selected, Selected::Balancer(s))
+            >
+                <title>"A load balancer spreads the service's requests over the instances it considers healthy."</title>
+                <polygon points=diamond(lb, 28.0) />
+                <text x=lb.x y=lb.y + 4.0 text-anchor="middle" class="label">{if no_lb { "—" } else { "LB" }}</text>
+                <text x=lb.x y=lb.y + 44.0 text-anchor="middle" class="small">{balancer_name(svc.balancer)}</text>
+            </g>
+            <g class="group">
+                <title>"An auto-scaling group: a collection of identical, stateless instances of one service."</title>
+                <rect x=gx y=gy width=gw height=gh rx="10" />
+                <text x=gx + 12.0 y=gy + 20.0 class="label">{svc.name.clone()}</text>
+                <text x=gx + gw - 10.0 y=gy + 20.0 text-anchor="end" class="small">
+                    {format!("min {} · desired {} · max {} · in service {}", svc.min, svc.desired, svc.max, svc.in_service)}
+                </text>
+                {tiles}
+            </g>
+        </g>
+    }
+}
+
+fn instance_tile(
+    inst: &InstanceView,
+    p: Point,
+    size: f64,
+    is_selected: bool,
+    selected: RwSignal<Option<Selected>>,
+) -> impl IntoView {
+    let util = inst.utilisation.clamp(0.0, 1.0);
+    let (state_class, glyph) = tile_look(inst);
+    let queue_frac = (inst.queue as f64 / 50.0).min(1.0);
+    let label = format!(
+        "Instance {} at {}: {}, {} of {} workers busy, {} queued",
+        inst.id,
+        inst.address,
+        state_words(inst),
+        inst.busy,
+        inst.workers,
+        inst.queue
+    );
+    let what = Selected::Instance(inst.id);
+    view! {
+        <g
+            class=format!("node instance {state_class}")
+            class:selected=is_selected
+            tabindex="0"
+            role="button"
+            aria-label=label
+            on:click=click(selected, what)
+            on:keydown=keypress(selected, what)
+        >
+            <title>{format!("{} ({}) — click to inspect, kill, hang or slow it", inst.id, inst.address)}</title>
+            <rect class="tile" x=p.x y=p.y width=size height=size rx="4" />
+            <rect class="fill" x=p.x y=p.y + size * (1.0 - util) width=size height=size * util rx="4" />
+            <rect class="queue" x=p.x y=p.y + size + 1.5 width=size * queue_frac height="3" />
+            <text x=p.x + size / 2.0 y=p.y + size / 2.0 + 4.0 text-anchor="middle" class="glyph">{glyph}</text>
+        </g>
+    }
+}
+
+/// CSS class and a glyph, so state reads by shape as well as colour.
+fn tile_look(inst: &InstanceView) -> (&'static str, &'static str) {
+    match (inst.state, inst.condition) {
+        (Lifecycle::Terminated, _) => ("terminated", ""),
+        (_, Condition::Crashed) => ("crashed", "✕"),
+        (_, Condition::Hung) => ("hung", "⏸"),
+        (Lifecycle::Pending, _) => ("pending", "…"),
+        (Lifecycle::Unhealthy, _) => ("unhealthy", "!"),
+        (Lifecycle::Draining, _) => ("draining", "↓"),
+        _ if inst.slow_factor != 1.0 => ("slow", "🐢"),
+        _ => ("in-service", ""),
+    }
+}
+
+pub fn state_words(inst: &InstanceView) -> String {
+    let life = match inst.state {
+        Lifecycle::Pending => "pending (booting)",
+        Lifecycle::InService => "in service",
+        Lifecycle::Unhealthy => "unhealthy",
+        Lifecycle::Draining => "draining",
+        Lifecycle::Terminated => "terminated",
+    };
+    let fault = match inst.condition {
+        Condition::Ok => String::new(),
+        Condition::Crashed => ", crashed".into(),
+        Condition::Hung => ", hung (accepts work, never answers)".into(),
+    };
+    let slow = if inst.slow_factor != 1.0 {
+        format!(", slow (service time ×{})", inst.slow_factor)
+    } else {
+        String::new()
+    };
+    format!("{life}{fault}{slow}")
+}
+
+pub fn balancer_name(b: Balancer) -> &'static str {
+    match b {
+        Balancer::RoundRobin => "round robin",
+        Balancer::Random => "random",
+        Balancer::LeastOutstanding => "least outstanding",
+        Balancer::PowerOfTwo => "power of two choices",
+        Balancer::None => "no load balancer",
+    }
+}
+
+fn diamond(c: Point, r: f64) -> String {
+    format!(
+        "{},{} {},{} {},{} {},{}",
+        c.x,
+        c.y - r,
+        c.x + r,
+        c.y,
+        c.x,
+        c.y + r,
+        c.x - r,
+        c.y
+    )
+}
+
+fn ms(v: f64) -> String {
+    if v >= 10.0 {
+        format!("{v:.0} ms")
+    } else {
+        format!("{v:.2} ms")
+    }
+}

@@ -1,0 +1,340 @@
+//! Requests in flight, drawn on a canvas laid exactly over the diagram's SVG.
+//! A canvas, because hundreds of dots move every frame and DOM nodes for
+//! each would cost the frame rate. Shapes differ as well as colours:
+//! requests are dots, responses small squares, failed responses crosses,
+//! retries rings, duplicates stars; a lost message bursts where it was lost.
+//! With `prefers-reduced-motion`, each edge shows how many messages are on it
+//! instead of moving dots.
+
+use super::layout::{self, Point};
+use crate::live::Live;
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use sahara_sim::{Leg, MessageView, Snapshot, Status};
+use wasm_bindgen::JsCast;
+use web_sys::CanvasRenderingContext2d as Ctx;
+
+/// A message that was lost, remembered to draw its burst for a moment.
+#[derive(Clone, Copy)]
+struct Burst {
+    at: Point,
+    /// Simulated time it was lost, in seconds.
+    t: f64,
+}
+
+/// Simulated seconds a burst stays visible per unit of speed, so it lasts
+/// about half a second of wall time whatever the speed.
+const BURST_WALL_S: f64 = 0.5;
+
+#[component]
+pub fn Flow(live: Live) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let bursts = StoredValue::new(Vec::<Burst>::new());
+    let reduced = reduced_motion();
+    Effect::new(move |_| {
+        let speed = live.speed.get_untracked();
+        live.snapshot.with(|snap| {
+            if let Some(canvas) = canvas.get() {
+                bursts.update_value(|b| draw(&canvas, snap, b, speed, reduced));
+            }
+        });
+    });
+    view! {
+        <canvas
+            node_ref=canvas
+            class="flow"
+            aria-hidden="true"
+            data-messages=move || live.snapshot.with(|s| s.messages_in_flight)
+        ></canvas>
+        <p class="flow-note">
+            {move || live.snapshot.with(|s| {
+                let shown = s.messages.len() as u64;
+                if s.messages_in_flight > shown {
+                    format!("Showing {shown} of {} messages in flight (an even sample).", s.messages_in_flight)
+                } else {
+                    format!("{} messages in flight.", s.messages_in_flight)
+                }
+            })}
+        </p>
+    }
+}
+
+fn reduced_motion() -> bool {
+    web_sys::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|m| m.matches())
+}
+
+/// Maps the diagram's SVG units onto the canvas the way the SVG's
+/// `xMidYMid meet` does.
+struct Frame {
+    scale: f64,
+    dx: f64,
+    dy: f64,
+}
+
+impl Frame {
+    fn to_px(&self, p: Point) -> (f64, f64) {
+        (self.dx + p.x * self.scale, self.dy + p.y * self.scale)
+    }
+}
+
+fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    snap: &Snapshot,
+    bursts: &mut Vec<Burst>,
+    speed: f64,
+    reduced: bool,
+) {
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
+    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
+    if cw <= 0.0 || ch <= 0.0 {
+        return;
+    }
+    let (pw, ph) = ((cw * dpr).round() as u32, (ch * dpr).round() as u32);
+    if canvas.width() != pw || canvas.height() != ph {
+        canvas.set_width(pw);
+        canvas.set_height(ph);
+    }
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<Ctx>().ok())
+    else {
+        return;
+    };
+    let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, cw, ch);
+    let h = layout::height(snap.services.len());
+    let scale = (cw / layout::WIDTH).min(ch / h);
+    let frame = Frame {
+        scale,
+        dx: (cw - layout::WIDTH * scale) / 2.0,
+        dy: (ch - h * scale) / 2.0,
+    };
+    let colours = Colours::read(canvas);
+    let now = snap.time.as_secs_f64();
+
+    if reduced {
+        draw_rates(&ctx, &frame, snap, &colours);
+        return;
+    }
+    let r = (4.0 * scale).max(2.5);
+    for m in &snap.messages {
+        let Some((a, b)) = ends(snap, m) else {
+            continue;
+        };
+        let sent = m.sent.as_secs_f64();
+        let span = (m.arrives.as_secs_f64() - sent).max(1e-9);
+        let f = ((now - sent) / span).clamp(0.0, 1.0);
+        if let Some(lost) = m.lost_at {
+            let fl = ((lost.as_secs_f64() - sent) / span).clamp(0.0, 1.0);
+            let at = lerp(a, b, fl);
+            if !bursts
+                .iter()
+                .any(|x| x.at == at && x.t == lost.as_secs_f64())
+            {
+                bursts.push(Burst {
+                    at,
+                    t: lost.as_secs_f64(),
+                });
+            }
+        }
+        let (x, y) = frame.to_px(lerp(a, b, f));
+        let failed = m.leg.is_response() && m.status != Status::Ok;
+        if m.is_duplicate {
+            star(&ctx, x, y, r * 1.4, &colours.duplicate);
+        } else if failed {
+            cross(&ctx, x, y, r, &colours.failure);
+        } else if m.is_retry {
+            ring(&ctx, x, y, r, &colours.retry);
+        } else if m.leg.is_response() {
+            ctx.set_fill_style_str(&colours.response);
+            ctx.fill_rect(x - r * 0.8, y - r * 0.8, r * 1.6, r * 1.6);
+        } else {
+            dot(&ctx, x, y, r, &colours.request);
+        }
+    }
+    let keep = BURST_WALL_S * speed.max(0.01);
+    bursts.retain(|b| b.t <= now + keep && now - b.t < keep);
+    for b in bursts.iter().filter(|b| b.t <= now) {
+        let age = ((now - b.t) / keep).clamp(0.0, 1.0);
+        let (x, y) = frame.to_px(b.at);
+        ctx.set_global_alpha(1.0 - age);
+        burst(&ctx, x, y, r * (1.5 + 2.0 * age), &colours.lost);
+        ctx.set_global_alpha(1.0);
+    }
+}
+
+/// Where a message starts and ends on the diagram.
+fn ends(snap: &Snapshot, m: &MessageView) -> Option<(Point, Point)> {
+    let s = m.service as usize;
+    let rows = snap.services.len();
+    let lb = layout::balancer(s);
+    let inst = || {
+        m.instance
+            .and_then(|id| layout::instance_centre(snap, s, id))
+    };
+    let clients = layout::clients(rows);
+    let clients = Point {
+        x: clients.x + 40.0,
+        y: clients.y,
+    };
+    let db = layout::database(rows);
+    let db = Point {
+        x: db.x - 50.0,
+        y: db.y,
+    };
+    Some(match m.leg {
+        Leg::ClientToLb => (clients, lb),
+        Leg::LbToClient => (lb, clients),
+        Leg::LbToInstance => (lb, inst()?),
+        Leg::InstanceToLb => (inst()?, lb),
+        Leg::InstanceToDb => (inst()?, db),
+        Leg::DbToInstance => (db, inst()?),
+    })
+}
+
+/// Reduced motion: a count on each edge instead of moving dots.
+fn draw_rates(ctx: &Ctx, frame: &Frame, snap: &Snapshot, colours: &Colours) {
+    let rows = snap.services.len();
+    let mut counts = vec![[0u32; 3]; rows];
+    for m in &snap.messages {
+        if let Some(c) = counts.get_mut(m.service as usize) {
+            c[m.leg.hop()] += 1;
+        }
+    }
+    ctx.set_font(&format!("{}px sans-serif", (13.0 * frame.scale).max(10.0)));
+    ctx.set_fill_style_str(&colours.request);
+    for (s, c) in counts.iter().enumerate() {
+        let clients = layout::clients(rows);
+        let lb = layout::balancer(s);
+        let (gx, gy, gw, gh) = layout::group_box(s);
+        let db = layout::database(rows);
+        let mid = [
+            lerp(clients, lb, 0.55),
+            lerp(
+                lb,
+                Point {
+                    x: gx,
+                    y: gy + gh / 2.0,
+                },
+                0.5,
+            ),
+            lerp(
+                Point {
+                    x: gx + gw,
+                    y: gy + gh / 2.0,
+                },
+                db,
+                0.5,
+            ),
+        ];
+        for (hop, p) in mid.iter().enumerate() {
+            if c[hop] > 0 {
+                let (x, y) = frame.to_px(*p);
+                let _ = ctx.fill_text(&format!("{} in flight", c[hop]), x, y - 4.0);
+            }
+        }
+    }
+}
+
+fn lerp(a: Point, b: Point, f: f64) -> Point {
+    Point {
+        x: a.x + (b.x - a.x) * f,
+        y: a.y + (b.y - a.y) * f,
+    }
+}
+
+fn dot(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
+    ctx.set_fill_style_str(colour);
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    ctx.fill();
+}
+
+fn ring(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    let _ = ctx.arc(x, y, r, 0.0, std::f64::consts::TAU);
+    ctx.stroke();
+}
+
+fn cross(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(2.5);
+    ctx.begin_path();
+    ctx.move_to(x - r, y - r);
+    ctx.line_to(x + r, y + r);
+    ctx.move_to(x + r, y - r);
+    ctx.line_to(x - r, y + r);
+    ctx.stroke();
+}
+
+fn star(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
+    ctx.set_fill_style_str(colour);
+    ctx.begin_path();
+    for k in 0..10 {
+        let a = std::f64::consts::PI * k as f64 / 5.0 - std::f64::consts::FRAC_PI_2;
+        let rr = if k % 2 == 0 { r } else { r * 0.45 };
+        let (px, py) = (x + rr * a.cos(), y + rr * a.sin());
+        if k == 0 {
+            ctx.move_to(px, py)
+        } else {
+            ctx.line_to(px, py)
+        }
+    }
+    ctx.close_path();
+    ctx.fill();
+}
+
+fn burst(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
+    ctx.set_stroke_style_str(colour);
+    ctx.set_line_width(2.0);
+    ctx.begin_path();
+    for k in 0..8 {
+        let a = std::f64::consts::PI * k as f64 / 4.0;
+        ctx.move_to(x + 0.4 * r * a.cos(), y + 0.4 * r * a.sin());
+        ctx.line_to(x + r * a.cos(), y + r * a.sin());
+    }
+    ctx.stroke();
+}
+
+/// The theme's colours for messages, read from CSS custom properties so the
+/// canvas follows light and dark themes like the rest of the page.
+struct Colours {
+    request: String,
+    response: String,
+    retry: String,
+    failure: String,
+    duplicate: String,
+    lost: String,
+}
+
+impl Colours {
+    fn read(el: &web_sys::HtmlCanvasElement) -> Colours {
+        let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+        let get = |name: &str, fallback: &str| {
+            style
+                .as_ref()
+                .and_then(|s| s.get_property_value(name).ok())
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| fallback.to_string())
+        };
+        Colours {
+            request: get("--msg-request", "#1a5fb4"),
+            response: get("--msg-response", "#26a269"),
+            retry: get("--msg-retry", "#c64600"),
+            failure: get("--msg-failure", "#c01c28"),
+            duplicate: get("--msg-duplicate", "#813d9c"),
+            lost: get("--msg-lost", "#5e5c64"),
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! What was clicked on the diagram: its state in words and what can be done
+//! to it (kill, hang or slow an instance; change a load balancer's
+//! algorithm; resize the database).
+
+use super::balancer_select::BalancerSelect;
+use super::diagram::{state_words, Selected};
+use crate::live::Live;
+use leptos::prelude::*;
+use sahara_sim::{Change, Condition, InstanceId};
+
+#[component]
+pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    view! {
+        <section class="inspector" aria-label="Selection" aria-live="polite">
+            {move || match selected.get() {
+                None => view! { <p class="hint">"Click a client, load balancer, instance or the database to inspect it."</p> }.into_any(),
+                Some(Selected::Instance(id)) => instance(live, id).into_any(),
+                Some(Selected::Balancer(s)) => balancer(live, s).into_any(),
+                Some(Selected::Database) => view! {
+                    <h2>"Database"</h2>
+                    <p>{move || live.snapshot.with(|s| format!(
+                        "{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
+                        s.database.busy, s.database.connections, s.database.queue, s.database.utilisation * 100.0))}</p>
+                    <p class="hint">"Change its connections and query time under Database."</p>
+                }.into_any(),
+                Some(Selected::Clients) => view! {
+                    <h2>"Clients"</h2>
+                    <p>{move || live.snapshot.with(|s| format!("Sending {:.0} requests per second right now.", s.clients.rate_rps))}</p>
+                    <p class="hint">"Change the rate under Load."</p>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn instance(live: Live, id: InstanceId) -> impl IntoView {
+    let view_of = move || {
+        live.snapshot.with(|s| {
+            s.services
+                .iter()
+                .flat_map(|x| x.instances.iter())
+                .find(|i| i.id == id)
+                .cloned()
+        })
+    };
+    move || match view_of() {
+        None => {
+            view! { <h2>{format!("Instance {id}")}</h2><p>"This instance is gone."</p> }.into_any()
+        }
+        Some(i) => {
+            let faulty = i.condition != Condition::Ok || i.slow_factor != 1.0;
+            view! {
+                <h2>{format!("Instance {} · {}", i.id, i.address)}</h2>
+                <p>{format!(
+                    "{}. {} of {} workers busy, {} queued, {:.0}% busy over the last second; up {:.0} s; served {}.",
+                    capitalise(&state_words(&i)), i.busy, i.workers, i.queue, i.utilisation * 100.0, i.age_s, i.served)}</p>
+                <div class="actions">
+                    <button type="button" class="danger" on:click=move |_| live.apply(Change::KillInstance(id))>"Kill"</button>
+                    <button type="button" class="danger" on:click=move |_| live.apply(Change::HangInstance(id))>"Hang"</button>
+                    <button type="button" class="danger" on:click=move |_| live.apply(Change::SlowInstance(id, 10.0))>"Slow ×10"</button>
+                    <button type="button" disabled=!faulty on:click=move |_| live.apply(Change::RepairInstance(id))>"Repair"</button>
+                </div>
+            }.into_any()
+        }
+    }
+}
+
+fn balancer(live: Live, s: usize) -> impl IntoView {
+    let name = Signal::derive(move || {
+        live.snapshot.with(|x| {
+            x.services
+                .get(s)
+                .map(|v| v.name.clone())
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <h2>{move || format!("Load balancer of {}", name.get())}</h2>
+        <BalancerSelect live service=name />
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,15 @@
+//! The page's parts. Each reads the `Live` signals and changes the
+//! simulation only through `Live::apply`/`set`.
+
+pub mod balancer_select;
+pub mod chart;
+pub mod charts;
+pub mod controls;
+pub mod counters;
+pub mod diagram;
+pub mod flow;
+pub mod inspector;
+pub mod layout;
+pub mod slider;
+pub mod ticker;
+pub mod timebar;

@@ -1,0 +1,199 @@
+//! A labelled slider with a typed-in twin: the one control every parameter
+//! uses, so they all look, validate and announce alike.
+
+use leptos::prelude::*;
+
+/// How a slider maps its track to values. Rates and speeds span decades, so
+/// a logarithmic track gives each decade the same room.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub enum Scale {
+    Linear,
+    Log,
+}
+
+/// The range and units of a slider.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Range {
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+    pub scale: Scale,
+}
+
+const TRACK: f64 = 1000.0;
+
+impl Range {
+    pub const fn linear(min: f64, max: f64, step: f64) -> Range {
+        Range {
+            min,
+            max,
+            step,
+            scale: Scale::Linear,
+        }
+    }
+    pub const fn log(min: f64, max: f64, step: f64) -> Range {
+        Range {
+            min,
+            max,
+            step,
+            scale: Scale::Log,
+        }
+    }
+
+    /// Track position (0..=1000) of a value.
+    fn track_of(self, v: f64) -> f64 {
+        let v = v.clamp(self.min, self.max);
+        match self.scale {
+            Scale::Linear => (v - self.min) / (self.max - self.min) * TRACK,
+            Scale::Log => (v / self.min).ln() / (self.max / self.min).ln() * TRACK,
+        }
+    }
+
+    /// Value at a track position, snapped to the step.
+    fn value_at(self, t: f64) -> f64 {
+        let f = (t / TRACK).clamp(0.0, 1.0);
+        let v = match self.scale {
+            Scale::Linear => self.min + f * (self.max - self.min),
+            Scale::Log => self.min * (self.max / self.min).powf(f),
+        };
+        self.snap(v)
+    }
+
+    fn snap(self, v: f64) -> f64 {
+        ((v / self.step).round() * self.step).clamp(self.min, self.max)
+    }
+
+    /// Parses what a person typed: a number within range, or why not.
+    pub fn parse(self, text: &str) -> Result<f64, String> {
+        let v: f64 = text
+            .trim()
+            .parse()
+            .map_err(|_| format!("“{}” is not a number", text.trim()))?;
+        if !v.is_finite() || v < self.min || v > self.max {
+            return Err(format!(
+                "must be between {} and {}",
+                fmt(self.min),
+                fmt(self.max)
+            ));
+        }
+        if self.step.fract() == 0.0 && v.fract() != 0.0 {
+            return Err("must be a whole number".into());
+        }
+        Ok(v)
+    }
+}
+
+/// Shortest readable form of a value: no trailing zeros.
+pub fn fmt(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
+/// A slider and a number box for one value. `on_change` gets every valid
+/// value the person sets; invalid typing shows why and changes nothing.
+#[component]
+pub fn Slider(
+    /// Unique id, used for the label and for tests.
+    id: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    range: Range,
+    #[prop(into)] value: Signal<f64>,
+    #[prop(into)] on_change: Callback<f64>,
+    /// One sentence of what it does, shown on hover and read by screen readers.
+    #[prop(optional)]
+    help: &'static str,
+) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let commit = move |v: f64| {
+        error.set(None);
+        on_change.run(v);
+    };
+    view! {
+        <div class="slider" title=help>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="range"
+                min="0"
+                max=TRACK
+                step="1"
+                aria-describedby=help_id.clone()
+                aria-valuetext=move || format!("{} {unit}", fmt(value.get()))
+                prop:value=move || range.track_of(value.get())
+                on:input=move |ev| {
+                    if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                        commit(range.value_at(t));
+                    }
+                }
+            />
+            <span class="value">
+                <input
+                    type="number"
+                    inputmode="decimal"
+                    aria-label=format!("{label} ({unit})")
+                    aria-invalid=move || error.with(|e| e.is_some()).to_string()
+                    aria-errormessage=error_id.clone()
+                    min=range.min
+                    max=range.max
+                    step="any"
+                    prop:value=move || fmt(value.get())
+                    on:change=move |ev| match range.parse(&event_target_value(&ev)) {
+                        Ok(v) => commit(v),
+                        Err(e) => error.set(Some(e)),
+                    }
+                />
+                <span class="unit">{unit}</span>
+            </span>
+            <span id=help_id class="sr-only">{help}</span>
+            <span id=error_id class="error" role="alert">{move || error.get()}</span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_track_round_trips_decades() {
+        let r = Range::log(1.0, 10_000.0, 1.0);
+        assert_eq!(r.track_of(100.0), 500.0);
+        assert_eq!(r.value_at(500.0), 100.0);
+        assert_eq!(r.value_at(1000.0), 10_000.0);
+    }
+
+    #[test]
+    fn linear_track_snaps_to_step() {
+        let r = Range::linear(0.0, 1.0, 0.01);
+        assert_eq!(r.value_at(333.0), 0.33);
+        assert_eq!(r.track_of(0.5), 500.0);
+    }
+
+    #[test]
+    fn typed_values_are_checked() {
+        let r = Range::linear(0.0, 1.0, 0.01);
+        assert_eq!(r.parse(" 0.25 "), Ok(0.25));
+        assert_eq!(r.parse("2"), Err("must be between 0 and 1".into()));
+        assert_eq!(r.parse("abc"), Err("“abc” is not a number".into()));
+        assert!(r.parse("NaN").is_err());
+        assert_eq!(
+            Range::linear(1.0, 10.0, 1.0).parse("2.5"),
+            Err("must be a whole number".into())
+        );
+    }
+
+    #[test]
+    fn fmt_drops_trailing_zeros() {
+        assert_eq!(fmt(0.5), "0.5");
+        assert_eq!(fmt(20.0), "20");
+        assert_eq!(fmt(249.296), "249.296");
+    }
+}

@@ -1,0 +1,80 @@
+//! Time controls: scenario, play/pause, step, speed, reset and the seed.
+
+use super::slider::{fmt, Range, Slider};
+use crate::live::Live;
+use leptos::prelude::*;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+
+/// Simulated seconds one press of "step" runs.
+const STEP_S: f64 = 1.0;
+
+#[component]
+pub fn TimeBar(live: Live) -> impl IntoView {
+    let seed_error = RwSignal::new(None::<String>);
+    let set_seed = move |text: String| match text.trim().parse::<u64>() {
+        Ok(seed) if seed <= i64::MAX as u64 => {
+            seed_error.set(None);
+            let mut s = live.scenario.get_untracked();
+            s.seed = seed;
+            live.restart(s);
+        }
+        _ => seed_error.set(Some(format!(
+            "“{}” is not a seed: use a whole number from 0 to {}",
+            text.trim(),
+            i64::MAX
+        ))),
+    };
+    view! {
+        <div class="timebar" role="toolbar" aria-label="Time">
+            <label class="field">
+                "Scenario "
+                <select
+                    aria-label="Scenario"
+                    prop:value=move || live.preset().get()
+                    on:change=move |ev| live.load(&event_target_value(&ev))
+                >
+                    {sahara_sim::presets::names().into_iter().map(|n| view! { <option value=n>{n}</option> }).collect_view()}
+                </select>
+            </label>
+            <button type="button" class="play" aria-pressed=move || live.playing.get().to_string()
+                on:click=move |_| live.playing.update(|p| *p = !*p)>
+                {move || if live.playing.get() { "Pause" } else { "Play" }}
+            </button>
+            <button type="button" on:click=move |_| live.step(STEP_S) title="Run one simulated second">"Step 1 s"</button>
+            <button type="button" on:click=move |_| live.reset() title="Start this scenario again">"Reset"</button>
+            <Slider id="speed" label="Speed" unit="×" range=Range::log(0.1, 100.0, 0.1)
+                value=live.speed on_change=Callback::new(move |v| live.speed.set(v))
+                help="Simulated seconds per real second." />
+            <span class="clock" role="timer" aria-live="off">
+                {move || live.snapshot.with(|s| clock(s.time.as_secs_f64()))}
+                {move || live.lagging.get().then_some(" (running as fast as it can)")}
+            </span>
+            <label class="field seed">
+                "Seed "
+                <input type="text" inputmode="numeric" aria-label="Seed" size="8"
+                    aria-invalid=move || seed_error.with(|e| e.is_some()).to_string()
+                    prop:value=move || live.scenario.with(|s| s.seed.to_string())
+                    on:change=move |ev| set_seed(event_target_value(&ev)) />
+            </label>
+            <button type="button" title="Start again with another seed"
+                on:click=move |_| set_seed(fmt(new_seed(live.scenario.with_untracked(|s| s.seed)) as f64))>"New seed"</button>
+            <span class="error" role="alert">{move || seed_error.get()}</span>
+        </div>
+    }
+}
+
+/// A different seed, from the browser's randomness (never the simulation's).
+fn new_seed(old: u64) -> u64 {
+    let mut seed = old;
+    while seed == old {
+        seed = SmallRng::from_os_rng().random_range(0..1_000_000);
+    }
+    seed
+}
+
+/// Simulated time as m:ss.s.
+fn clock(t: f64) -> String {
+    let m = (t / 60.0).floor();
+    format!("t = {m:.0}:{:04.1}", t - m * 60.0)
+}
