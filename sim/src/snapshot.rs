@@ -167,7 +167,7 @@ impl Simulation {
                     service: m.service,
                     instance: match m.leg {
                         Leg::ClientToLb | Leg::LbToClient => None,
-                        _ => Some(self.instances[m.instance as usize].id),
+                        _ => Some(InstanceId(m.target)),
                     },
                     sent: SimTime(m.sent_at),
                     arrives: SimTime(if m.lost { 2 * t - m.sent_at } else { t }),

@@ -452,3 +452,95 @@ fn cost_counts_instance_hours_and_transfer() {
     assert!((c.instance_usd - 7.0 * 0.0416).abs() < 1e-9);
     assert!(c.transfer_gb > 0.0 && (c.total_usd - c.instance_usd - c.transfer_usd).abs() < 1e-12);
 }
+
+#[test]
+fn a_closed_population_sends_at_users_over_cycle_time() {
+    let mut s = preset("latency-ec2");
+    set(&mut s, "traffic.rate_rps", "0");
+    set(&mut s, "traffic.users", "20");
+    set(&mut s, "traffic.think_time_ms", "990");
+    set(&mut s, "duration_s", "600");
+    let sim = run_and_drain(s);
+    let sum = sim.summary();
+    // Each user cycles through 990 ms of thinking and ~12.65 ms of request.
+    let expected = 20.0 / (0.990 + 0.012648);
+    let rate = sum.requests as f64 / 600.0;
+    assert!(
+        (rate - expected).abs() / expected < 0.03,
+        "{rate} vs {expected}"
+    );
+}
+
+#[test]
+fn a_time_varying_rate_delivers_its_integral() {
+    let mut s = preset("latency-ec2");
+    set(&mut s, "traffic.rate_rps", "100");
+    set(&mut s, "duration_s", "100");
+    for (shape, expected) in [
+        (
+            "{ kind = \"step\", at_s = 50.0, factor = 3.0 }",
+            50.0 * 100.0 + 50.0 * 300.0,
+        ),
+        (
+            "{ kind = \"ramp\", start_s = 0.0, end_s = 100.0, factor = 3.0 }",
+            100.0 * 200.0,
+        ),
+        (
+            "{ kind = \"periodic\", period_s = 40.0, amplitude = 0.5 }",
+            // 100 s + ∫ 0.5 sin(2πt/40) dt over 2.5 periods = 0.5 · 40/π
+            100.0 * (100.0 + 0.5 * 40.0 / std::f64::consts::PI),
+        ),
+    ] {
+        let mut s = s.clone();
+        set(&mut s, "traffic.shape", shape);
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_to_end();
+        let n = sim.summary().requests as f64;
+        assert!(
+            (n - expected).abs() < 3.0 * expected.sqrt(),
+            "{shape}: {n} vs {expected}"
+        );
+    }
+}
+
+#[test]
+fn scheduled_faults_happen_and_are_repaired() {
+    let text = sahara_sim::presets::toml("baseline").unwrap().to_string()
+        + r#"
+[[faults]]
+at_s = 5.0
+service = "cart"
+instance = 1
+kind = "crash"
+repair_after_s = 10.0
+
+[[faults]]
+at_s = 8.0
+service = "browse"
+kind = "slow"
+factor = 4.0
+"#;
+    let s = sahara_sim::Scenario::from_toml(&text).unwrap();
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(6.0));
+    let snap = sim.snapshot();
+    assert_eq!(snap.services[1].instances[1].condition, Condition::Crashed);
+    assert_eq!(snap.services[1].instances[0].condition, Condition::Ok);
+    sim.advance_to(at(9.0));
+    assert!(sim.snapshot().services[0]
+        .instances
+        .iter()
+        .all(|i| i.slow_factor == 4.0));
+    sim.advance_to(at(16.0));
+    assert_eq!(
+        sim.snapshot().services[1].instances[1].condition,
+        Condition::Ok
+    );
+    // A scheduled fault naming an instance the service does not have is
+    // caught by validation.
+    let bad = text.replace("instance = 1", "instance = 7");
+    let err = sahara_sim::Scenario::from_toml(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("faults[0].instance"), "{err}");
+}

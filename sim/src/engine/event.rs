@@ -89,6 +89,9 @@ pub(crate) struct Message {
     pub sent_at: u64,
     /// Instance slab index (legs to or from an instance).
     pub instance: u32,
+    /// Id of that instance. Slots are reused after termination; a message
+    /// for an instance that is gone must not reach the slot's new occupant.
+    pub target: u32,
     /// The instance's epoch when the work was taken on.
     pub epoch: u32,
     /// The instance worker slot holding the work (database legs).

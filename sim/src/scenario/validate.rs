@@ -117,7 +117,9 @@ impl Scenario {
         let t = &self.traffic;
         c.range("traffic.rate_rps", t.rate_rps, 0.0, MAX_RATE_RPS);
         c.count("traffic.users", t.users, 0, MAX_USERS);
-        c.range("traffic.think_time_ms", t.think_time_ms, 0.0, MAX_TIME_MS);
+        // Positive, so a user whose requests fail instantly cannot spin
+        // forever at one instant.
+        c.range("traffic.think_time_ms", t.think_time_ms, 1.0, MAX_TIME_MS);
         let d = MAX_DURATION_S;
         match t.shape {
             Shape::Constant => {}

@@ -101,9 +101,10 @@ impl Simulation {
         }
         // Without a load balancer clients keep the address they were given
         // until it is gone.
-        let keep = lb
-            .fixed
-            .filter(|&k| self.instances[k as usize].lifecycle != Lifecycle::Terminated);
+        let keep = lb.fixed.filter(|&k| {
+            let i = &self.instances[k as usize];
+            i.service as usize == s && i.lifecycle != Lifecycle::Terminated
+        });
         lb.fixed = keep.or(fixed.map(|f| f.0));
         if had && lb.targets.is_empty() && lb.algorithm != Algorithm::None {
             self.log
@@ -190,12 +191,13 @@ impl Simulation {
         let crashed = inst.condition == Condition::Crashed && !jobs.is_empty();
         inst.epoch = inst.epoch.wrapping_add(1);
         inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
-        let (service, epoch) = (inst.service, inst.epoch);
+        let (service, epoch, target) = (inst.service, inst.epoch, inst.id.0);
         for job in jobs {
             self.send(Message {
                 attempt: job.attempt,
                 sent_at: now,
                 instance: i,
+                target,
                 epoch,
                 slot: 0,
                 service,

@@ -104,6 +104,7 @@ impl Simulation {
             attempt,
             sent_at: self.now,
             instance: 0,
+            target: 0,
             epoch: 0,
             slot: 0,
             service,
@@ -151,10 +152,12 @@ impl Simulation {
             Leg::InstanceToDb => self.at_database(msg),
             Leg::DbToInstance => self.db_answered(msg),
             Leg::InstanceToLb => {
-                let inst = &mut self.instances[msg.instance as usize];
-                inst.outstanding = inst.outstanding.saturating_sub(1);
-                if msg.status == Status::ConnectionError {
-                    self.unreachable(msg.instance);
+                if self.addressee(&msg) {
+                    let inst = &mut self.instances[msg.instance as usize];
+                    inst.outstanding = inst.outstanding.saturating_sub(1);
+                    if msg.status == Status::ConnectionError {
+                        self.unreachable(msg.instance);
+                    }
                 }
                 msg.leg = Leg::LbToClient;
                 self.send(msg);
@@ -187,8 +190,10 @@ impl Simulation {
         }
         match msg.leg {
             Leg::LbToInstance | Leg::InstanceToLb => {
-                let inst = &mut self.instances[msg.instance as usize];
-                inst.outstanding = inst.outstanding.saturating_sub(1);
+                if self.addressee(&msg) {
+                    let inst = &mut self.instances[msg.instance as usize];
+                    inst.outstanding = inst.outstanding.saturating_sub(1);
+                }
             }
             // The instance waits for the database until its own timeout.
             Leg::InstanceToDb | Leg::DbToInstance => {
@@ -209,7 +214,9 @@ impl Simulation {
     fn at_balancer(&mut self, mut msg: Message) {
         match self.balancers[msg.service as usize].route(&self.instances) {
             Some(i) => {
-                self.instances[i as usize].outstanding += 1;
+                let inst = &mut self.instances[i as usize];
+                inst.outstanding += 1;
+                msg.target = inst.id.0;
                 msg.instance = i;
                 msg.leg = Leg::LbToInstance;
             }
@@ -221,7 +228,18 @@ impl Simulation {
         self.send(msg);
     }
 
-    fn at_instance(&mut self, msg: Message) {
+    /// Whether the message's instance still holds its slot.
+    fn addressee(&self, msg: &Message) -> bool {
+        self.instances[msg.instance as usize].id.0 == msg.target
+    }
+
+    fn at_instance(&mut self, mut msg: Message) {
+        if !self.addressee(&msg) {
+            // Nothing answers at that address any more.
+            msg.leg = Leg::LbToClient;
+            msg.status = Status::ConnectionError;
+            return self.send(msg);
+        }
         let i = msg.instance;
         let queue_capacity = self.params.services[msg.service as usize].queue_capacity as usize;
         let job = Job {
@@ -280,6 +298,7 @@ impl Simulation {
                 attempt: job.attempt,
                 sent_at: self.now,
                 instance: i,
+                target: inst.id.0,
                 epoch: inst.epoch,
                 slot,
                 service: inst.service,
@@ -306,6 +325,7 @@ impl Simulation {
             attempt: job.attempt,
             sent_at: now,
             instance: i,
+            target: inst.id.0,
             epoch: inst.epoch,
             slot,
             service: inst.service,
