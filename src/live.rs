@@ -36,6 +36,9 @@ pub struct Live {
     /// The newest event-log lines, newest first.
     pub ticker: RwSignal<VecDeque<LogEvent>>,
     log_cursor: StoredValue<u64>,
+    /// `Simulation::digest` of the state shown: equal to the CLI's `digest`
+    /// for the same scenario, seed and time, which shows a run reproduces.
+    pub fingerprint: RwSignal<u64>,
     /// The last problem a change caused, in words, for the person who made it.
     pub error: RwSignal<Option<String>>,
 }
@@ -46,7 +49,9 @@ impl Live {
         let scenario = load_preset(name)?;
         let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
         let snapshot = sim.snapshot();
+        let fingerprint = RwSignal::new(sim.digest());
         Ok(Live {
+            fingerprint,
             sim: StoredValue::new_local(sim),
             preset: RwSignal::new(name.to_string()),
             scenario: RwSignal::new(scenario),
@@ -101,7 +106,11 @@ impl Live {
             self.second.update(|s| *s += 1);
         }
         let cursor = self.log_cursor.get_value();
-        let (lines, next) = self.sim.with_value(|sim| sim.events_since(cursor));
+        let (lines, next, digest) = self.sim.with_value(|sim| {
+            let (lines, next) = sim.events_since(cursor);
+            (lines, next, sim.digest())
+        });
+        self.fingerprint.set(digest);
         if !lines.is_empty() {
             self.ticker.update(|t| {
                 for line in lines {

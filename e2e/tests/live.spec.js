@@ -123,3 +123,14 @@ test('a phone in portrait gets the controls in a drawer', async ({ page }) => {
   expect(overflow).toBeLessThanOrEqual(0);
   await snap(page, 'live-phone');
 });
+
+test('a run in the browser reproduces the native run bit for bit', async ({ page }) => {
+  // The CLI is the native build of the same core; its digest after 10 s of
+  // the baseline must equal the page's fingerprint after ten 1-second steps.
+  const { execFileSync } = await import('node:child_process');
+  const native = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', 'baseline', '--duration', '10s', '--json'], { cwd: '..', encoding: 'utf8' }));
+  await page.goto('/');
+  for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
+  await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');
+  await expect(page.locator('[data-fingerprint]')).toHaveText(native.digest);
+});

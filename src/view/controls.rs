@@ -6,10 +6,11 @@ use super::balancer_select::BalancerSelect;
 use super::slider::{fmt, Range, Slider};
 use crate::live::Live;
 use leptos::prelude::*;
-use sahara_sim::scenario::{LatencyPreset, Link, Scenario, Service};
+use sahara_sim::scenario::{LatencyPreset, Link, RequestKind, Scenario, Service, Shape};
 use sahara_sim::{Change, SimDuration};
 use std::sync::Arc;
 
+/// Reads a control's current value off the running scenario.
 type Getter = Arc<dyn Fn(&Scenario) -> f64 + Send + Sync>;
 
 /// A slider bound to the scenario field at `path`.
@@ -67,9 +68,16 @@ pub fn Controls(live: Live) -> impl IntoView {
         <div class="controls-panel">
             <details open>
                 <summary>"Load"</summary>
-                <Param live id="rate" label="Request rate" unit="req/s" range=Range::log(1.0, 20_000.0, 1.0)
-                    path="traffic.rate_rps".to_string() get=Arc::new(|s: &Scenario| s.traffic.rate_rps)
-                    help="Open-loop arrivals: new requests per second from all clients, before the load shape." />
+                {rate_control(live, "rate")}
+                <LoadShape live />
+                {move || live.scenario.with(|s| s.traffic.mix.iter().map(|m| m.kind).collect::<Vec<_>>()).into_iter().map(|kind| {
+                    let path = format!("traffic.mix.{}.weight", kind.as_str());
+                    view! {
+                        <Param live id=mix_id(kind) label=mix_label(kind) unit="share" range=Range::linear(0.0, 100.0, 1.0)
+                            path=path get=Arc::new(move |s: &Scenario| s.traffic.mix.iter().find(|m| m.kind == kind).map_or(0.0, |m| m.weight))
+                            help="Relative share of this kind of request in the traffic." />
+                    }
+                }).collect_view()}
             </details>
 
             <details open>
@@ -144,14 +152,91 @@ pub fn Controls(live: Live) -> impl IntoView {
 
             <details open>
                 <summary>"Database"</summary>
-                <Param live id="db-connections" label="Connections" unit="" range=Range::linear(1.0, 500.0, 1.0)
-                    path="database.connections".to_string() get=Arc::new(|s: &Scenario| s.database.connections as f64)
-                    help="Queries the shared database runs at once; the rest wait." />
+                {db_connections_control(live, "db-connections")}
                 <Param live id="db-time" label="Mean query time" unit="ms" range=Range::log(0.1, 1000.0, 0.1)
                     path="database.service_time.mean_ms".to_string() get=Arc::new(|s: &Scenario| s.database.service_time.mean_ms())
                     help="How long one query holds a connection, on average." />
             </details>
         </div>
+    }
+}
+
+/// The open-loop request rate (in the panel and in the clients' inspector).
+pub fn rate_control(live: Live, id: &'static str) -> impl IntoView {
+    view! {
+        <Param live id label="Request rate" unit="req/s" range=Range::log(1.0, 20_000.0, 1.0)
+            path="traffic.rate_rps".to_string() get=Arc::new(|s: &Scenario| s.traffic.rate_rps)
+            help="Open-loop arrivals: new requests per second from all clients, before the load shape." />
+    }
+}
+
+/// The database's capacity (in the panel and in the database's inspector).
+pub fn db_connections_control(live: Live, id: &'static str) -> impl IntoView {
+    view! {
+        <Param live id label="Connections (capacity)" unit="" range=Range::linear(1.0, 500.0, 1.0)
+            path="database.connections".to_string() get=Arc::new(|s: &Scenario| s.database.connections as f64)
+            help="Queries the shared database runs at once; the rest wait." />
+    }
+}
+
+/// The load's shape over time: steady, a flash sale starting now, or day and night.
+#[component]
+fn LoadShape(live: Live) -> impl IntoView {
+    let shape = move || {
+        live.scenario.with(|s| match s.traffic.shape {
+            Shape::Constant => "constant",
+            Shape::Step { .. } => "step",
+            Shape::Ramp { .. } => "ramp",
+            Shape::Spike { .. } => "spike",
+            Shape::Periodic { .. } => "periodic",
+        })
+    };
+    let set_shape = move |kind: String| {
+        let now = live
+            .snapshot
+            .with_untracked(|s| s.time.as_secs_f64())
+            .round();
+        let value = match kind.as_str() {
+            "spike" => {
+                format!("{{ kind = \"spike\", at_s = {now}, duration_s = 60.0, factor = 4.0 }}")
+            }
+            "step" => format!("{{ kind = \"step\", at_s = {now}, factor = 2.0 }}"),
+            "ramp" => format!(
+                "{{ kind = \"ramp\", start_s = {now}, end_s = {}, factor = 3.0 }}",
+                now + 120.0
+            ),
+            "periodic" => "{ kind = \"periodic\", period_s = 300.0, amplitude = 0.6 }".to_string(),
+            _ => "{ kind = \"constant\" }".to_string(),
+        };
+        live.set("traffic.shape", value);
+    };
+    view! {
+        <label class="field">
+            "Load shape "
+            <select aria-label="Load shape" prop:value=shape on:change=move |ev| set_shape(event_target_value(&ev))>
+                <option value="constant">"constant"</option>
+                <option value="spike">"flash sale: ×4 for 60 s from now"</option>
+                <option value="step">"step: ×2 from now"</option>
+                <option value="ramp">"ramp: to ×3 over 2 min from now"</option>
+                <option value="periodic">"day and night: 5-min cycle"</option>
+            </select>
+        </label>
+    }
+}
+
+fn mix_id(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Browse => "mix-browse",
+        RequestKind::AddToCart => "mix-add-to-cart",
+        RequestKind::Checkout => "mix-checkout",
+    }
+}
+
+fn mix_label(kind: RequestKind) -> &'static str {
+    match kind {
+        RequestKind::Browse => "Mix: browse (read-only)",
+        RequestKind::AddToCart => "Mix: add to cart",
+        RequestKind::Checkout => "Mix: checkout",
     }
 }
 

@@ -18,5 +18,8 @@ pub fn Counters(live: Live) -> impl IntoView {
             <div><dt>"Attempts"</dt><dd data-counter="attempts">{t(|t| t.attempts)}</dd></div>
             <div><dt>"In flight"</dt><dd data-counter="in-flight">{move || live.snapshot.with(|s| s.requests_in_flight.to_string())}</dd></div>
         </dl>
+        <p class="fingerprint" title="The same scenario, seed and time give the same fingerprint here and in the command-line simulator (sahara-sim run … --json prints it as digest).">
+            "Run fingerprint " <code data-fingerprint>{move || format!("{:016x}", live.fingerprint.get())}</code>
+        </p>
     }
 }

@@ -3,6 +3,7 @@
 //! algorithm; resize the database).
 
 use super::balancer_select::BalancerSelect;
+use super::controls::{db_connections_control, rate_control};
 use super::diagram::{state_words, Selected};
 use crate::live::Live;
 use leptos::prelude::*;
@@ -21,12 +22,12 @@ pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoV
                     <p>{move || live.snapshot.with(|s| format!(
                         "{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
                         s.database.busy, s.database.connections, s.database.queue, s.database.utilisation * 100.0))}</p>
-                    <p class="hint">"Change its connections and query time under Database."</p>
+                    {db_connections_control(live, "inspect-db-connections")}
                 }.into_any(),
                 Some(Selected::Clients) => view! {
                     <h2>"Clients"</h2>
                     <p>{move || live.snapshot.with(|s| format!("Sending {:.0} requests per second right now.", s.clients.rate_rps))}</p>
-                    <p class="hint">"Change the rate under Load."</p>
+                    {rate_control(live, "inspect-rate")}
                 }.into_any(),
             }}
         </section>
