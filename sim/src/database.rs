@@ -41,7 +41,8 @@ impl Database {
     pub fn touch(&mut self, now: u64) {
         let dt = now - self.last_touch;
         self.busy_area += self.busy as u64 * dt;
-        self.capacity_area += self.connections as u64 * dt;
+        // Queries started before a live cut in connections still run.
+        self.capacity_area += self.connections.max(self.busy) as u64 * dt;
         self.last_touch = now;
     }
 

@@ -176,7 +176,8 @@ impl Instance {
         if dt > 0 {
             self.cpu_area += self.cpu as u64 * dt;
             if self.lifecycle.running() {
-                self.capacity_area += self.workers as u64 * dt;
+                // Work started before a live cut in workers still runs.
+                self.capacity_area += self.workers.max(self.cpu) as u64 * dt;
             }
             self.last_touch = now;
         }

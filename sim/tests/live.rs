@@ -397,6 +397,13 @@ fn bad_changes_are_errors_and_leave_the_run_alone() {
         Err(ScenarioError::Invalid(_))
     ));
     assert!(matches!(
+        sim.apply(Change::Set {
+            path: "traffic.mix".into(),
+            value: "[{ kind = \"browse\", weight = 1.0, service = \"browse\" }]".into()
+        }),
+        Err(ScenarioError::NeedsRestart(_))
+    ));
+    assert!(matches!(
         sim.apply(Change::KillInstance(InstanceId(999))),
         Err(ScenarioError::NotFound(_))
     ));

@@ -140,5 +140,12 @@ fn needs_restart(
     if old.faults != new.faults {
         return Some("the scheduled faults");
     }
+    // Requests in flight refer to their kind by its place in the mix.
+    let kinds = |s: &crate::scenario::Scenario| -> Vec<crate::scenario::RequestKind> {
+        s.traffic.mix.iter().map(|m| m.kind).collect()
+    };
+    if kinds(old) != kinds(new) {
+        return Some("the list of request kinds in traffic.mix");
+    }
     None
 }

@@ -248,7 +248,12 @@ impl Simulation {
             arrived: self.now,
         };
         let inst = &mut self.instances[i as usize];
-        if inst.lifecycle == Lifecycle::Terminated || inst.condition == Condition::Crashed {
+        // Booting, gone or crashed: nothing listens at the address.
+        let listening = matches!(
+            inst.lifecycle,
+            Lifecycle::InService | Lifecycle::Unhealthy | Lifecycle::Draining
+        );
+        if !listening || inst.condition == Condition::Crashed {
             self.reply(msg, Status::ConnectionError);
         } else if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job);
