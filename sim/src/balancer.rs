@@ -73,3 +73,62 @@ impl Balancer {
         Some(pick)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instance::InstanceId;
+
+    fn instances(outstanding: &[u32]) -> Vec<Instance> {
+        outstanding
+            .iter()
+            .enumerate()
+            .map(|(k, &o)| {
+                let mut i =
+                    Instance::new(1, InstanceId(k as u32 + 1), 0, "s", k as u32, 1, 0, true);
+                i.outstanding = o;
+                i
+            })
+            .collect()
+    }
+
+    fn picks(algorithm: Algorithm, outstanding: &[u32], n: usize) -> Vec<usize> {
+        let inst = instances(outstanding);
+        let mut lb = Balancer::new(1, "s", algorithm);
+        lb.targets = (0..inst.len() as u32).collect();
+        lb.fixed = Some(0);
+        let mut counts = vec![0; inst.len()];
+        for _ in 0..n {
+            counts[lb.route(&inst).unwrap() as usize] += 1;
+        }
+        counts
+    }
+
+    #[test]
+    fn algorithms_spread_as_they_should() {
+        assert_eq!(
+            picks(Algorithm::RoundRobin, &[0, 0, 0], 300),
+            vec![100, 100, 100]
+        );
+        assert_eq!(
+            picks(Algorithm::LeastOutstanding, &[5, 1, 3], 10),
+            vec![0, 10, 0]
+        );
+        assert_eq!(picks(Algorithm::None, &[0, 0, 0], 10), vec![10, 0, 0]);
+        let random = picks(Algorithm::Random, &[0, 0, 0], 3000);
+        assert!(
+            random.iter().all(|&c| (900..1100).contains(&c)),
+            "{random:?}"
+        );
+        // Two random choices: the busiest target only wins against itself.
+        let p2c = picks(Algorithm::PowerOfTwo, &[9, 0, 0], 3000);
+        assert!((250..420).contains(&p2c[0]), "{p2c:?}");
+    }
+
+    #[test]
+    fn no_targets_no_route() {
+        let inst = instances(&[0]);
+        let mut lb = Balancer::new(1, "s", Algorithm::RoundRobin);
+        assert_eq!(lb.route(&inst), None);
+    }
+}

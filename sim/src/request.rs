@@ -128,3 +128,59 @@ impl Attempt {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ground_truth_classifies_what_the_client_saw() {
+        let attempt = |fate| Attempt {
+            request: Handle { index: 0, gen: 0 },
+            id: RequestId(1),
+            number: 1,
+            fate,
+        };
+        let cases = [
+            (
+                Fate::Unknown,
+                Observed::Response(Status::Ok),
+                Outcome::Success,
+            ),
+            (
+                Fate::Unknown,
+                Observed::Response(Status::Rejected),
+                Outcome::Rejected,
+            ),
+            (
+                Fate::Unknown,
+                Observed::Response(Status::NoTarget),
+                Outcome::NoHealthyTarget,
+            ),
+            (
+                Fate::Unknown,
+                Observed::Response(Status::ConnectionError),
+                Outcome::Crashed,
+            ),
+            (Fate::Unknown, Observed::TimedOut, Outcome::Timeout),
+            (
+                Fate::RequestLost,
+                Observed::TimedOut,
+                Outcome::DroppedRequest,
+            ),
+            (
+                Fate::ResponseLost,
+                Observed::TimedOut,
+                Outcome::DroppedResponse,
+            ),
+            (
+                Fate::RequestLost,
+                Observed::Response(Status::GatewayTimeout),
+                Outcome::DroppedRequest,
+            ),
+        ];
+        for (fate, seen, expected) in cases {
+            assert_eq!(attempt(fate).classify(seen), expected, "{fate:?} {seen:?}");
+        }
+    }
+}
