@@ -1,7 +1,8 @@
 //! Instance lifecycles, the service groups that keep their capacity, and
 //! faults (random, scheduled or from the user). Issue 4's health checks and
-//! scaling policies drive the same operations: `launch`, `drain`,
-//! `terminate`, `set_lifecycle` + `refresh_targets`.
+//! scaling policies drive the same operations: `launch`, `drain` (which
+//! terminates once idle), `unreachable`, `repair`, and `refresh_targets`
+//! after any lifecycle change.
 
 use super::Simulation;
 use crate::engine::{Event, Leg, Message};
@@ -15,7 +16,7 @@ use crate::time::NANOS_PER_SEC;
 impl Simulation {
     /// Launches a new instance of service `s` with a fresh id and address,
     /// in service at once (`booted`) or after the service's boot time.
-    pub(super) fn launch(&mut self, s: usize, booted: bool) -> u32 {
+    pub(super) fn launch(&mut self, s: usize, booted: bool) {
         let id = InstanceId(self.next_instance);
         self.next_instance += 1;
         let ordinal = self.launches[s];
@@ -67,7 +68,6 @@ impl Simulation {
             );
         }
         self.schedule_random_fault(slot);
-        slot
     }
 
     pub(super) fn on_booted(&mut self, i: u32, epoch: u32) {
