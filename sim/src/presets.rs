@@ -1,8 +1,11 @@
 //! Built-in scenarios: data files in `sim/scenarios/`, embedded at build
 //! time, so a lecturer can add one without touching Rust (add the file and
-//! one line below).
+//! one line below). `build.rs` also compiles each to JSON, which is what
+//! `get` reads: the browser build then needs no TOML parser.
 
 use crate::scenario::Scenario;
+
+include!(concat!(env!("OUT_DIR"), "/presets_json.rs"));
 
 const PRESETS: &[(&str, &str)] = &[
     ("baseline", include_str!("../scenarios/baseline.toml")),
@@ -55,7 +58,8 @@ pub fn toml(name: &str) -> Option<&'static str> {
 /// A preset, parsed. `None` for an unknown name (every built-in preset
 /// parses and validates; a test makes sure).
 pub fn get(name: &str) -> Option<Scenario> {
-    toml(name).and_then(|t| Scenario::from_toml(t).ok())
+    toml(name)?;
+    json(name).and_then(|j| Scenario::from_json(j).ok())
 }
 
 #[cfg(test)]
@@ -73,6 +77,11 @@ mod tests {
             );
             let again = Scenario::from_toml(&s.to_toml()).unwrap();
             assert_eq!(again, s, "{name} round-trips through to_toml");
+            assert_eq!(
+                get(name),
+                Some(s),
+                "{name}: the JSON build.rs made reads the same"
+            );
         }
         assert!(get("nope").is_none());
     }

@@ -399,7 +399,7 @@ fn bad_changes_are_errors_and_leave_the_run_alone() {
     assert!(matches!(
         sim.apply(Change::Set {
             path: "traffic.mix".into(),
-            value: "[{ kind = \"browse\", weight = 1.0, service = \"browse\" }]".into()
+            value: r#"[{ "kind": "browse", "weight": 1.0, "service": "browse" }]"#.into()
         }),
         Err(ScenarioError::NeedsRestart(_))
     ));
@@ -485,15 +485,15 @@ fn a_time_varying_rate_delivers_its_integral() {
     set(&mut s, "duration_s", "100");
     for (shape, expected) in [
         (
-            "{ kind = \"step\", at_s = 50.0, factor = 3.0 }",
+            r#"{ "kind": "step", "at_s": 50.0, "factor": 3.0 }"#,
             50.0 * 100.0 + 50.0 * 300.0,
         ),
         (
-            "{ kind = \"ramp\", start_s = 0.0, end_s = 100.0, factor = 3.0 }",
+            r#"{ "kind": "ramp", "start_s": 0.0, "end_s": 100.0, "factor": 3.0 }"#,
             100.0 * 200.0,
         ),
         (
-            "{ kind = \"periodic\", period_s = 40.0, amplitude = 0.5 }",
+            r#"{ "kind": "periodic", "period_s": 40.0, "amplitude": 0.5 }"#,
             // 100 s + ∫ 0.5 sin(2πt/40) dt over 2.5 periods = 0.5 · 40/π
             100.0 * (100.0 + 0.5 * 40.0 / std::f64::consts::PI),
         ),

@@ -22,14 +22,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         3,
     );
     let shape = prop_oneof![
-        Just("{ kind = \"constant\" }".to_string()),
+        Just(r#"{ "kind": "constant" }"#.to_string()),
         (0.0..10.0f64, 0.0..4.0f64)
-            .prop_map(|(a, f)| format!("{{ kind = \"step\", at_s = {a}, factor = {f} }}")),
+            .prop_map(|(a, f)| format!(r#"{{ "kind": "step", "at_s": {a}, "factor": {f} }}"#)),
         (0.0..10.0f64, 0.1..5.0f64).prop_map(|(a, f)| format!(
-            "{{ kind = \"spike\", at_s = {a}, duration_s = 3.0, factor = {f} }}"
+            r#"{{ "kind": "spike", "at_s": {a}, "duration_s": 3.0, "factor": {f} }}"#
         )),
         (1.0..10.0f64, 0.0..1.0f64).prop_map(|(p, a)| format!(
-            "{{ kind = \"periodic\", period_s = {p}, amplitude = {a} }}"
+            r#"{{ "kind": "periodic", "period_s": {p}, "amplitude": {a} }}"#
         )),
     ];
     (

@@ -197,16 +197,14 @@ fn LoadShape(live: Live) -> impl IntoView {
             .with_untracked(|s| s.time.as_secs_f64())
             .round();
         let value = match kind.as_str() {
-            "spike" => {
-                format!("{{ kind = \"spike\", at_s = {now}, duration_s = 60.0, factor = 4.0 }}")
-            }
-            "step" => format!("{{ kind = \"step\", at_s = {now}, factor = 2.0 }}"),
+            "spike" => format!(r#"{{"kind":"spike","at_s":{now},"duration_s":60,"factor":4}}"#),
+            "step" => format!(r#"{{"kind":"step","at_s":{now},"factor":2}}"#),
             "ramp" => format!(
-                "{{ kind = \"ramp\", start_s = {now}, end_s = {}, factor = 3.0 }}",
+                r#"{{"kind":"ramp","start_s":{now},"end_s":{},"factor":3}}"#,
                 now + 120.0
             ),
-            "periodic" => "{ kind = \"periodic\", period_s = 300.0, amplitude = 0.6 }".to_string(),
-            _ => "{ kind = \"constant\" }".to_string(),
+            "periodic" => r#"{"kind":"periodic","period_s":300,"amplitude":0.6}"#.to_string(),
+            _ => r#"{"kind":"constant"}"#.to_string(),
         };
         live.set("traffic.shape", value);
     };

@@ -509,16 +509,22 @@ mod defaults {
 }
 
 impl Scenario {
-    /// Parses a scenario from TOML and validates it.
+    /// Parses a scenario from TOML and validates it. Errors name the field.
     pub fn from_toml(s: &str) -> Result<Scenario, ScenarioError> {
-        // Through a `toml::Value`, like `set`: one deserialising path for the
-        // scenario types instead of two keeps the wasm tens of KB smaller.
-        let tree: toml::Table = s
-            .parse()
-            .map_err(|e: toml::de::Error| ScenarioError::Parse(e.to_string()))?;
-        let scenario: Scenario = toml::Value::Table(tree)
-            .try_into()
-            .map_err(|e: toml::de::Error| ScenarioError::Parse(e.to_string()))?;
+        let scenario: Scenario =
+            toml::from_str(s).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        scenario.validate().map_err(ScenarioError::Invalid)?;
+        Ok(scenario)
+    }
+
+    /// Parses a scenario from JSON (the form `build.rs` gives the presets)
+    /// and validates it. Through a `serde_json::Value`, like `set`, so the
+    /// browser build has one deserialising path for the scenario types.
+    pub fn from_json(s: &str) -> Result<Scenario, ScenarioError> {
+        let tree: serde_json::Value =
+            serde_json::from_str(s).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+        let scenario: Scenario =
+            serde_json::from_value(tree).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         scenario.validate().map_err(ScenarioError::Invalid)?;
         Ok(scenario)
     }

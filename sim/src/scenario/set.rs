@@ -1,5 +1,5 @@
 //! `Scenario::set`: change one field by its dotted path, generically, by a
-//! round trip through a TOML value tree. No per-field code: a field added to
+//! round trip through a JSON value tree. No per-field code: a field added to
 //! the scenario is settable at once, by the UI, the CLI's `--set` and URLs.
 //!
 //! Path segments name table keys; inside an array of tables a segment picks
@@ -7,15 +7,16 @@
 //! or a 0-based index (`faults.0.at_s`).
 
 use super::*;
-use toml::Value;
+use serde_json::Value;
 
 impl Scenario {
     /// Sets the field at `path` (e.g. `"services.cart.instances"`) from
-    /// `value` written as TOML (`3`, `0.25`, `true`, `"x"`, `{ kind = "constant" }`);
-    /// a value that is not valid TOML is taken as a bare string (`home_to_uq`).
+    /// `value` written as JSON (`3`, `0.25`, `true`, `"x"`, `{"kind": "constant"}`);
+    /// a value that is not valid JSON is taken as a bare string (`home_to_uq`).
+    /// (The CLI's `--set` also takes TOML inline tables and converts them.)
     /// The scenario is left unchanged unless the result is valid.
     pub fn set(&mut self, path: &str, value: &str) -> Result<(), ScenarioError> {
-        let mut tree = Value::try_from(&*self).map_err(|e| ScenarioError::BadValue {
+        let mut tree = serde_json::to_value(&*self).map_err(|e| ScenarioError::BadValue {
             path: path.to_string(),
             message: e.to_string(),
         })?;
@@ -32,7 +33,7 @@ impl Scenario {
         };
         let new = parse_value(value);
         let existed = match parent {
-            Value::Table(t) => t.insert(key.to_string(), new).is_some(),
+            Value::Object(t) => t.insert(key.to_string(), new).is_some(),
             Value::Array(items) => {
                 let slot = element(items, key)
                     .ok_or_else(|| ScenarioError::UnknownPath(path.to_string()))?;
@@ -41,11 +42,11 @@ impl Scenario {
             }
             _ => return Err(ScenarioError::UnknownPath(path.to_string())),
         };
-        let updated: Scenario = tree.try_into().map_err(|e: toml::de::Error| {
+        let updated: Scenario = serde_json::from_value(tree).map_err(|e| {
             if existed {
                 ScenarioError::BadValue {
                     path: path.to_string(),
-                    message: e.message().trim().to_string(),
+                    message: e.to_string(),
                 }
             } else {
                 ScenarioError::UnknownPath(path.to_string())
@@ -60,7 +61,7 @@ impl Scenario {
 fn walk<'a>(mut node: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     for seg in path.split('.') {
         node = match node {
-            Value::Table(t) => t.get_mut(seg)?,
+            Value::Object(t) => t.get_mut(seg)?,
             Value::Array(items) => element(items, seg)?,
             _ => return None,
         };
@@ -82,10 +83,7 @@ fn element<'a>(items: &'a mut [Value], seg: &str) -> Option<&'a mut Value> {
 
 fn parse_value(value: &str) -> Value {
     let value = value.trim();
-    toml::from_str::<toml::Table>(&format!("v = {value}"))
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| Value::String(value.to_string()))
+    serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()))
 }
 
 #[cfg(test)]
@@ -105,7 +103,7 @@ mod tests {
             .unwrap();
         s.set(
             "traffic.shape",
-            "{ kind = \"step\", at_s = 10, factor = 2 }",
+            r#"{ "kind": "step", "at_s": 10, "factor": 2 }"#,
         )
         .unwrap();
         assert_eq!(s.network.client_to_lb.response_loss, 0.25);

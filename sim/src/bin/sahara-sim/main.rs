@@ -73,6 +73,17 @@ fn load(source: &str) -> Result<Scenario, String> {
     Scenario::from_toml(&text).map_err(|e| format!("{source}: {e}"))
 }
 
+/// `--set` takes TOML values (`{ kind = "step", at_s = 10, factor = 2 }`)
+/// as well as JSON; `Scenario::set` reads JSON, so TOML is converted first.
+/// Anything else (JSON, a bare word like `home_to_uq`) passes unchanged.
+fn toml_value_as_json(value: &str) -> String {
+    toml::from_str::<toml::Table>(&format!("v = {value}"))
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .and_then(|v| serde_json::to_string(&v).ok())
+        .unwrap_or_else(|| value.to_string())
+}
+
 fn execute_run(run: RunArgs) -> Result<(), String> {
     let mut scenario = load(&run.scenario)?;
     let mut sets = Vec::new();
@@ -85,7 +96,7 @@ fn execute_run(run: RunArgs) -> Result<(), String> {
     sets.extend(run.sets.iter().cloned());
     for (path, value) in &sets {
         scenario
-            .set(path, value)
+            .set(path, &toml_value_as_json(value))
             .map_err(|e| format!("--set {path}={value}: {e}"))?;
     }
     let mut sim = Simulation::new(scenario).map_err(|errors| {
