@@ -58,6 +58,87 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Where `self` differs from `base`, as `(path, value)` pairs that `set`
+    /// takes: applying them to `base` in order gives `self` back. It is how a
+    /// view is written into a shareable URL: a preset plus what changed.
+    /// Array elements are named the way `set` reads them (by `name`/`kind`,
+    /// else by index); an array whose length or order changed, or a table
+    /// that became another variant, is given whole.
+    pub fn changes_from(&self, base: &Scenario) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let (Ok(base), Ok(now)) = (serde_json::to_value(base), serde_json::to_value(self)) {
+            diff(&base, &now, String::new(), &mut out);
+        }
+        out
+    }
+}
+
+fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>) {
+    let child = |seg: &str| {
+        if path.is_empty() {
+            seg.to_string()
+        } else {
+            format!("{path}.{seg}")
+        }
+    };
+    match (base, now) {
+        _ if base == now => {}
+        // Field by field, unless it became another variant of a tagged enum
+        // (`kind`, `distribution`) or gained or lost an optional field: then
+        // the table is given whole. (The root is always a plain table.)
+        (Value::Object(b), Value::Object(n))
+            if path.is_empty()
+                || (b.keys().eq(n.keys()) && TAGS.iter().all(|t| b.get(*t) == n.get(*t))) =>
+        {
+            for (k, v) in n {
+                match b.get(k) {
+                    Some(bv) => diff(bv, v, child(k), out),
+                    None => out.push((child(k), text(v))),
+                }
+            }
+        }
+        (Value::Array(b), Value::Array(n)) if b.len() == n.len() => {
+            let names: Vec<String> = n
+                .iter()
+                .enumerate()
+                .map(|(i, v)| element_name(v, i))
+                .collect();
+            let same_order = b
+                .iter()
+                .enumerate()
+                .all(|(i, v)| element_name(v, i) == names[i]);
+            if !same_order {
+                return out.push((path, text(now)));
+            }
+            for ((bv, nv), name) in b.iter().zip(n).zip(&names) {
+                diff(bv, nv, child(name), out);
+            }
+        }
+        _ => out.push((path, text(now))),
+    }
+}
+
+/// Fields that tell which variant of an enum a table is.
+const TAGS: [&str; 2] = ["kind", "distribution"];
+
+/// How `set` names an array element: its `name` or `kind`, else its index.
+fn element_name(v: &Value, index: usize) -> String {
+    ["name", "kind"]
+        .iter()
+        .find_map(|k| v.get(k).and_then(Value::as_str))
+        .map_or_else(|| index.to_string(), str::to_string)
+}
+
+/// A value as `set` reads it back: a bare word for a string that would not
+/// read as JSON (`exponential`, not `"exponential"`), JSON otherwise.
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) if serde_json::from_str::<Value>(s).is_err() && s.trim() == s => s.clone(),
+        _ => v.to_string(),
+    }
+}
+
 fn walk<'a>(mut node: &'a mut Value, path: &str) -> Option<&'a mut Value> {
     for seg in path.split('.') {
         node = match node {
@@ -122,6 +203,41 @@ mod tests {
                 factor: 2.0
             }
         );
+    }
+
+    #[test]
+    fn changes_from_gives_the_sets_that_rebuild_the_scenario() {
+        let base = presets::get("baseline").unwrap();
+        assert!(base.changes_from(&base).is_empty());
+        let mut s = base.clone();
+        s.set("network.client_to_lb.response_loss", "0.25").unwrap();
+        s.set("services.cart.balancer", "power_of_two").unwrap();
+        s.set("network.lb_to_instance.latency", "home_to_uq")
+            .unwrap();
+        let changes = s.changes_from(&base);
+        assert_eq!(
+            changes,
+            [
+                ("network.client_to_lb.response_loss", "0.25"),
+                ("network.lb_to_instance.latency", "home_to_uq"),
+                ("services.cart.balancer", "power_of_two"),
+            ]
+            .map(|(p, v)| (p.to_string(), v.to_string()))
+        );
+        // Another enum variant, and an optional field appearing: whole tables.
+        s.set(
+            "traffic.shape",
+            r#"{ "kind": "step", "at_s": 10, "factor": 2 }"#,
+        )
+        .unwrap();
+        s.set("services.cart.min_instances", "1").unwrap();
+        let mut rebuilt = base.clone();
+        for (path, value) in s.changes_from(&base) {
+            rebuilt
+                .set(&path, &value)
+                .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
+        }
+        assert_eq!(rebuilt, s);
     }
 
     #[test]
