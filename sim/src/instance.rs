@@ -2,6 +2,7 @@
 //! auto-scaling moves it through pending → in service → draining →
 //! terminated) and a condition (the faults: crashed, hung, slow).
 
+use crate::idempotency::TokenStore;
 use crate::rng::{Purpose, Stream};
 use crate::slab::Handle;
 use serde::Serialize;
@@ -77,6 +78,8 @@ pub enum Condition {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Job {
     pub attempt: Handle,
+    pub token: u64,
+    pub retry: bool,
     pub kind: u8,
     /// When it reached the instance, in ns.
     pub arrived: u64,
@@ -120,6 +123,30 @@ pub(crate) struct Instance {
     /// `cpu_area` at the last metrics tick, for per-second utilisation.
     pub cpu_area_at_tick: u64,
     pub capacity_area_at_tick: u64,
+    /// Idempotency tokens it executed, in its memory (per-instance tokens).
+    pub tokens: TokenStore,
+    /// When it last came into service (warm-up counts from it).
+    pub in_service_at: u64,
+    /// Requests its load balancer sent it, for requests per target.
+    pub routed: u64,
+    /// `cpu_area`, `capacity_area` and `routed` at the group's last
+    /// policy evaluation.
+    pub at_evaluation: (u64, u64, u64),
+    /// Health checks: the probe chain (stale probes carry an older one),
+    /// consecutive results, and the last result.
+    pub probe_gen: u32,
+    pub probe_streak: u32,
+    pub health: Health,
+}
+
+/// What the load balancer's health checks last said about an instance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    /// Not probed (health checks off, or not yet in service).
+    Unchecked,
+    Passing,
+    Failing,
 }
 
 impl Instance {
@@ -165,6 +192,13 @@ impl Instance {
             last_touch: now,
             cpu_area_at_tick: 0,
             capacity_area_at_tick: 0,
+            tokens: TokenStore::default(),
+            in_service_at: now,
+            routed: 0,
+            at_evaluation: (0, 0, 0),
+            probe_gen: 0,
+            probe_streak: 0,
+            health: Health::Unchecked,
         }
     }
 
@@ -251,6 +285,9 @@ impl Instance {
     pub fn set_lifecycle(&mut self, now: u64, state: Lifecycle) {
         self.touch(now);
         self.lifecycle = state;
+        if state == Lifecycle::InService {
+            self.in_service_at = now;
+        }
         if state == Lifecycle::Terminated {
             self.terminated_at = Some(now);
         }

@@ -8,11 +8,13 @@
 //! [`Simulation::metrics`], [`Simulation::events_since`] and
 //! [`Simulation::summary`], and change it live with [`Simulation::apply`].
 
+mod autoscaler;
 mod balancer;
 mod change;
 mod database;
 mod digest;
 mod engine;
+mod idempotency;
 mod instance;
 mod log;
 mod metrics;
@@ -20,6 +22,7 @@ mod network;
 mod params;
 pub mod presets;
 mod request;
+mod retry;
 mod rng;
 pub mod scenario;
 mod simulation;
@@ -30,7 +33,8 @@ mod time;
 
 pub use change::Change;
 pub use engine::Leg;
-pub use instance::{Condition, InstanceId, Lifecycle};
+pub use idempotency::TOKEN_STORE_CAPACITY;
+pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub use log::{LogEvent, LOG_CAPACITY};
 pub use metrics::{Metrics, Sample, Totals, SERIES_CAPACITY};
 pub use network::HOPS;

@@ -2,9 +2,11 @@
 //! small records in a bounded ring and turned into words only when read, so
 //! logging costs the hot path a push, never a `format!`.
 
+use crate::autoscaler::Decision;
 use crate::engine::Leg;
 use crate::instance::InstanceId;
-use crate::request::RequestId;
+use crate::request::{Outcome, RequestId};
+use crate::scenario::{Metric, Policy, RequestKind};
 use crate::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -40,6 +42,40 @@ pub(crate) enum Note {
         path: String,
         value: String,
     },
+    /// A mutating request executed again.
+    Duplicate {
+        request: RequestId,
+        kind: RequestKind,
+    },
+    /// The client stopped retrying; `refused` when the budget said no.
+    GaveUp {
+        request: RequestId,
+        attempts: u32,
+        last: Outcome,
+        refused: bool,
+    },
+    Scaled {
+        service: u16,
+        policy: Policy,
+        metric: Metric,
+        value: f64,
+        decision: Decision,
+        from: u32,
+    },
+    /// Health checks took an instance out of service, or put it back.
+    HealthChanged {
+        instance: InstanceId,
+        healthy: bool,
+        streak: u32,
+    },
+    /// The group replaces a broken instance.
+    Replacing {
+        instance: InstanceId,
+        /// Because the load balancer's checks failed (not a crash).
+        by_load_balancer: bool,
+    },
+    /// Connection draining ran out of time.
+    DrainTimedOut(InstanceId),
 }
 
 /// One line of the ticker.
@@ -49,7 +85,8 @@ pub struct LogEvent {
     pub seq: u64,
     pub time: SimTime,
     /// A stable word for styling: "fault", "repair", "lifecycle", "loss",
-    /// "capacity", "change".
+    /// "capacity", "change", "duplicate", "gave_up", "scaling", "health",
+    /// "replacement".
     pub kind: &'static str,
     pub text: String,
 }
@@ -138,6 +175,88 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
             format!("{} is down for {seconds} s", svc(*service)),
         ),
         Note::Changed { path, value } => ("change", format!("{path} set to {value}")),
+        Note::Duplicate { request, kind } => {
+            let r = request.0;
+            let text = match kind {
+                RequestKind::Checkout => {
+                    format!("double charge: checkout r-{r} was executed again")
+                }
+                _ => format!("duplicate cart item: r-{r} was added to the cart again"),
+            };
+            ("duplicate", text)
+        }
+        Note::GaveUp {
+            request,
+            attempts,
+            last,
+            refused,
+        } => {
+            let r = request.0;
+            let last = last.as_str().replace('_', " ");
+            let text = if *refused {
+                format!(
+                    "r-{r} gave up after {attempts} attempts ({last}): the retry budget is spent"
+                )
+            } else {
+                format!("r-{r} gave up after {attempts} attempts (last: {last})")
+            };
+            ("gave_up", text)
+        }
+        Note::Scaled {
+            service,
+            policy,
+            metric,
+            value,
+            decision: d,
+            from,
+        } => {
+            let (name, unit) = match metric {
+                Metric::Cpu => ("CPU", "%"),
+                Metric::RequestsPerTarget => ("requests per target", "/s"),
+            };
+            let cmp = if d.above { ">" } else { "<" };
+            let why = match (policy, d.step) {
+                (Policy::TargetTracking, _) => format!("target {:.0}{unit}", d.threshold),
+                (Policy::Simple, Some(c)) => format!("{:.0}{unit} (simple {c:+})", d.threshold),
+                (_, Some(c)) => format!("{:.0}{unit} (step {c:+})", d.threshold),
+                _ => format!("{:.0}{unit}", d.threshold),
+            };
+            (
+                "scaling",
+                format!(
+                    "{}: {name} {value:.0}{unit} {cmp} {why}: desired {from} → {}",
+                    svc(*service),
+                    d.to
+                ),
+            )
+        }
+        Note::HealthChanged {
+            instance,
+            healthy,
+            streak,
+        } => {
+            let text = if *healthy {
+                format!("{instance} passed {streak} health checks in a row: back in service")
+            } else {
+                format!("{instance} failed {streak} health checks in a row: out of service")
+            };
+            ("health", text)
+        }
+        Note::Replacing {
+            instance,
+            by_load_balancer,
+        } => {
+            let why = if *by_load_balancer {
+                "its load-balancer health checks fail"
+            } else {
+                "its instance status check fails"
+            };
+            ("replacement", format!("{instance} is replaced: {why}"))
+        }
+        Note::DrainTimedOut(i) => (
+            "lifecycle",
+            format!("{i}'s deregistration delay ran out: its unfinished work is cut off"),
+        ),
     }
 }
 

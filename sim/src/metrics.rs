@@ -30,6 +30,26 @@ pub struct Totals {
     pub jobs_waited: u64,
     /// Events the engine handled (stale timers excluded).
     pub events: u64,
+    /// Attempts that were retries (attempts − requests, once all finished).
+    pub retries: u64,
+    /// Logical requests that failed after the client stopped retrying: its
+    /// attempts were used up or the retry budget refused one. 0 without
+    /// retries (`client.max_attempts = 1`).
+    pub gave_up: u64,
+    /// Retries the retry budget refused.
+    pub retries_refused: u64,
+    /// Extra executions of a mutating request (a duplicate cart item, a
+    /// double charge), by ground truth.
+    pub duplicates: u64,
+    /// Repeats a token store answered with the stored result.
+    pub replayed: u64,
+    /// Repeats answered 409 because the first was still executing.
+    pub conflicts: u64,
+    /// Instances launched (the initial ones included) and terminated.
+    pub instances_launched: u64,
+    pub instances_terminated: u64,
+    /// Changes of desired capacity made by scaling policies.
+    pub scaling_actions: u64,
     pub(crate) wait_ns: u128,
     pub(crate) success_ns: u128,
     pub(crate) sojourn_ns: u128,
@@ -54,6 +74,11 @@ pub struct Sample {
     /// Logical requests created in the second.
     pub offered_rps: u32,
     pub attempts: u32,
+    /// Attempts in the second that were retries.
+    pub retries: u32,
+    /// Duplicate executions, and requests that gave up, in the second.
+    pub duplicates: u32,
+    pub gave_up: u32,
     /// Logical requests finished in the second, any outcome.
     pub throughput_rps: u32,
     pub goodput_rps: u32,
@@ -68,6 +93,13 @@ pub struct Sample {
     pub database_utilisation: f64,
     /// Instances by `Lifecycle` (in `Lifecycle::ALL` order).
     pub instances: [u32; 5],
+    /// Per service, in scenario order, at the end of the second: the
+    /// group's live desired capacity; its instances in service (booted, not
+    /// draining: load-balancer targets and those it marked unhealthy); and
+    /// the healthy ones (targets whose condition is ok: what can serve).
+    pub desired: Vec<u32>,
+    pub in_service: Vec<u32>,
+    pub healthy: Vec<u32>,
     pub in_flight: u64,
     /// Cost so far.
     pub cost_usd: f64,
@@ -85,6 +117,9 @@ pub struct Metrics {
 struct Counts {
     offered: u32,
     attempts: u32,
+    retries: u32,
+    duplicates: u32,
+    gave_up: u32,
     outcomes: [u32; 7],
 }
 
@@ -113,9 +148,21 @@ impl Metrics {
     }
 
     #[inline]
-    pub(crate) fn attempt_created(&mut self) {
+    pub(crate) fn attempt_created(&mut self, retry: bool) {
         self.totals.attempts += 1;
         self.second.attempts += 1;
+        self.totals.retries += retry as u64;
+        self.second.retries += retry as u32;
+    }
+
+    pub(crate) fn duplicate(&mut self) {
+        self.totals.duplicates += 1;
+        self.second.duplicates += 1;
+    }
+
+    pub(crate) fn gave_up(&mut self) {
+        self.totals.gave_up += 1;
+        self.second.gave_up += 1;
     }
 
     #[inline]
@@ -160,6 +207,9 @@ impl Metrics {
             t_s,
             offered_rps: c.offered,
             attempts: c.attempts,
+            retries: c.retries,
+            duplicates: c.duplicates,
+            gave_up: c.gave_up,
             throughput_rps: c.outcomes.iter().sum(),
             goodput_rps: c.outcomes[Outcome::Success as usize],
             outcomes: c.outcomes,
@@ -169,6 +219,9 @@ impl Metrics {
             utilisation: Vec::new(),
             database_utilisation: 0.0,
             instances: [0; 5],
+            desired: Vec::new(),
+            in_service: Vec::new(),
+            healthy: Vec::new(),
             in_flight: 0,
             cost_usd: 0.0,
         };
@@ -244,6 +297,24 @@ impl Metrics {
         }
         for x in [t.wait_ns, t.success_ns, t.sojourn_ns, t.in_system_area] {
             h.bytes(&x.to_le_bytes());
+        }
+        // Issue 4's counters, only once they count something, so that runs
+        // without retries, tokens or scaling keep their pinned digests.
+        // (Launches and terminations are in the instances' ids and states.)
+        let resilience = [
+            t.retries,
+            t.gave_up,
+            t.retries_refused,
+            t.duplicates,
+            t.replayed,
+            t.conflicts,
+            t.scaling_actions,
+        ];
+        for (k, x) in resilience.into_iter().enumerate() {
+            if x != 0 {
+                h.u64(k as u64);
+                h.u64(x);
+            }
         }
     }
 }

@@ -2,12 +2,16 @@
 //! made cumulative, names resolved to indices. Rebuilt whenever a live
 //! change is applied, so the event handlers never parse or look up names.
 
+use crate::retry::RetryPolicy;
 use crate::rng::Stream;
-use crate::scenario::{self, Balancer, RequestKind, Scenario, ServiceTime, Shape};
+use crate::scenario::{self, Balancer, Idempotency, RequestKind, Scenario, ServiceTime, Shape};
 use crate::time::{SimTime, NANOS_PER_SEC};
 
 pub(crate) struct Params {
     pub timeout_ns: u64,
+    pub retry: RetryPolicy,
+    pub idempotency: Idempotency,
+    pub retention_ns: u64,
     pub traffic: TrafficParams,
     pub links: [LinkParams; 3],
     pub services: Vec<ServiceParams>,
@@ -31,7 +35,11 @@ pub(crate) struct KindParams {
     /// Upper end of this kind's share of [0, 1).
     pub cumulative: f64,
     pub service: u16,
-    pub database: bool,
+    /// Whether its duplicates do harm (and idempotency tokens apply).
+    pub mutating: bool,
+    /// Database queries it makes: its own, plus the token's with shared
+    /// idempotency tokens. 0 = it does not call the database.
+    pub db_queries: u8,
     pub request_bytes: u64,
     pub response_bytes: u64,
 }
@@ -131,7 +139,10 @@ impl Params {
                     kind: m.kind,
                     cumulative: acc,
                     service: s.service_index(&m.service).unwrap_or(0) as u16,
-                    database: m.database,
+                    mutating: m.kind.is_mutating(),
+                    db_queries: m.database as u8
+                        + (m.kind.is_mutating() && s.client.idempotency == Idempotency::Shared)
+                            as u8,
                     request_bytes: m.payload.bytes(),
                     response_bytes: m.response_payload.bytes(),
                 }
@@ -139,6 +150,10 @@ impl Params {
             .collect();
         Params {
             timeout_ns: ms_to_ns(s.client.timeout_ms),
+            retry: RetryPolicy::new(&s.client),
+            idempotency: s.client.idempotency,
+            retention_ns: crate::time::SimDuration::from_secs_f64(s.client.idempotency_retention_s)
+                .0,
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),

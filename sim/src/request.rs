@@ -2,7 +2,7 @@
 //! done, carrying an idempotency token) owns one or more ATTEMPTS (each a
 //! send over the network). The client observes each attempt's result and
 //! decides what to do; with retries (issue 4) it may send another attempt,
-//! today every logical request has exactly one.
+//! (`crate::retry`).
 
 use crate::slab::Handle;
 use crate::time::SimTime;
@@ -69,6 +69,10 @@ pub enum Status {
     ConnectionError,
     /// 504: the instance gave up waiting on the database.
     GatewayTimeout,
+    /// 409: the same idempotency token is still executing. Counted as
+    /// `Outcome::Rejected` (the service refused the work) and retried like
+    /// a 503.
+    Conflict,
 }
 
 /// What the client observed about one attempt.
@@ -102,6 +106,8 @@ pub(crate) struct LogicalRequest {
     pub created: SimTime,
     pub source: Source,
     pub attempts: u32,
+    /// The last backoff it waited (decorrelated jitter builds on it).
+    pub last_wait_ns: u64,
 }
 
 pub(crate) struct Attempt {
@@ -117,7 +123,7 @@ impl Attempt {
     pub fn classify(&self, seen: Observed) -> Outcome {
         match seen {
             Observed::Response(Status::Ok) => Outcome::Success,
-            Observed::Response(Status::Rejected) => Outcome::Rejected,
+            Observed::Response(Status::Rejected | Status::Conflict) => Outcome::Rejected,
             Observed::Response(Status::NoTarget) => Outcome::NoHealthyTarget,
             Observed::Response(Status::ConnectionError) => Outcome::Crashed,
             Observed::Response(Status::GatewayTimeout) | Observed::TimedOut => match self.fate {

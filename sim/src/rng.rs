@@ -22,6 +22,10 @@ pub(crate) enum Purpose {
     ServiceTime,
     Faults,
     Database,
+    /// Retry jitter (one stream for all clients).
+    Retry,
+    /// When each instance's health checks start (per instance).
+    HealthCheck,
 }
 
 impl Stream {

@@ -2,11 +2,11 @@
 //! their state, a bounded sample of the messages in flight, counters.
 
 use crate::engine::{Event, Leg};
-use crate::instance::{Condition, InstanceId, Lifecycle};
+use crate::instance::{Condition, Health, InstanceId, Lifecycle};
 use crate::metrics::Totals;
 use crate::network::HOPS;
 use crate::request::{RequestId, Status};
-use crate::scenario::{Balancer, RequestKind};
+use crate::scenario::{Balancer, Policy, RequestKind};
 use crate::simulation::Simulation;
 use crate::time::SimTime;
 use serde::Serialize;
@@ -55,9 +55,19 @@ pub struct ServiceView {
     pub name: String,
     pub balancer: Balancer,
     pub min: u32,
+    /// The group's live desired capacity (scaling policies change it).
     pub desired: u32,
     pub max: u32,
+    /// Load-balancer targets.
     pub in_service: u32,
+    /// Instances the group counts (pending, in service or unhealthy, not
+    /// draining): what it keeps equal to `desired`.
+    pub capacity: u32,
+    /// Targets whose condition is ok: what can actually serve.
+    pub healthy: u32,
+    pub policy: Policy,
+    /// Whether the load balancer probes its targets.
+    pub health_checks: bool,
     /// Every instance still held, terminated ones included until their slot
     /// is reused (the view fades them out).
     pub instances: Vec<InstanceView>,
@@ -78,6 +88,11 @@ pub struct InstanceView {
     pub utilisation: f64,
     pub age_s: f64,
     pub served: u64,
+    /// The last health-check result, and how many in a row gave it.
+    pub health: Health,
+    pub health_streak: u32,
+    /// Idempotency tokens in its memory (per-instance tokens).
+    pub tokens: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -86,6 +101,8 @@ pub struct DatabaseView {
     pub busy: u32,
     pub queue: u32,
     pub utilisation: f64,
+    /// Shared idempotency tokens recorded beside it.
+    pub tokens: u32,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,8 +120,10 @@ pub struct MessageView {
     /// `None` once its attempt has finished (a late response).
     pub request: Option<RequestId>,
     pub attempt: u32,
+    /// Part of an attempt after the first (known even for late responses).
     pub is_retry: bool,
-    /// A repeated execution of a mutating request (issue 4).
+    /// The response of a repeated execution of a mutating request (a
+    /// duplicate cart item, a double charge).
     pub is_duplicate: bool,
 }
 
@@ -134,15 +153,33 @@ impl Simulation {
                         utilisation: i.utilisation(false),
                         age_s: (now - i.launched_at) as f64 / 1e9,
                         served: i.served,
+                        health: i.health,
+                        health_streak: i.probe_streak,
+                        tokens: i.tokens.len() as u32,
                     })
                     .collect();
+                let count = |f: &dyn Fn(&InstanceView) -> bool| {
+                    instances.iter().filter(|i| f(i)).count() as u32
+                };
+                let capacity = count(&|i| {
+                    matches!(
+                        i.state,
+                        Lifecycle::Pending | Lifecycle::InService | Lifecycle::Unhealthy
+                    )
+                });
+                let healthy =
+                    count(&|i| i.state == Lifecycle::InService && i.condition == Condition::Ok);
                 ServiceView {
                     name: spec.name.clone(),
                     balancer: self.balancers[s].algorithm,
                     min: spec.min(),
-                    desired: spec.instances,
+                    desired: self.groups[s].desired,
                     max: spec.max(),
                     in_service: self.balancers[s].targets.len() as u32,
+                    capacity,
+                    healthy,
+                    policy: spec.scaling.policy,
+                    health_checks: spec.health_check.enabled,
                     instances,
                 }
             })
@@ -175,8 +212,8 @@ impl Simulation {
                     status: m.status,
                     request: attempt.map(|a| a.id),
                     attempt: number,
-                    is_retry: number > 1,
-                    is_duplicate: false,
+                    is_retry: m.retry,
+                    is_duplicate: m.duplicate,
                 }
             })
             .collect();
@@ -212,6 +249,7 @@ impl Simulation {
                 busy: self.db.busy,
                 queue: self.db.queue.len() as u32,
                 utilisation: self.db.utilisation(false),
+                tokens: self.tokens.len() as u32,
             },
             messages,
             messages_in_flight: total,

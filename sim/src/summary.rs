@@ -34,6 +34,23 @@ pub struct Summary {
     pub mean_queue_wait_ms: f64,
     pub p_wait: f64,
     pub cost: Cost,
+    /// Attempts that were retries; attempts per logical request (the work
+    /// amplification retries cause).
+    pub retries: u64,
+    pub attempts_per_request: f64,
+    /// Logical requests that failed after the client stopped retrying.
+    pub gave_up: u64,
+    pub retries_refused: u64,
+    /// Extra executions of `add_to_cart` / `checkout` (ground truth).
+    pub duplicates: u64,
+    /// Repeats answered from an idempotency token store, and with a 409.
+    pub replayed: u64,
+    pub conflicts: u64,
+    pub instances_launched: u64,
+    pub instances_terminated: u64,
+    pub scaling_actions: u64,
+    /// Each group's desired capacity at the end, by service name.
+    pub desired: BTreeMap<String, u32>,
     /// `Simulation::digest`, as a hex string (JSON numbers lose 64-bit precision).
     pub digest: String,
 }
@@ -123,6 +140,27 @@ impl Simulation {
             mean_queue_wait_ms: m.mean_queue_wait_ms(),
             p_wait: m.p_wait(),
             cost: self.cost(),
+            retries: t.retries,
+            attempts_per_request: if t.requests == 0 {
+                0.0
+            } else {
+                t.attempts as f64 / t.requests as f64
+            },
+            gave_up: t.gave_up,
+            retries_refused: t.retries_refused,
+            duplicates: t.duplicates,
+            replayed: t.replayed,
+            conflicts: t.conflicts,
+            instances_launched: t.instances_launched,
+            instances_terminated: t.instances_terminated,
+            scaling_actions: t.scaling_actions,
+            desired: self
+                .scenario
+                .services
+                .iter()
+                .zip(&self.groups)
+                .map(|(s, g)| (s.name.clone(), g.desired))
+                .collect(),
             digest: format!("{:016x}", self.digest()),
         }
     }

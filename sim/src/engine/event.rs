@@ -29,6 +29,13 @@ pub(crate) enum Event {
     RandomFault { instance: u32, gen: u32 },
     /// End of a repair, if the instance's fault chain is still `gen`.
     Repair { instance: u32, gen: u32 },
+    /// A client's backoff ended: send the logical request's next attempt.
+    Retry { request: Handle },
+    /// The load balancer probes an instance, if its probe chain is still `gen`.
+    Probe { instance: u32, gen: u32 },
+    /// A draining instance's deregistration delay is over: it stops, if
+    /// its slot still holds instance `id`.
+    DrainDeadline { instance: u32, id: u32 },
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
@@ -85,6 +92,9 @@ impl Leg {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Message {
     pub attempt: Handle,
+    /// The logical request's idempotency token (its `RequestId`), which the
+    /// service sees even after the client gave up on the attempt.
+    pub token: u64,
     /// When it left, in ns (for the view to interpolate its position).
     pub sent_at: u64,
     /// Instance slab index (legs to or from an instance).
@@ -103,4 +113,8 @@ pub(crate) struct Message {
     pub status: Status,
     /// Lost on the way: the Deliver event is the moment it disappears.
     pub lost: bool,
+    /// Part of an attempt after the first.
+    pub retry: bool,
+    /// The response of a repeated execution of a mutating request.
+    pub duplicate: bool,
 }

@@ -9,10 +9,15 @@
 
 mod error;
 mod number_or_name;
+mod resilience;
 mod set;
 mod validate;
 
 pub use error::{ScenarioError, ValidationError};
+pub use resilience::{
+    Backoff, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric, Policy, Retry, Scaling,
+    Step,
+};
 pub use validate::limits;
 pub(crate) use validate::shape_peak;
 
@@ -178,9 +183,19 @@ pub struct Client {
     /// it: the only way it can notice a lost request or response.
     #[serde(default = "defaults::timeout_ms")]
     pub timeout_ms: f64,
-    /// Attempts per logical request. Only 1 until retries land (issue 4).
+    /// Attempts per logical request, the first included; 1 = no retries.
     #[serde(default = "defaults::one")]
     pub max_attempts: u32,
+    /// Which failures are retried, and after what wait.
+    #[serde(default)]
+    pub retry: Retry,
+    /// Whether services recognise a resent request by its token, and where
+    /// they record the tokens they executed.
+    #[serde(default)]
+    pub idempotency: Idempotency,
+    /// How long a recorded token is kept.
+    #[serde(default = "resilience::retention_s")]
+    pub idempotency_retention_s: f64,
 }
 
 impl Default for Client {
@@ -188,6 +203,9 @@ impl Default for Client {
         Client {
             timeout_ms: defaults::timeout_ms(),
             max_attempts: 1,
+            retry: Retry::default(),
+            idempotency: Idempotency::Off,
+            idempotency_retention_s: resilience::retention_s(),
         }
     }
 }
@@ -340,6 +358,12 @@ pub struct Service {
     /// Mean time to repair a randomly crashed instance.
     #[serde(default = "defaults::mttr_s")]
     pub mttr_s: f64,
+    /// The load balancer's health checks and connection draining.
+    #[serde(default)]
+    pub health_check: HealthCheck,
+    /// The auto-scaling group's policy and replacement of broken instances.
+    #[serde(default)]
+    pub scaling: Scaling,
 }
 
 /// How long one piece of work takes.

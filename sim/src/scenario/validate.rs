@@ -18,6 +18,10 @@ pub mod limits {
     pub const MAX_PAYLOAD_BYTES: u64 = 100_000_000;
     pub const MAX_BANDWIDTH_MBPS: f64 = 1_000_000.0;
     pub const MAX_FAULTS: usize = 1000;
+    pub const MAX_ATTEMPTS: u32 = 10;
+    pub const MAX_STEPS: usize = 10;
+    /// An hour: longer than any setting a group or load balancer takes.
+    pub const MAX_GROUP_S: f64 = 3600.0;
 }
 use limits::*;
 
@@ -67,12 +71,7 @@ impl Scenario {
         c.positive("duration_s", self.duration_s, MAX_DURATION_S);
         self.check_traffic(&mut c);
         c.positive("client.timeout_ms", self.client.timeout_ms, MAX_TIME_MS);
-        if self.client.max_attempts != 1 {
-            c.fail(
-                "client.max_attempts",
-                "must be 1 (retries are not simulated yet)",
-            );
-        }
+        self.check_client(&mut c);
         check_link(&mut c, "network.client_to_lb", &self.network.client_to_lb);
         check_link(
             &mut c,
@@ -247,7 +246,27 @@ impl Scenario {
             c.range(&format!("{path}.boot_s"), s.boot_s, 0.0, 3600.0);
             c.range(&format!("{path}.mtbf_s"), s.mtbf_s, 0.0, 1e9);
             c.positive(&format!("{path}.mttr_s"), s.mttr_s, 1e9);
+            check_health(c, &format!("{path}.health_check"), &s.health_check);
+            check_scaling(c, &format!("{path}.scaling"), &s.scaling);
         }
+    }
+
+    fn check_client(&self, c: &mut Check) {
+        let cl = &self.client;
+        c.count("client.max_attempts", cl.max_attempts, 1, MAX_ATTEMPTS);
+        let r = &cl.retry;
+        c.range("client.retry.base_ms", r.base_ms, 0.0, MAX_TIME_MS);
+        c.range("client.retry.cap_ms", r.cap_ms, 0.0, MAX_TIME_MS);
+        if r.cap_ms < r.base_ms {
+            c.fail("client.retry.cap_ms", "must not be below base_ms");
+        }
+        c.probability("client.retry.budget_ratio", r.budget_ratio);
+        c.range("client.retry.budget_burst", r.budget_burst, 1.0, 1e6);
+        c.positive(
+            "client.idempotency_retention_s",
+            cl.idempotency_retention_s,
+            MAX_DURATION_S,
+        );
     }
 
     fn check_faults(&self, c: &mut Check) {
@@ -301,6 +320,78 @@ fn check_link(c: &mut Check, path: &str, l: &Link) {
         0.0,
         MAX_BANDWIDTH_MBPS,
     );
+}
+
+fn check_health(c: &mut Check, path: &str, h: &HealthCheck) {
+    c.positive(&format!("{path}.interval_s"), h.interval_s, MAX_GROUP_S);
+    c.positive(&format!("{path}.timeout_s"), h.timeout_s, MAX_GROUP_S);
+    if h.timeout_s >= h.interval_s {
+        c.fail(
+            &format!("{path}.timeout_s"),
+            format!("must be shorter than interval_s ({})", h.interval_s),
+        );
+    }
+    c.count(
+        &format!("{path}.unhealthy_threshold"),
+        h.unhealthy_threshold,
+        1,
+        10,
+    );
+    c.count(
+        &format!("{path}.healthy_threshold"),
+        h.healthy_threshold,
+        1,
+        10,
+    );
+    c.range(
+        &format!("{path}.deregistration_delay_s"),
+        h.deregistration_delay_s,
+        0.0,
+        MAX_GROUP_S,
+    );
+}
+
+fn check_scaling(c: &mut Check, path: &str, s: &Scaling) {
+    let most = match s.metric {
+        Metric::Cpu => 100.0,
+        Metric::RequestsPerTarget => MAX_RATE_RPS,
+    };
+    c.positive(&format!("{path}.target"), s.target, most);
+    c.positive(&format!("{path}.period_s"), s.period_s, MAX_GROUP_S);
+    c.range(&format!("{path}.warmup_s"), s.warmup_s, 0.0, MAX_GROUP_S);
+    c.range(
+        &format!("{path}.cooldown_s"),
+        s.cooldown_s,
+        0.0,
+        MAX_GROUP_S,
+    );
+    c.range(&format!("{path}.grace_s"), s.grace_s, 0.0, MAX_GROUP_S);
+    if s.steps.len() > MAX_STEPS {
+        c.fail(
+            &format!("{path}.steps"),
+            format!("at most {MAX_STEPS} steps"),
+        );
+    }
+    if matches!(s.policy, Policy::Step | Policy::Simple) && s.steps.is_empty() {
+        c.fail(
+            &format!("{path}.steps"),
+            "step and simple scaling need at least one step, e.g. [{ above = 70, change = 1 }]",
+        );
+    }
+    for (i, step) in s.steps.iter().enumerate() {
+        let p = format!("{path}.steps.{i}");
+        match (step.above, step.below) {
+            (Some(t), None) | (None, Some(t)) => c.range(&format!("{p}.threshold"), t, 0.0, most),
+            _ => c.fail(&p, "needs exactly one of above or below"),
+        }
+        let max = MAX_INSTANCES_PER_SERVICE as i32;
+        if step.change == 0 || step.change.abs() > max {
+            c.fail(
+                &format!("{p}.change"),
+                format!("must be a non-zero number of instances between -{max} and {max}"),
+            );
+        }
+    }
 }
 
 fn check_service_time(c: &mut Check, path: &str, t: &ServiceTime) {

@@ -6,7 +6,8 @@ use crate::change::Change;
 use crate::instance::{InstanceId, Lifecycle};
 use crate::log::Note;
 use crate::params::Params;
-use crate::scenario::ScenarioError;
+use crate::scenario::{Scenario, ScenarioError};
+use crate::time::SimDuration;
 
 impl Simulation {
     /// Applies a change from `now()` on. Errors leave the simulation as it was.
@@ -18,8 +19,8 @@ impl Simulation {
                 if let Some(what) = needs_restart(&self.scenario, &next) {
                     return Err(ScenarioError::NeedsRestart(what.to_string()));
                 }
-                self.scenario = next;
-                self.reconfigure();
+                let old = std::mem::replace(&mut self.scenario, next);
+                self.reconfigure(&old);
                 self.log.push(self.now, Note::Changed { path, value });
             }
             Change::KillInstance(id) => {
@@ -77,7 +78,7 @@ impl Simulation {
     }
 
     /// Recompiles the parameters and adjusts the running state to them.
-    fn reconfigure(&mut self) {
+    fn reconfigure(&mut self, old_scenario: &Scenario) {
         let old = std::mem::replace(&mut self.params, Params::new(&self.scenario));
         for (link, p) in self.links.iter_mut().zip(self.params.links) {
             link.params = p;
@@ -94,7 +95,20 @@ impl Simulation {
             let (p, o) = (&self.params.services[s], &old.services[s]);
             let (workers, algorithm) = (p.workers, p.balancer);
             let restart_faults = p.mtbf_ns != o.mtbf_ns || p.mttr_ns != o.mttr_ns;
-            let resize = p.desired != o.desired;
+            let (spec, was) = (&self.scenario.services[s], &old_scenario.services[s]);
+            let group = &mut self.groups[s];
+            let mut desired = group.desired;
+            if p.desired != o.desired {
+                desired = p.desired; // the user set it
+            }
+            desired = desired.clamp(spec.min(), spec.max());
+            let resize = desired != group.desired;
+            group.desired = desired;
+            if spec.scaling.period_s != was.scaling.period_s {
+                group.next_evaluation =
+                    self.now + SimDuration::from_secs_f64(spec.scaling.period_s).0;
+            }
+            let probes = spec.health_check != was.health_check;
             self.balancers[s].algorithm = algorithm;
             for i in 0..self.instances.len() as u32 {
                 let inst = &mut self.instances[i as usize];
@@ -114,6 +128,9 @@ impl Simulation {
             }
             if resize {
                 self.reconcile(s);
+            }
+            if probes {
+                self.restart_probes(s);
             }
             self.refresh_targets(s);
         }

@@ -56,7 +56,10 @@ impl Simulation {
             }
         };
         self.log.push(self.now, Note::Launched(id));
-        if !booted {
+        self.metrics.totals.instances_launched += 1;
+        if booted {
+            self.start_probes(slot);
+        } else {
             let epoch = self.instances[slot as usize].epoch;
             let at = self.now + self.params.services[s].boot_ns;
             self.queue.push(
@@ -76,6 +79,7 @@ impl Simulation {
             inst.set_lifecycle(self.now, Lifecycle::InService);
             let (id, s) = (inst.id, inst.service as usize);
             self.log.push(self.now, Note::InService(id));
+            self.start_probes(i);
             self.refresh_targets(s);
         }
     }
@@ -112,10 +116,10 @@ impl Simulation {
         }
     }
 
-    /// Brings service `s` to its desired capacity: launches, or drains the
-    /// broken first and then the oldest.
+    /// Brings service `s` to its group's desired capacity: launches, or
+    /// drains the broken and unhealthy first and then the oldest.
     pub(super) fn reconcile(&mut self, s: usize) {
-        let desired = self.params.services[s].desired as usize;
+        let desired = self.groups[s].desired as usize;
         let boot_now = self.params.services[s].boot_ns == 0;
         let active = |sim: &Simulation| -> Vec<u32> {
             let mut v: Vec<u32> = (0..sim.instances.len() as u32)
@@ -130,7 +134,8 @@ impl Simulation {
                 .collect();
             v.sort_by_key(|&k| {
                 let i = &sim.instances[k as usize];
-                (i.condition == Condition::Ok, i.ordinal)
+                let healthy = i.condition == Condition::Ok && i.lifecycle != Lifecycle::Unhealthy;
+                (healthy, i.ordinal)
             });
             v
         };
@@ -144,9 +149,10 @@ impl Simulation {
         self.refresh_targets(s);
     }
 
-    /// Stops routing to an instance; it stops once its work is done. A
-    /// broken instance has no work worth waiting for and stops at once.
-    fn drain(&mut self, i: u32) {
+    /// Stops routing to an instance; it stops once its work is done, or
+    /// when the deregistration delay runs out. A broken instance has no
+    /// work worth waiting for and stops at once.
+    pub(super) fn drain(&mut self, i: u32) {
         let inst = &mut self.instances[i as usize];
         inst.set_lifecycle(self.now, Lifecycle::Draining);
         let (id, broken) = (inst.id, inst.condition != Condition::Ok);
@@ -155,6 +161,30 @@ impl Simulation {
             self.fail_held_work(i);
         }
         self.finish_draining(i);
+        let inst = &self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Draining {
+            let s = inst.service as usize;
+            let delay = self.scenario.services[s]
+                .health_check
+                .deregistration_delay_s;
+            let at = self.now + crate::time::SimDuration::from_secs_f64(delay).0;
+            let id = inst.id.0;
+            self.queue
+                .push(at, Event::DrainDeadline { instance: i, id });
+        }
+    }
+
+    /// The deregistration delay is over: work still held is cut off.
+    pub(super) fn on_drain_deadline(&mut self, i: u32, id: u32) -> bool {
+        let inst = &self.instances[i as usize];
+        if inst.id.0 != id || inst.lifecycle != Lifecycle::Draining {
+            return false;
+        }
+        let id = inst.id;
+        self.log.push(self.now, Note::DrainTimedOut(id));
+        self.fail_held_work(i);
+        self.finish_draining(i);
+        true
     }
 
     /// Terminates a draining instance once it is idle.
@@ -166,6 +196,7 @@ impl Simulation {
             inst.fault_gen = inst.fault_gen.wrapping_add(1);
             let (id, s) = (inst.id, inst.service as usize);
             self.log.push(self.now, Note::Terminated(id));
+            self.metrics.totals.instances_terminated += 1;
             self.refresh_targets(s);
         }
     }
@@ -192,9 +223,15 @@ impl Simulation {
         inst.epoch = inst.epoch.wrapping_add(1);
         inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
         let (service, epoch, target) = (inst.service, inst.epoch, inst.id.0);
+        if let Some(store) = self.token_store(i) {
+            for job in &jobs {
+                store.forget(job.token);
+            }
+        }
         for job in jobs {
             self.send(Message {
                 attempt: job.attempt,
+                token: job.token,
                 sent_at: now,
                 instance: i,
                 target,
@@ -205,6 +242,8 @@ impl Simulation {
                 leg: Leg::LbToClient,
                 status: Status::ConnectionError,
                 lost: false,
+                retry: job.retry,
+                duplicate: false,
             });
         }
         if crashed {
@@ -219,6 +258,8 @@ impl Simulation {
             return;
         }
         inst.condition = Condition::Crashed;
+        // Its memory is gone, per-instance idempotency tokens with it.
+        inst.tokens.clear();
         let id = inst.id;
         self.log.push(self.now, Note::Crashed(id));
         self.fail_held_work(i);
@@ -273,11 +314,16 @@ impl Simulation {
         let id = inst.id;
         if was == Condition::Hung {
             self.fail_held_work(i);
+            self.instances[i as usize].tokens.clear();
         }
         self.log.push(self.now, Note::Repaired(id));
-        // It registers again with its load balancer once it is back.
+        // It registers again with its load balancer once it is back; with
+        // health checks, once they pass.
         let inst = &mut self.instances[i as usize];
-        if inst.lifecycle == Lifecycle::Unhealthy {
+        let checked = self.scenario.services[inst.service as usize]
+            .health_check
+            .enabled;
+        if inst.lifecycle == Lifecycle::Unhealthy && !checked {
             inst.set_lifecycle(self.now, Lifecycle::InService);
             let s = inst.service as usize;
             self.refresh_targets(s);
@@ -339,6 +385,8 @@ impl Simulation {
         let mut busy = vec![0u64; n];
         let mut capacity = vec![0u64; n];
         let mut counts = [0u32; 5];
+        let mut in_service = vec![0u32; n];
+        let mut healthy = vec![0u32; n];
         for inst in &mut self.instances {
             inst.touch(now);
             let s = inst.service as usize;
@@ -347,7 +395,11 @@ impl Simulation {
             inst.cpu_area_at_tick = inst.cpu_area;
             inst.capacity_area_at_tick = inst.capacity_area;
             counts[lifecycle_index(inst.lifecycle)] += 1;
+            let serving = matches!(inst.lifecycle, Lifecycle::InService | Lifecycle::Unhealthy);
+            in_service[s] += serving as u32;
+            healthy[s] += (inst.is_target() && inst.condition == Condition::Ok) as u32;
         }
+        let desired = self.groups.iter().map(|g| g.desired).collect();
         self.db.touch(now);
         let db_util = self.db.utilisation(false);
         self.db.busy_area_at_tick = self.db.busy_area;
@@ -363,6 +415,9 @@ impl Simulation {
                     .collect();
                 sample.database_utilisation = db_util;
                 sample.instances = counts;
+                sample.desired = desired;
+                sample.in_service = in_service;
+                sample.healthy = healthy;
                 sample.in_flight = in_flight;
                 sample.cost_usd = cost;
             });

@@ -7,9 +7,11 @@
 
 use super::Simulation;
 use crate::engine::{Event, Leg, Message, Timer};
+use crate::idempotency::{Lookup, TokenStore};
 use crate::instance::{Condition, Job, Lifecycle};
 use crate::log::Note;
 use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
+use crate::scenario::Idempotency;
 use crate::slab::Handle;
 
 impl Simulation {
@@ -78,6 +80,7 @@ impl Simulation {
             created: self.now(),
             source,
             attempts: 0,
+            last_wait_ns: 0,
         });
         self.metrics.request_created();
         self.send_attempt(request);
@@ -96,12 +99,17 @@ impl Simulation {
             number,
             fate: Fate::Unknown,
         });
-        self.metrics.attempt_created();
+        let retry = number > 1;
+        self.metrics.attempt_created(retry);
+        if !retry {
+            self.budget.deposit(&self.params.retry);
+        }
         self.queue
             .push_timer(self.now + self.params.timeout_ns, Timer::Attempt(attempt));
         let service = self.params.traffic.kinds[kind as usize].service;
         self.send(Message {
             attempt,
+            token: id.0,
             sent_at: self.now,
             instance: 0,
             target: 0,
@@ -112,6 +120,8 @@ impl Simulation {
             leg: Leg::ClientToLb,
             status: Status::Ok,
             lost: false,
+            retry,
+            duplicate: false,
         });
     }
 
@@ -216,6 +226,7 @@ impl Simulation {
             Some(i) => {
                 let inst = &mut self.instances[i as usize];
                 inst.outstanding += 1;
+                inst.routed += 1;
                 msg.target = inst.id.0;
                 msg.instance = i;
                 msg.leg = Leg::LbToInstance;
@@ -244,24 +255,85 @@ impl Simulation {
         let queue_capacity = self.params.services[msg.service as usize].queue_capacity as usize;
         let job = Job {
             attempt: msg.attempt,
+            token: msg.token,
+            retry: msg.retry,
             kind: msg.kind,
             arrived: self.now,
         };
-        let inst = &mut self.instances[i as usize];
+        let inst = &self.instances[i as usize];
         // Booting, gone or crashed: nothing listens at the address.
         let listening = matches!(
             inst.lifecycle,
             Lifecycle::InService | Lifecycle::Unhealthy | Lifecycle::Draining
         );
         if !listening || inst.condition == Condition::Crashed {
-            self.reply(msg, Status::ConnectionError);
-        } else if let Some(slot) = inst.free_slot() {
+            return self.reply(msg, Status::ConnectionError);
+        }
+        let tokens = self.params.traffic.kinds[msg.kind as usize].mutating;
+        if tokens {
+            let (now, retention) = (self.now, self.params.retention_ns);
+            match self
+                .token_store(i)
+                .map(|s| s.check(msg.token, now, retention))
+            {
+                Some(Lookup::Replay) => {
+                    self.metrics.totals.replayed += 1;
+                    return self.reply(msg, Status::Ok);
+                }
+                Some(Lookup::Conflict) => {
+                    self.metrics.totals.conflicts += 1;
+                    return self.reply(msg, Status::Conflict);
+                }
+                Some(Lookup::Execute) | None => {}
+            }
+        }
+        let inst = &mut self.instances[i as usize];
+        if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job);
         } else if inst.queue.len() < queue_capacity {
             inst.queue.push_back(job);
         } else {
+            if tokens {
+                if let Some(s) = self.token_store(i) {
+                    s.forget(msg.token);
+                }
+            }
             self.reply(msg, Status::Rejected);
         }
+    }
+
+    /// Where instance `i` looks idempotency tokens up, if anywhere.
+    pub(super) fn token_store(&mut self, i: u32) -> Option<&mut TokenStore> {
+        match self.params.idempotency {
+            Idempotency::Off => None,
+            Idempotency::PerInstance => Some(&mut self.instances[i as usize].tokens),
+            Idempotency::Shared => Some(&mut self.tokens),
+        }
+    }
+
+    /// A mutating request's work on instance `i` ended with `status`: with
+    /// a 200 it executed (the cart changed, the card was charged). Records
+    /// its token, and returns whether the execution was a duplicate.
+    fn executed(&mut self, i: u32, job: Job, status: Status) -> bool {
+        let now = self.now;
+        let ok = status == Status::Ok;
+        if let Some(store) = self.token_store(i) {
+            if ok {
+                store.complete(job.token, now);
+            } else {
+                store.forget(job.token);
+            }
+        }
+        // Without retries every request executes at most once.
+        let duplicate =
+            ok && self.params.retry.max_attempts > 1 && self.executions.executed(job.token, now);
+        if duplicate {
+            self.metrics.duplicate();
+            let kind = self.params.traffic.kinds[job.kind as usize].kind;
+            let request = RequestId(job.token);
+            self.log.push(now, Note::Duplicate { request, kind });
+        }
+        duplicate
     }
 
     /// An instance answers: back over its hop to the load balancer.
@@ -298,9 +370,10 @@ impl Simulation {
             return;
         };
         inst.computed(self.now);
-        if self.params.traffic.kinds[job.kind as usize].database {
+        if self.params.traffic.kinds[job.kind as usize].db_queries > 0 {
             let msg = Message {
                 attempt: job.attempt,
+                token: job.token,
                 sent_at: self.now,
                 instance: i,
                 target: inst.id.0,
@@ -311,6 +384,8 @@ impl Simulation {
                 leg: Leg::InstanceToDb,
                 status: Status::Ok,
                 lost: false,
+                retry: job.retry,
+                duplicate: false,
             };
             self.send(msg);
         } else {
@@ -326,8 +401,12 @@ impl Simulation {
             return;
         };
         inst.served += 1;
+        let duplicate =
+            self.params.traffic.kinds[job.kind as usize].mutating && self.executed(i, job, status);
+        let inst = &self.instances[i as usize];
         let msg = Message {
             attempt: job.attempt,
+            token: job.token,
             sent_at: now,
             instance: i,
             target: inst.id.0,
@@ -338,6 +417,8 @@ impl Simulation {
             leg: Leg::InstanceToLb,
             status,
             lost: false,
+            retry: job.retry,
+            duplicate,
         };
         self.send(msg);
         self.start_queued(i);
@@ -374,8 +455,12 @@ impl Simulation {
     fn start_query(&mut self, msg: Message) {
         self.db.touch(self.now);
         self.db.busy += 1;
-        self.db.queries += 1;
-        let d = self.params.db.work.sample(&mut self.db.rng, 1.0);
+        let queries = self.params.traffic.kinds[msg.kind as usize].db_queries;
+        self.db.queries += queries as u64;
+        let mut d = 0;
+        for _ in 0..queries {
+            d += self.params.db.work.sample(&mut self.db.rng, 1.0);
+        }
         self.queue.push(self.now + d, Event::DbDone(msg));
     }
 
@@ -415,10 +500,48 @@ impl Simulation {
         };
         let outcome = a.classify(seen);
         self.metrics.attempt_finished(outcome);
-        // The client decides what to do next. With one attempt allowed the
-        // logical request ends here; issue 4's retry policy decides between
-        // this and scheduling another `send_attempt` after a backoff.
-        self.finish_request(a.request, outcome);
+        let policy = &self.params.retry;
+        let retry =
+            outcome != Outcome::Success && policy.max_attempts > 1 && policy.retries(outcome);
+        if !(retry && self.retry_later(a.request, outcome)) {
+            self.finish_request(a.request, outcome);
+        }
+    }
+
+    /// Schedules the logical request's next attempt after its backoff;
+    /// false if the client gives up instead (attempts used up, or the
+    /// retry budget spent).
+    fn retry_later(&mut self, request: Handle, last: Outcome) -> bool {
+        let policy = self.params.retry;
+        let Some(r) = self.requests.get_mut(request) else {
+            return false;
+        };
+        let refused = r.attempts < policy.max_attempts && !self.budget.withdraw(&policy);
+        if refused || r.attempts >= policy.max_attempts {
+            self.metrics.gave_up();
+            self.metrics.totals.retries_refused += refused as u64;
+            let note = Note::GaveUp {
+                request: r.id,
+                attempts: r.attempts,
+                last,
+                refused,
+            };
+            self.log.push(self.now, note);
+            return false;
+        }
+        let wait = policy.wait_ns(r.attempts - 1, r.last_wait_ns, &mut self.retry_rng);
+        r.last_wait_ns = wait;
+        self.queue.push(self.now + wait, Event::Retry { request });
+        true
+    }
+
+    /// A backoff ended: the next attempt goes out.
+    pub(super) fn on_retry(&mut self, request: Handle) -> bool {
+        let live = self.requests.get(request).is_some();
+        if live {
+            self.send_attempt(request);
+        }
+        live
     }
 
     fn finish_request(&mut self, request: Handle, outcome: Outcome) {

@@ -7,17 +7,22 @@
 mod apply;
 mod control;
 mod flow;
+mod group;
+mod health;
 
+use crate::autoscaler::Group;
 use crate::balancer::Balancer;
 use crate::database::Database;
 use crate::digest::Fnv;
 use crate::engine::{Event, EventQueue, Timer};
+use crate::idempotency::{Executions, TokenStore};
 use crate::instance::Instance;
 use crate::log::{Log, LogEvent};
 use crate::metrics::Metrics;
 use crate::network::Link;
 use crate::params::Params;
 use crate::request::{Attempt, LogicalRequest, Observed};
+use crate::retry::Budget;
 use crate::rng::{Purpose, Stream};
 use crate::scenario::{Scenario, ValidationError};
 use crate::slab::Slab;
@@ -50,6 +55,15 @@ pub struct Simulation {
     mix_rng: Stream,
     /// Whether each user of the closed population has a pending action.
     users_active: Vec<bool>,
+    /// Backoff jitter, for all clients.
+    retry_rng: Stream,
+    budget: Budget,
+    /// Shared idempotency tokens (beside the database).
+    pub(crate) tokens: TokenStore,
+    /// Ground truth for duplicates.
+    executions: Executions,
+    /// Each service's auto-scaling group state (live desired capacity).
+    pub(crate) groups: Vec<Group>,
     pub(crate) metrics: Metrics,
     pub(crate) log: Log,
     /// Billed time and utilisation integrals (busy, capacity) per service of
@@ -80,6 +94,19 @@ impl Simulation {
             arrival_rng: Stream::derive(seed, Purpose::Arrivals, "", 0),
             user_rng: Stream::derive(seed, Purpose::Users, "", 0),
             mix_rng: Stream::derive(seed, Purpose::Mix, "", 0),
+            retry_rng: Stream::derive(seed, Purpose::Retry, "", 0),
+            budget: Budget::new(&params.retry),
+            tokens: TokenStore::default(),
+            executions: Executions::default(),
+            groups: scenario
+                .services
+                .iter()
+                .map(|s| Group {
+                    desired: s.instances,
+                    next_evaluation: crate::time::SimDuration::from_secs_f64(s.scaling.period_s).0,
+                    last_change: None,
+                })
+                .collect(),
             links,
             params,
             scenario,
@@ -97,7 +124,7 @@ impl Simulation {
             last_in_system_touch: 0,
         };
         for s in 0..sim.scenario.services.len() {
-            for _ in 0..sim.params.services[s].desired {
+            for _ in 0..sim.groups[s].desired {
                 sim.launch(s, true);
             }
             sim.refresh_targets(s);
@@ -265,8 +292,12 @@ impl Simulation {
                 self.repair(instance);
             }
             Event::ScheduledFault { index } => self.on_scheduled_fault(index as usize),
+            Event::Retry { request } => return self.on_retry(request),
+            Event::Probe { instance, gen } => return self.on_probe(instance, gen),
+            Event::DrainDeadline { instance, id } => return self.on_drain_deadline(instance, id),
             Event::Tick => {
                 self.close_second();
+                self.tend_groups();
                 self.queue.push(self.now + NANOS_PER_SEC, Event::Tick);
             }
         }

@@ -1,0 +1,187 @@
+//! The client's retry policy: which failures it resends, how long it waits
+//! first (backoff and jitter, as in the AWS SDKs and "Exponential Backoff
+//! and Jitter" on the AWS Architecture Blog), and the retry budget that keeps
+//! retries a small fraction of the traffic. The simulation asks it once per
+//! failed attempt; nothing here runs on the success path.
+
+use crate::request::Outcome;
+use crate::rng::Stream;
+use crate::scenario::{Backoff, Client, Jitter};
+use crate::time::SimDuration;
+
+/// The retry settings compiled to nanoseconds.
+#[derive(Clone, Copy)]
+pub(crate) struct RetryPolicy {
+    pub max_attempts: u32,
+    on_timeout: bool,
+    on_503: bool,
+    on_connection_error: bool,
+    backoff: Backoff,
+    jitter: Jitter,
+    base_ns: f64,
+    cap_ns: f64,
+    budget_ratio: f64,
+    budget_burst: f64,
+}
+
+impl RetryPolicy {
+    pub fn new(c: &Client) -> RetryPolicy {
+        let r = &c.retry;
+        let ns = |ms: f64| SimDuration::from_millis_f64(ms).0 as f64;
+        RetryPolicy {
+            max_attempts: c.max_attempts,
+            on_timeout: r.on_timeout,
+            on_503: r.on_503,
+            on_connection_error: r.on_connection_error,
+            backoff: r.backoff,
+            jitter: r.jitter,
+            base_ns: ns(r.base_ms),
+            cap_ns: ns(r.cap_ms),
+            budget_ratio: r.budget_ratio,
+            budget_burst: r.budget_burst,
+        }
+    }
+
+    /// Whether the client resends after an attempt ended this way. It goes
+    /// by what a client can see: a timeout (or 504), a 503 (or 409), a 502.
+    pub fn retries(&self, o: Outcome) -> bool {
+        match o {
+            Outcome::Success => false,
+            Outcome::DroppedRequest | Outcome::DroppedResponse | Outcome::Timeout => {
+                self.on_timeout
+            }
+            Outcome::Rejected | Outcome::NoHealthyTarget => self.on_503,
+            Outcome::Crashed => self.on_connection_error,
+        }
+    }
+
+    /// The wait before retry number `retry` (0 for the first), given the
+    /// previous wait (decorrelated jitter builds on it).
+    pub fn wait_ns(&self, retry: u32, previous_ns: u64, rng: &mut Stream) -> u64 {
+        let (base, cap) = (self.base_ns, self.cap_ns);
+        let backoff = match self.backoff {
+            Backoff::None => 0.0,
+            Backoff::Constant => base,
+            Backoff::Exponential => (base * libm::pow(2.0, retry.min(62) as f64)).min(cap),
+        };
+        let wait = match self.jitter {
+            Jitter::None => backoff,
+            Jitter::Full => rng.uniform() * backoff,
+            Jitter::Equal => backoff / 2.0 + rng.uniform() * backoff / 2.0,
+            Jitter::Decorrelated => {
+                let prev = (previous_ns as f64).max(base);
+                (base + rng.uniform() * (prev * 3.0 - base)).min(cap)
+            }
+        };
+        wait as u64
+    }
+
+    /// Whether a budget applies at all.
+    pub fn budgeted(&self) -> bool {
+        self.budget_ratio > 0.0
+    }
+}
+
+/// The retry budget: a token bucket shared by all clients.
+pub(crate) struct Budget {
+    tokens: f64,
+}
+
+impl Budget {
+    pub fn new(policy: &RetryPolicy) -> Budget {
+        Budget {
+            tokens: policy.budget_burst,
+        }
+    }
+
+    /// A first attempt earns `ratio` of a retry.
+    pub fn deposit(&mut self, policy: &RetryPolicy) {
+        if policy.budgeted() {
+            self.tokens = (self.tokens + policy.budget_ratio).min(policy.budget_burst);
+        }
+    }
+
+    /// Takes a token for a retry; false when the budget is spent.
+    pub fn withdraw(&mut self, policy: &RetryPolicy) -> bool {
+        if !policy.budgeted() {
+            return true;
+        }
+        // Tolerate rounding: ten deposits of 0.1 make a whole token.
+        if self.tokens >= 1.0 - 1e-9 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Purpose;
+    use crate::scenario::Client;
+
+    fn policy(backoff: Backoff, jitter: Jitter) -> RetryPolicy {
+        let mut c = Client {
+            max_attempts: 5,
+            ..Client::default()
+        };
+        c.retry.backoff = backoff;
+        c.retry.jitter = jitter;
+        c.retry.base_ms = 100.0;
+        c.retry.cap_ms = 1000.0;
+        RetryPolicy::new(&c)
+    }
+
+    #[test]
+    fn backoff_formulas() {
+        let mut rng = Stream::derive(1, Purpose::Retry, "", 0);
+        let ms = |p: &RetryPolicy, k, prev, rng: &mut Stream| p.wait_ns(k, prev, rng) / 1_000_000;
+        let exp = policy(Backoff::Exponential, Jitter::None);
+        let waits: Vec<u64> = (0..6).map(|k| ms(&exp, k, 0, &mut rng)).collect();
+        assert_eq!(waits, vec![100, 200, 400, 800, 1000, 1000]);
+        assert_eq!(
+            ms(&policy(Backoff::Constant, Jitter::None), 4, 0, &mut rng),
+            100
+        );
+        assert_eq!(ms(&policy(Backoff::None, Jitter::None), 4, 0, &mut rng), 0);
+        for _ in 0..1000 {
+            let full = ms(&policy(Backoff::Exponential, Jitter::Full), 2, 0, &mut rng);
+            assert!(full < 400);
+            let equal = ms(&policy(Backoff::Exponential, Jitter::Equal), 2, 0, &mut rng);
+            assert!((200..400).contains(&equal));
+            let d = policy(Backoff::Exponential, Jitter::Decorrelated);
+            let w = ms(&d, 3, 300_000_000, &mut rng);
+            assert!((100..=900).contains(&w), "{w}");
+            assert!(ms(&d, 3, 900_000_000, &mut rng) <= 1000);
+        }
+    }
+
+    #[test]
+    fn budget_allows_a_fraction_of_first_attempts() {
+        let mut c = Client::default();
+        c.retry.budget_ratio = 0.1;
+        c.retry.budget_burst = 1.0;
+        let p = RetryPolicy::new(&c);
+        let mut b = Budget::new(&p);
+        assert!(b.withdraw(&p) && !b.withdraw(&p), "the burst, then nothing");
+        let mut allowed = 0;
+        for _ in 0..1000 {
+            b.deposit(&p);
+            allowed += b.withdraw(&p) as u32;
+        }
+        assert!((99..=100).contains(&allowed), "{allowed}");
+        assert!(Budget::new(&policy(Backoff::None, Jitter::None))
+            .withdraw(&policy(Backoff::None, Jitter::None)));
+    }
+
+    #[test]
+    fn retries_by_what_the_client_saw() {
+        let mut c = Client::default();
+        c.retry.on_503 = false;
+        let p = RetryPolicy::new(&c);
+        assert!(p.retries(Outcome::DroppedResponse) && p.retries(Outcome::Crashed));
+        assert!(!p.retries(Outcome::Rejected) && !p.retries(Outcome::Success));
+    }
+}
