@@ -1,64 +1,25 @@
-//! Built-in scenarios: data files in `sim/scenarios/`, embedded at build
-//! time, so a lecturer can add one without touching Rust (add the file and
-//! one line below). `build.rs` also compiles each to JSON, which is what
-//! `get` reads: the browser build then needs no TOML parser.
+//! Built-in scenarios: the data files in `sim/scenarios/`, embedded at
+//! build time by `build.rs`, so a lecturer adds one by adding a file. Each
+//! is embedded twice: as its TOML text (for the CLI's `show`) and as JSON,
+//! which is what `get` reads, so the browser build needs no TOML parser.
 
 use crate::scenario::Scenario;
 
-include!(concat!(env!("OUT_DIR"), "/presets_json.rs"));
+include!(concat!(env!("OUT_DIR"), "/presets.rs"));
 
-const PRESETS: &[(&str, &str)] = &[
-    ("baseline", include_str!("../scenarios/baseline.toml")),
-    ("mm1", include_str!("../scenarios/mm1.toml")),
-    ("mm4", include_str!("../scenarios/mm4.toml")),
-    (
-        "lost-request",
-        include_str!("../scenarios/lost-request.toml"),
-    ),
-    (
-        "lost-response",
-        include_str!("../scenarios/lost-response.toml"),
-    ),
-    ("latency-ec2", include_str!("../scenarios/latency-ec2.toml")),
-    (
-        "latency-home-uq",
-        include_str!("../scenarios/latency-home-uq.toml"),
-    ),
-    (
-        "latency-home-us-east-1",
-        include_str!("../scenarios/latency-home-us-east-1.toml"),
-    ),
-    (
-        "stamp-coupling",
-        include_str!("../scenarios/stamp-coupling.toml"),
-    ),
-    (
-        "no-load-balancer",
-        include_str!("../scenarios/no-load-balancer.toml"),
-    ),
-    ("flash-sale", include_str!("../scenarios/flash-sale.toml")),
-    (
-        "database-bottleneck",
-        include_str!("../scenarios/database-bottleneck.toml"),
-    ),
-    ("spread-risk", include_str!("../scenarios/spread-risk.toml")),
-    ("bench", include_str!("../scenarios/bench.toml")),
-];
-
-/// Names of the built-in scenarios, in display order.
+/// Names of the built-in scenarios, in file-name order.
 pub fn names() -> Vec<&'static str> {
-    PRESETS.iter().map(|p| p.0).collect()
+    NAMES.to_vec()
 }
 
 /// The TOML text of a preset.
 pub fn toml(name: &str) -> Option<&'static str> {
-    PRESETS.iter().find(|p| p.0 == name).map(|p| p.1)
+    toml_text(name)
 }
 
 /// A preset, parsed. `None` for an unknown name (every built-in preset
 /// parses and validates; a test makes sure).
 pub fn get(name: &str) -> Option<Scenario> {
-    toml(name)?;
     json(name).and_then(|j| Scenario::from_json(j).ok())
 }
 
