@@ -4,8 +4,8 @@
 use crate::live::Live;
 use crate::render_loop;
 use crate::view::{
-    charts::Charts, controls::Controls, counters::Counters, diagram::Diagram, diagram::Selected,
-    inspector::Inspector, ticker::Ticker, timebar::TimeBar,
+    benchmark::Benchmark, charts::Charts, controls::Controls, counters::Counters, diagram::Diagram,
+    diagram::Selected, inspector::Inspector, ticker::Ticker, timebar::TimeBar,
 };
 use leptos::prelude::*;
 
@@ -69,6 +69,7 @@ fn page(live: Live) -> impl IntoView {
             </main>
             <Charts live />
             <Ticker live />
+            <Benchmark />
         </div>
     }
 }

@@ -134,3 +134,14 @@ test('a run in the browser reproduces the native run bit for bit', async ({ page
   await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');
   await expect(page.locator('[data-fingerprint]')).toHaveText(native.digest);
 });
+
+test('the in-browser benchmark reports the wasm core speed', async ({ page }) => {
+  await page.goto('/');
+  await page.getByText("About this simulator and this browser's speed").click();
+  await page.getByRole('button', { name: 'Measure this browser' }).click();
+  const out = page.locator('[data-benchmark]');
+  await expect(out).toContainText('M events/s', { timeout: 20_000 });
+  const text = await out.textContent();
+  console.log(`wasm in Chromium: ${text}`);
+  expect(Number(text.match(/([\d.]+) M events\/s/)[1])).toBeGreaterThan(0.1);
+});

@@ -2,6 +2,7 @@
 //! simulation only through `Live::apply`/`set`.
 
 pub mod balancer_select;
+pub mod benchmark;
 pub mod chart;
 pub mod charts;
 pub mod controls;
