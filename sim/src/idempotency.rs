@@ -39,12 +39,12 @@ pub(crate) enum Lookup {
 
 #[derive(Default)]
 pub(crate) struct TokenStore {
-    records: BTreeMap<u64, Record>,
+    records: BTreeMap<u32, Record>,
 }
 
 impl TokenStore {
     /// Looks `token` up at `now`, recording it as executing if it is new.
-    pub fn check(&mut self, token: u64, now: u64, retention_ns: u64) -> Lookup {
+    pub fn check(&mut self, token: u32, now: u64, retention_ns: u64) -> Lookup {
         match self.records.get(&token) {
             Some(Record::Executing) => Lookup::Conflict,
             Some(&Record::Done(at)) if now.saturating_sub(at) <= retention_ns => Lookup::Replay,
@@ -56,12 +56,12 @@ impl TokenStore {
     }
 
     /// The execution succeeded: keep its result.
-    pub fn complete(&mut self, token: u64, now: u64) {
+    pub fn complete(&mut self, token: u32, now: u64) {
         self.records.insert(token, Record::Done(now));
     }
 
     /// The execution failed or was lost: a retry may execute.
-    pub fn forget(&mut self, token: u64) {
+    pub fn forget(&mut self, token: u32) {
         if self.records.get(&token) == Some(&Record::Executing) {
             self.records.remove(&token);
         }
@@ -92,7 +92,7 @@ impl TokenStore {
 /// of their first execution. Only kept while the client may retry.
 #[derive(Default)]
 pub(crate) struct Executions {
-    first: BTreeMap<u64, u64>,
+    first: BTreeMap<u32, u64>,
 }
 
 /// Executions are remembered this long (and at most this many): a
@@ -101,7 +101,7 @@ const EXECUTIONS_HORIZON_NS: u64 = 3600 * 1_000_000_000;
 
 impl Executions {
     /// Records an execution; true if the token had executed before.
-    pub fn executed(&mut self, token: u64, now: u64) -> bool {
+    pub fn executed(&mut self, token: u32, now: u64) -> bool {
         match self.first.entry(token) {
             Entry::Occupied(_) => true,
             Entry::Vacant(v) => {

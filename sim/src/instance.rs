@@ -78,8 +78,9 @@ pub enum Condition {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Job {
     pub attempt: Handle,
-    pub token: u64,
-    pub retry: bool,
+    pub token: u32,
+    /// `Message::RETRY` if it is a retry's.
+    pub marks: u8,
     pub kind: u8,
     /// When it reached the instance, in ns.
     pub arrived: u64,

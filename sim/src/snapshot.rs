@@ -1,7 +1,7 @@
 //! What the view draws, read cheaply from the running state: nodes with
 //! their state, a bounded sample of the messages in flight, counters.
 
-use crate::engine::{Event, Leg};
+use crate::engine::{Event, Leg, Message};
 use crate::instance::{Condition, Health, InstanceId, Lifecycle};
 use crate::metrics::Totals;
 use crate::network::HOPS;
@@ -201,7 +201,7 @@ impl Simulation {
                 MessageView {
                     kind: self.params.traffic.kinds[m.kind as usize].kind,
                     leg: m.leg,
-                    service: m.service,
+                    service: m.service as u16,
                     instance: match m.leg {
                         Leg::ClientToLb | Leg::LbToClient => None,
                         _ => Some(InstanceId(m.target)),
@@ -212,8 +212,8 @@ impl Simulation {
                     status: m.status,
                     request: attempt.map(|a| a.id),
                     attempt: number,
-                    is_retry: m.retry,
-                    is_duplicate: m.duplicate,
+                    is_retry: m.marks & Message::RETRY != 0,
+                    is_duplicate: m.marks & Message::DUPLICATE != 0,
                 }
             })
             .collect();

@@ -69,6 +69,11 @@ pub enum Leg {
     LbToClient,
 }
 
+impl Message {
+    pub const RETRY: u8 = 1;
+    pub const DUPLICATE: u8 = 2;
+}
+
 impl Leg {
     /// Index of the hop in `Scenario::network` order.
     pub fn hop(self) -> usize {
@@ -92,9 +97,11 @@ impl Leg {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Message {
     pub attempt: Handle,
-    /// The logical request's idempotency token (its `RequestId`), which the
-    /// service sees even after the client gave up on the attempt.
-    pub token: u64,
+    /// The logical request's idempotency token, which the service sees even
+    /// after the client gave up on the attempt: the low 32 bits of its
+    /// `RequestId` (token stores and the ground truth forget long before
+    /// 2^32 requests later, and 4 bytes keep an event within 48).
+    pub token: u32,
     /// When it left, in ns (for the view to interpolate its position).
     pub sent_at: u64,
     /// Instance slab index (legs to or from an instance).
@@ -106,15 +113,15 @@ pub(crate) struct Message {
     pub epoch: u32,
     /// The instance worker slot holding the work (database legs).
     pub slot: u16,
-    pub service: u16,
+    /// Service index (at most 16 services).
+    pub service: u8,
     /// Index into the traffic mix.
     pub kind: u8,
     pub leg: Leg,
     pub status: Status,
     /// Lost on the way: the Deliver event is the moment it disappears.
     pub lost: bool,
-    /// Part of an attempt after the first.
-    pub retry: bool,
-    /// The response of a repeated execution of a mutating request.
-    pub duplicate: bool,
+    /// `RETRY` (part of an attempt after the first) and `DUPLICATE` (the
+    /// response of a repeated execution of a mutating request).
+    pub marks: u8,
 }

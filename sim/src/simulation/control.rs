@@ -237,13 +237,12 @@ impl Simulation {
                 target,
                 epoch,
                 slot: 0,
-                service,
+                service: service as u8,
                 kind: job.kind,
                 leg: Leg::LbToClient,
                 status: Status::ConnectionError,
                 lost: false,
-                retry: job.retry,
-                duplicate: false,
+                marks: job.marks,
             });
         }
         if crashed {

@@ -109,19 +109,18 @@ impl Simulation {
         let service = self.params.traffic.kinds[kind as usize].service;
         self.send(Message {
             attempt,
-            token: id.0,
+            token: id.0 as u32,
             sent_at: self.now,
             instance: 0,
             target: 0,
             epoch: 0,
             slot: 0,
-            service,
+            service: service as u8,
             kind,
             leg: Leg::ClientToLb,
             status: Status::Ok,
             lost: false,
-            retry,
-            duplicate: false,
+            marks: if retry { Message::RETRY } else { 0 },
         });
     }
 
@@ -188,7 +187,7 @@ impl Simulation {
             a.id
         });
         if let Some(request) = request {
-            let (leg, service) = (msg.leg, msg.service);
+            let (leg, service) = (msg.leg, msg.service as u16);
             self.log.push(
                 self.now,
                 Note::Lost {
@@ -256,7 +255,7 @@ impl Simulation {
         let job = Job {
             attempt: msg.attempt,
             token: msg.token,
-            retry: msg.retry,
+            marks: msg.marks,
             kind: msg.kind,
             arrived: self.now,
         };
@@ -330,7 +329,7 @@ impl Simulation {
         if duplicate {
             self.metrics.duplicate();
             let kind = self.params.traffic.kinds[job.kind as usize].kind;
-            let request = RequestId(job.token);
+            let request = RequestId(job.token as u64);
             self.log.push(now, Note::Duplicate { request, kind });
         }
         duplicate
@@ -379,13 +378,12 @@ impl Simulation {
                 target: inst.id.0,
                 epoch: inst.epoch,
                 slot,
-                service: inst.service,
+                service: inst.service as u8,
                 kind: job.kind,
                 leg: Leg::InstanceToDb,
                 status: Status::Ok,
                 lost: false,
-                retry: job.retry,
-                duplicate: false,
+                marks: job.marks,
             };
             self.send(msg);
         } else {
@@ -412,13 +410,12 @@ impl Simulation {
             target: inst.id.0,
             epoch: inst.epoch,
             slot,
-            service: inst.service,
+            service: inst.service as u8,
             kind: job.kind,
             leg: Leg::InstanceToLb,
             status,
             lost: false,
-            retry: job.retry,
-            duplicate,
+            marks: job.marks | if duplicate { Message::DUPLICATE } else { 0 },
         };
         self.send(msg);
         self.start_queued(i);
