@@ -20,8 +20,12 @@ pub(crate) struct Group {
 pub(crate) struct Reading {
     /// CPU percent or requests/s per target, over the measured instances.
     pub value: f64,
-    /// Load-balancer targets now (warming ones included: they take load).
-    pub in_service: u32,
+    /// Instances the value was measured on: in service and warmed up.
+    /// Target tracking computes from these alone, so the metric of a
+    /// period that began overloaded is not multiplied by instances that
+    /// only just joined (which would overshoot); warming instances still
+    /// count in desired capacity, so nothing is launched twice for them.
+    pub measured: u32,
     /// Some instance is booting or warming up.
     pub warming: bool,
 }
@@ -52,10 +56,10 @@ pub(crate) fn decide(
     let d = match cfg.policy {
         Policy::None => return None,
         Policy::TargetTracking => {
-            if reading.in_service == 0 {
+            if reading.measured == 0 {
                 return None;
             }
-            let need = (reading.in_service as f64 * reading.value / cfg.target - 1e-9).ceil();
+            let need = (reading.measured as f64 * reading.value / cfg.target - 1e-9).ceil();
             let to = clamp(need as i64);
             let above = to > group.desired;
             // Scale in conservatively: never while instances warm up, and
@@ -118,10 +122,10 @@ mod tests {
             last_change,
         }
     }
-    fn reading(value: f64, in_service: u32, warming: bool) -> Reading {
+    fn reading(value: f64, measured: u32, warming: bool) -> Reading {
         Reading {
             value,
-            in_service,
+            measured,
             warming,
         }
     }

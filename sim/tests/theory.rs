@@ -140,6 +140,8 @@ fn request_loss_fraction_is_p_within_three_standard_errors() {
         ("network.lb_to_instance.request_loss", 0.2),
     ] {
         let mut s = preset("lost-request");
+        // One attempt each: the preset's retries would hide the losses.
+        set(&mut s, "client.max_attempts", "1");
         set(&mut s, "network.client_to_lb.request_loss", "0");
         set(&mut s, path, &p.to_string());
         let sim = run_and_drain(s);
@@ -161,7 +163,9 @@ fn request_loss_fraction_is_p_within_three_standard_errors() {
 #[test]
 fn response_loss_is_classified_as_dropped_response() {
     let p = 0.05;
-    let sim = run_and_drain(preset("lost-response"));
+    let mut s = preset("lost-response");
+    set(&mut s, "client.max_attempts", "1");
+    let sim = run_and_drain(s);
     let sum = sim.summary();
     let n = sum.requests as f64;
     let frac = sum.outcomes.dropped_response as f64 / n;

@@ -209,8 +209,8 @@ pub enum Policy {
     /// Desired capacity is what the user sets.
     #[default]
     None,
-    /// desired = ceil(in service × metric / target): out promptly, in after
-    /// the cooldown.
+    /// desired = ceil(measured instances × metric / target): out promptly,
+    /// in after the cooldown.
     TargetTracking,
     /// The step whose threshold the metric crosses, every period (not while
     /// new instances warm up).

@@ -80,7 +80,7 @@ impl Simulation {
         let (policy, metric, period_s) = (cfg.policy, cfg.metric, cfg.period_s);
         let warmup = ns(cfg.warmup_s);
         let (mut busy, mut capacity, mut routed) = (0u64, 0u64, 0u64);
-        let (mut measured, mut targets, mut warming) = (0u32, 0u32, false);
+        let (mut measured, mut warming) = (0u32, false);
         for inst in self
             .instances
             .iter_mut()
@@ -90,12 +90,8 @@ impl Simulation {
             inst.at_evaluation = (inst.cpu_area, inst.capacity_area, inst.routed);
             match inst.lifecycle {
                 Lifecycle::Pending => warming = true,
-                Lifecycle::InService if now - inst.in_service_at < warmup => {
-                    targets += 1;
-                    warming = true;
-                }
+                Lifecycle::InService if now - inst.in_service_at < warmup => warming = true,
                 Lifecycle::InService => {
-                    targets += 1;
                     measured += 1;
                     busy += inst.cpu_area - b;
                     capacity += inst.capacity_area - c;
@@ -114,7 +110,7 @@ impl Simulation {
         };
         let reading = Reading {
             value,
-            in_service: targets,
+            measured,
             warming,
         };
         let spec = &self.scenario.services[s];

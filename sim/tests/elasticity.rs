@@ -1,0 +1,204 @@
+//! Health checks and auto-scaling groups (issue 4): scaling converges to
+//! what the arithmetic predicts, a dead instance is replaced in the time the
+//! rules allow, and replicas give the availability probability predicts.
+
+mod common;
+use common::set;
+use sahara_sim::{Change, Lifecycle, Scenario, SimTime, Simulation};
+
+fn at(s: f64) -> SimTime {
+    SimTime::from_secs_f64(s)
+}
+
+/// One service, product browsing, behind a load balancer.
+fn browse(extra: &str) -> Scenario {
+    let text = format!(
+        r#"
+name = "test"
+seed = 3
+duration_s = 1800.0
+[traffic]
+rate_rps = 200.0
+[[traffic.mix]]
+kind = "browse"
+weight = 1.0
+service = "browse"
+[[services]]
+name = "browse"
+workers = 4
+queue_capacity = 200
+service_time = {{ distribution = "exponential", mean_ms = 22.0 }}
+{extra}
+"#
+    );
+    Scenario::from_toml(&text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn target_tracking_converges_to_the_predicted_capacity_and_holds() {
+    // 200 → 800 requests/s at 600 s. Each instance has 4 workers and a
+    // request takes 22 ms of CPU: at the 50% target one instance carries
+    // 4 × 0.5 / 0.022 = 90.9 requests/s, so the group needs
+    // ceil(200 / 90.9) = 3 instances before the step and ceil(800 / 90.9)
+    // = 9 after it.
+    let mut s = browse(
+        r#"
+instances = 3
+min_instances = 2
+max_instances = 12
+boot_s = 30.0
+[services.scaling]
+policy = "target_tracking"
+target = 50.0
+period_s = 60.0
+warmup_s = 60.0
+cooldown_s = 300.0
+"#,
+    );
+    set(
+        &mut s,
+        "traffic.shape",
+        r#"{ "kind": "step", "at_s": 600, "factor": 4 }"#,
+    );
+    let predicted = |rps: f64| (rps * 0.022 / (4.0 * 0.5)).ceil() as u32;
+    let mut sim = Simulation::new(s).unwrap();
+    sim.run_to_end();
+    let series: Vec<_> = sim.metrics().series().cloned().collect();
+    assert!(series.iter().all(|x| (2..=12).contains(&x.desired[0])));
+    let desired_at = |t: f64| series.iter().find(|x| x.t_s >= t).unwrap().desired[0];
+    assert_eq!(
+        desired_at(590.0),
+        predicted(200.0),
+        "steady before the step"
+    );
+    let settled = series
+        .iter()
+        .rposition(|x| x.desired[0] != predicted(800.0))
+        .map_or(0.0, |k| series[k + 1].t_s);
+    let last = series.last().unwrap();
+    assert_eq!(last.desired[0], predicted(800.0));
+    assert_eq!(last.in_service[0], predicted(800.0));
+    assert_eq!(last.healthy[0], predicted(800.0));
+    let log: Vec<String> = sim.events_since(0).0.into_iter().map(|e| e.text).collect();
+    let decisions: Vec<&String> = log.iter().filter(|l| l.contains("desired")).collect();
+    println!(
+        "predicted {} → {}; settled at {settled} s after {} decisions: {decisions:?}",
+        predicted(200.0),
+        predicted(800.0),
+        sim.metrics().totals.scaling_actions
+    );
+    // Converged within a few periods, and steady for the rest of the run.
+    assert!(settled < 900.0, "settled at {settled} s");
+    assert!(decisions[0].starts_with("browse: CPU 100% > target 50%: desired 3 → 6"));
+    assert_eq!(decisions.len() as u64, sim.metrics().totals.scaling_actions);
+}
+
+#[test]
+fn load_balancer_checks_replace_a_hung_instance_in_time() {
+    // Interval 10 s, unhealthy after 2 failures, 20 s boot: a hung
+    // instance fails its next two probes (≤ 20 s), the group replaces it
+    // at its next once-a-second look, and the new one boots in 20 s.
+    let s = browse(
+        r#"
+instances = 3
+max_instances = 3
+boot_s = 20.0
+[services.health_check]
+enabled = true
+interval_s = 10.0
+timeout_s = 2.0
+unhealthy_threshold = 2
+healthy_threshold = 3
+[services.scaling]
+health_check_type = "elb"
+grace_s = 30.0
+"#,
+    );
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(100.0));
+    let victim = sim.snapshot().services[0].instances[0].id;
+    sim.apply(Change::HangInstance(victim)).unwrap();
+    let bound = 100.0 + 10.0 * 2.0 + 20.0 + 1.0;
+    let mut back = None;
+    while sim.now() < at(200.0) {
+        sim.advance_by(sahara_sim::SimDuration::from_millis_f64(100.0));
+        let v = &sim.snapshot().services[0];
+        let fresh_in_service = v
+            .instances
+            .iter()
+            .any(|i| i.id.0 > 3 && i.state == Lifecycle::InService);
+        if back.is_none() && fresh_in_service && v.healthy == 3 {
+            back = Some(sim.now().as_secs_f64());
+        }
+    }
+    let back = back.expect("a replacement came into service");
+    println!("hung at 100 s, replacement in service at {back:.1} s (bound {bound} s)");
+    assert!(back <= bound);
+    let v = &sim.snapshot().services[0];
+    assert_eq!(
+        (v.desired, v.capacity, v.in_service, v.healthy),
+        (3, 3, 3, 3)
+    );
+    let log: Vec<String> = sim.events_since(0).0.into_iter().map(|e| e.text).collect();
+    assert!(log.contains(&format!(
+        "{victim} failed 2 health checks in a row: out of service"
+    )));
+    assert!(log.contains(&format!(
+        "{victim} is replaced: its load-balancer health checks fail"
+    )));
+}
+
+#[test]
+fn instance_status_checks_never_replace_a_hung_instance() {
+    let s = browse(
+        r#"
+instances = 3
+[services.health_check]
+enabled = true
+interval_s = 10.0
+timeout_s = 2.0
+[services.scaling]
+health_check_type = "ec2"
+grace_s = 0.0
+"#,
+    );
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(10.0));
+    let victim = sim.snapshot().services[0].instances[0].id;
+    sim.apply(Change::HangInstance(victim)).unwrap();
+    sim.advance_to(at(200.0));
+    let v = &sim.snapshot().services[0];
+    // The load balancer stopped routing to it; the group still counts it.
+    assert_eq!((v.in_service, v.capacity), (2, 3));
+    assert_eq!(sim.metrics().totals.instances_launched, 3);
+    // A crash, though, fails the instance status check: replaced.
+    sim.apply(Change::KillInstance(v.instances[1].id)).unwrap();
+    sim.advance_to(at(202.0));
+    assert_eq!(sim.metrics().totals.instances_launched, 4);
+}
+
+#[test]
+fn availability_of_n_replicas_is_one_minus_all_down() {
+    // Each instance crashes at random (mean time between failures 40 s)
+    // and is repaired (mean 10 s): up a = 40 / 50 = 0.8 of the time,
+    // independently. A request fails only when all n are down at once.
+    for n in [1u32, 2, 3] {
+        let s = browse(&format!("instances = {n}\nmtbf_s = 40.0\nmttr_s = 10.0"));
+        let mut s = s;
+        // The model counts a request as served whenever some replica is
+        // up, so the client resends once at once when a connection breaks
+        // (the load balancer learns of a crash from the first refused
+        // connection).
+        set(&mut s, "client.max_attempts", "2");
+        set(&mut s, "client.retry.backoff", "none");
+        set(&mut s, "duration_s", "100000");
+        set(&mut s, "traffic.rate_rps", "5");
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_to_end();
+        let t = &sim.metrics().totals;
+        let measured = t.outcome(sahara_sim::Outcome::Success) as f64 / t.finished_total() as f64;
+        let expected = 1.0 - (1.0f64 - 0.8).powi(n as i32);
+        println!("n = {n}: availability {measured:.4}, 1 - (1 - a)^n = {expected:.4}");
+        assert!((measured - expected).abs() < 0.01);
+    }
+}
