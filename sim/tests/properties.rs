@@ -5,6 +5,7 @@
 mod common;
 use common::preset;
 use proptest::prelude::*;
+use sahara_sim::scenario::Idempotency;
 use sahara_sim::{Change, Outcome, Scenario, SimTime, Simulation, Snapshot};
 
 /// A random valid scenario built on the baseline: every knob that changes
@@ -43,8 +44,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             prop_oneof![Just(0.0), 1.0..50.0f64],
         ),
         (30.0..1500.0f64, 1u32..6, services),
+        resilience(),
     )
-        .prop_map(|(traffic, network, rest)| {
+        .prop_map(|(traffic, network, rest, resilience)| {
             let (seed, duration, rate, users, shape) = traffic;
             let (req_loss, resp_loss, db_loss, latency, jitter, bandwidth) = network;
             let (timeout, connections, services) = rest;
@@ -91,7 +93,68 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                 set(&format!("services.{name}.mtbf_s"), mtbf.to_string());
                 set(&format!("services.{name}.mttr_s"), mttr.to_string());
             }
+            for (path, value) in resilience {
+                set(&path, value);
+            }
             s
+        })
+}
+
+/// Issue 4's settings, at random: retries, tokens, health checks, groups.
+fn resilience() -> impl Strategy<Value = Vec<(String, String)>> {
+    let pick = |options: &'static [&'static str]| {
+        (0..options.len()).prop_map(move |k| options[k].to_string())
+    };
+    let group = (
+        pick(&["none", "target_tracking", "step", "simple"]),
+        pick(&["none", "ec2", "elb"]),
+        any::<bool>(),
+        0.5..3.0f64,
+        0.0..3.0f64,
+    );
+    (
+        1u32..4,
+        pick(&["none", "constant", "exponential"]),
+        pick(&["none", "full", "equal", "decorrelated"]),
+        pick(&["off", "per_instance", "shared"]),
+        prop_oneof![Just(0.0), 0.05..1.0f64],
+        proptest::collection::vec(group, 3),
+    )
+        .prop_map(|(attempts, backoff, jitter, tokens, budget, groups)| {
+            let mut v: Vec<(String, String)> = vec![
+                ("client.max_attempts".into(), attempts.to_string()),
+                ("client.retry.backoff".into(), backoff),
+                ("client.retry.jitter".into(), jitter),
+                ("client.retry.base_ms".into(), "20".into()),
+                ("client.retry.cap_ms".into(), "500".into()),
+                ("client.retry.budget_ratio".into(), budget.to_string()),
+                ("client.idempotency".into(), tokens),
+            ];
+            for (name, (policy, check, probes, period, grace)) in
+                ["browse", "cart", "checkout"].into_iter().zip(groups)
+            {
+                let g = |field: &str| format!("services.{name}.{field}");
+                v.extend([
+                    (g("min_instances"), "0".into()),
+                    (g("max_instances"), "6".into()),
+                    (g("boot_s"), "0.3".into()),
+                    (g("health_check.enabled"), probes.to_string()),
+                    (g("health_check.timeout_s"), (period / 2.0).to_string()),
+                    (g("health_check.interval_s"), period.to_string()),
+                    (g("health_check.deregistration_delay_s"), "1".into()),
+                    (
+                        g("scaling.steps"),
+                        r#"[{"above": 60, "change": 2}, {"below": 20, "change": -1}]"#.into(),
+                    ),
+                    (g("scaling.policy"), policy),
+                    (g("scaling.period_s"), period.to_string()),
+                    (g("scaling.warmup_s"), "0.5".into()),
+                    (g("scaling.cooldown_s"), "1".into()),
+                    (g("scaling.health_check_type"), check),
+                    (g("scaling.grace_s"), grace.to_string()),
+                ]);
+            }
+            v
         })
 }
 
@@ -107,8 +170,27 @@ fn check_invariants(sim: &Simulation, snap: &Snapshot, live: bool) {
         t.attempts_finished.iter().sum::<u64>() + snap.attempts_in_flight
     );
     assert_eq!(snap.requests_in_flight, sim.in_flight());
-    // One attempt per request until retries exist.
-    assert_eq!(t.attempts, t.requests);
+    // Every attempt belongs to exactly one logical request: each request's
+    // first, or a retry of it, never more than the client allows.
+    let c = &sim.scenario().client;
+    assert_eq!(t.attempts, t.requests + t.retries);
+    assert!(t.attempts <= t.requests * c.max_attempts as u64);
+    for m in &snap.messages {
+        assert!(m.attempt <= c.max_attempts);
+        assert!(
+            m.request.is_none() || m.is_retry == (m.attempt > 1),
+            "{m:?}"
+        );
+    }
+    // Shared tokens: nothing ever executes twice.
+    if c.idempotency == Idempotency::Shared {
+        assert_eq!(t.duplicates, 0);
+    }
+    // Every group keeps capacity at desired, within [min, max].
+    for s in &snap.services {
+        assert!(s.min <= s.desired && s.desired <= s.max, "{s:?}");
+        assert_eq!(s.capacity, s.desired, "{s:?}");
+    }
     assert!(snap.messages.len() <= sahara_sim::MAX_MESSAGES);
     assert!(snap.messages.len() as u64 <= snap.messages_in_flight);
     let per_link: u64 = snap.links.iter().map(|l| l.in_flight as u64).sum();
@@ -249,6 +331,18 @@ fn change() -> impl Strategy<Value = Change> {
         (20.0..2000.0f64).prop_map(move |t| set("client.timeout_ms".into(), t.to_string())),
         (0.0..0.5f64)
             .prop_map(move |p| set("network.lb_to_instance.response_loss".into(), p.to_string())),
+        (service.clone(), 0usize..4).prop_map(move |(s, p)| set(
+            format!("services.{s}.scaling.policy"),
+            ["none", "target_tracking", "step", "simple"][p].into()
+        )),
+        (service.clone(), any::<bool>()).prop_map(move |(s, on)| set(
+            format!("services.{s}.health_check.enabled"),
+            on.to_string()
+        )),
+        (0usize..3).prop_map(move |b| set(
+            "client.retry.backoff".into(),
+            ["none", "constant", "exponential"][b].into()
+        )),
         id.clone().prop_map(Change::KillInstance),
         id.clone().prop_map(Change::HangInstance),
         (id.clone(), 0.5..10.0f64).prop_map(|(i, f)| Change::SlowInstance(i, f)),

@@ -480,11 +480,16 @@ impl Simulation {
     }
 
     /// The database answered; the worker still holds the job unless the
-    /// instance crashed or hung since (a newer epoch).
+    /// instance crashed or hung since, or its slot now holds a newer
+    /// instance, maybe with fewer workers (a newer epoch, checked first).
     fn db_answered(&mut self, msg: Message) {
         let inst = &self.instances[msg.instance as usize];
-        let holds = inst.slots[msg.slot as usize].is_some_and(|j| j.attempt == msg.attempt);
-        if inst.epoch == msg.epoch && holds {
+        let holds = inst.epoch == msg.epoch
+            && inst
+                .slots
+                .get(msg.slot as usize)
+                .is_some_and(|j| j.is_some_and(|j| j.attempt == msg.attempt));
+        if holds {
             self.finish_job(msg.instance, msg.slot, msg.status);
         }
     }
