@@ -41,6 +41,10 @@ pub(crate) struct Decision {
     pub step: Option<i32>,
 }
 
+/// Target tracking scales in only to a size whose load would be at most
+/// this fraction of the target.
+const SCALE_IN_HEADROOM: f64 = 0.9;
+
 /// What the policy does with `reading`; `None` when desired stays.
 pub(crate) fn decide(
     cfg: &Scaling,
@@ -59,12 +63,16 @@ pub(crate) fn decide(
             if reading.measured == 0 {
                 return None;
             }
-            let need = (reading.measured as f64 * reading.value / cfg.target - 1e-9).ceil();
-            let to = clamp(need as i64);
-            let above = to > group.desired;
-            // Scale in conservatively: never while instances warm up, and
-            // only a cooldown after the last change.
-            if !above && (reading.warming || !cooled) {
+            let need = reading.measured as f64 * reading.value / cfg.target;
+            let out = clamp((need - 1e-9).ceil() as i64);
+            // Scale in conservatively: never while instances warm up, only a
+            // cooldown after the last change, and only to a size that stays
+            // below `SCALE_IN_HEADROOM` of the target, so a load that sits
+            // right on a boundary (12.0 instances' worth) does not flap.
+            let inn = clamp((need / SCALE_IN_HEADROOM - 1e-9).ceil() as i64);
+            let above = out > group.desired;
+            let to = if above { out } else { inn };
+            if !above && (reading.warming || !cooled || inn >= group.desired) {
                 return None;
             }
             Decision {

@@ -209,8 +209,9 @@ pub enum Policy {
     /// Desired capacity is what the user sets.
     #[default]
     None,
-    /// desired = ceil(measured instances × metric / target): out promptly,
-    /// in after the cooldown.
+    /// desired = ceil(measured instances × metric / target): out promptly;
+    /// in after the cooldown, not while instances warm up, and only as far
+    /// as keeps the metric under 90% of the target.
     TargetTracking,
     /// The step whose threshold the metric crosses, every period (not while
     /// new instances warm up).

@@ -43,6 +43,21 @@ pub fn text(s: &Summary) -> String {
     let _ = writeln!(out, "busy       {}", util.join(", "));
     let _ = writeln!(
         out,
+        "resilience {} retries ({:.2} attempts per request), {} gave up, {} duplicates, \
+         {} replayed, {} conflicts",
+        s.retries, s.attempts_per_request, s.gave_up, s.duplicates, s.replayed, s.conflicts
+    );
+    let desired: Vec<String> = s.desired.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    let _ = writeln!(
+        out,
+        "groups     desired {}; {} launched, {} terminated, {} scaling actions",
+        desired.join(", "),
+        s.instances_launched,
+        s.instances_terminated,
+        s.scaling_actions
+    );
+    let _ = writeln!(
+        out,
         "cost       ${:.4} ({:.2} instance-hours, {:.3} GB moved)",
         s.cost.total_usd, s.cost.instance_hours, s.cost.transfer_gb
     );
@@ -54,6 +69,9 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
         "t_s".to_string(),
         "offered_rps".into(),
         "attempts".into(),
+        "retries".into(),
+        "duplicates".into(),
+        "gave_up".into(),
         "throughput_rps".into(),
         "goodput_rps".into(),
     ];
@@ -66,6 +84,14 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
             .iter()
             .map(|l| format!("instances_{}", l.as_str())),
     );
+    for column in ["desired", "in_service", "healthy"] {
+        header.extend(
+            scenario
+                .services
+                .iter()
+                .map(|s| format!("{column}_{}", s.name)),
+        );
+    }
     header.extend(["in_flight", "cost_usd"].map(String::from));
     let mut out = header.join(",") + "\n";
     for r in rows {
@@ -73,6 +99,9 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
             format!("{}", r.t_s),
             r.offered_rps.to_string(),
             r.attempts.to_string(),
+            r.retries.to_string(),
+            r.duplicates.to_string(),
+            r.gave_up.to_string(),
             r.throughput_rps.to_string(),
             r.goodput_rps.to_string(),
         ];
@@ -81,6 +110,9 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
         cells.extend(r.utilisation.iter().map(|u| format!("{u:.4}")));
         cells.push(format!("{:.4}", r.database_utilisation));
         cells.extend(r.instances.iter().map(u32::to_string));
+        for column in [&r.desired, &r.in_service, &r.healthy] {
+            cells.extend(column.iter().map(u32::to_string));
+        }
         cells.push(r.in_flight.to_string());
         cells.push(format!("{:.6}", r.cost_usd));
         out += &(cells.join(",") + "\n");
