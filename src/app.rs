@@ -3,19 +3,18 @@
 
 use crate::live::Live;
 use crate::render_loop;
+use crate::url_state;
 use crate::view::{
     benchmark::Benchmark, charts::Charts, controls::Controls, counters::Counters, diagram::Diagram,
     diagram::Selected, inspector::Inspector, ticker::Ticker, timebar::TimeBar,
 };
 use leptos::prelude::*;
 
-/// The preset a visitor sees first.
-const FIRST_PRESET: &str = "baseline";
-
 #[component]
 pub fn App() -> impl IntoView {
-    match Live::new(FIRST_PRESET) {
-        Ok(live) => page(live).into_any(),
+    let request = url_state::parse(&url_state::current_query());
+    match Live::open(&request) {
+        Ok((live, problems)) => page(live, request, problems).into_any(),
         Err(message) => {
             view! { <main class="page"><p class="error" role="alert">{message}</p></main> }
                 .into_any()
@@ -23,11 +22,37 @@ pub fn App() -> impl IntoView {
     }
 }
 
-fn page(live: Live) -> impl IntoView {
+fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl IntoView {
     render_loop::start(live);
+    if !problems.is_empty() {
+        let text = format!(
+            "Some of the link's settings could not be used: {}",
+            problems.join("; ")
+        );
+        leptos::logging::warn!("{text}");
+        live.error.set(Some(text));
+    }
+    if let Some(speed) = request.speed {
+        live.speed.set(speed);
+    }
+    live.playing.set(request.autoplay);
     let selected = RwSignal::new(None::<Selected>);
-    let dark = RwSignal::new(prefers_dark());
-    let large = RwSignal::new(false);
+    let dark = RwSignal::new(request.dark.unwrap_or_else(prefers_dark));
+    let large = RwSignal::new(request.large);
+    // Keep the URL in step with the view, so it can be shared and reloaded.
+    Effect::new(move |_| {
+        let preset = live.preset().get();
+        url_state::replace_query(&url_state::query(&url_state::Current {
+            preset: &preset,
+            changes: live.changes(),
+            speed: live.speed.get(),
+            dark: dark.get(),
+            large: large.get(),
+            embed: request.embed,
+            controls: &request.controls,
+            playing: live.playing.get(),
+        }));
+    });
     let drawer = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {

@@ -2,6 +2,7 @@
 //! render loop, and the signals the view reads. The view never touches the
 //! simulation directly; it reads `snapshot` and calls `apply`.
 
+use crate::url_state;
 use leptos::prelude::*;
 use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot};
 use std::collections::VecDeque;
@@ -13,6 +14,9 @@ const EVENTS_PER_FRAME: u64 = 60_000;
 
 /// Wall time one frame may cover at most (after a background tab wakes up).
 const MAX_FRAME_S: f64 = 0.1;
+
+/// The preset a visitor sees when the URL names none.
+const FIRST_PRESET: &str = "baseline";
 
 /// Ticker lines kept.
 const TICKER_LINES: usize = 60;
@@ -44,9 +48,31 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts the preset `name`, paused.
-    pub fn new(name: &str) -> Result<Live, String> {
-        let scenario = load_preset(name)?;
+    /// Opens what a URL asks for: its preset (the first one if it names
+    /// none or an unknown one) with its settings applied, paused. Returns
+    /// what could not be used, in words, alongside.
+    pub fn open(request: &url_state::Request) -> Result<(Live, Vec<String>), String> {
+        let mut problems = request.problems.clone();
+        let fallback = || FIRST_PRESET.to_string();
+        let name = match &request.preset {
+            Some(name) if sahara_sim::presets::get(name).is_some() => name.clone(),
+            Some(name) => {
+                problems.push(load_preset(name).err().unwrap_or_default());
+                fallback()
+            }
+            None => fallback(),
+        };
+        let mut scenario = load_preset(&name)?;
+        for (path, value) in &request.changes {
+            if let Err(e) = scenario.set(path, value) {
+                problems.push(format!("{path}={value} was ignored: {e}"));
+            }
+        }
+        Ok((Live::new(&name, scenario)?, problems))
+    }
+
+    /// Starts `scenario` (the preset `name`, perhaps changed), paused.
+    fn new(name: &str, scenario: Scenario) -> Result<Live, String> {
         let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
         let snapshot = sim.snapshot();
         let fingerprint = RwSignal::new(sim.digest());
@@ -183,6 +209,13 @@ impl Live {
 
     pub fn preset(&self) -> Signal<String> {
         self.preset.into()
+    }
+
+    /// How the running scenario differs from its preset, as `set` pairs.
+    pub fn changes(&self) -> Vec<(String, String)> {
+        let base = sahara_sim::presets::get(&self.preset.get());
+        self.scenario
+            .with(|s| base.map(|b| s.changes_from(&b)).unwrap_or_default())
     }
 
     /// Reads the simulation (for charts) without copying it.

@@ -4,6 +4,8 @@ mod app;
 mod crash;
 mod live;
 mod render_loop;
+mod settings;
+mod url_state;
 mod view;
 
 fn main() {

@@ -76,7 +76,7 @@ test('killing an instance from the inspector crashes it', async ({ page }) => {
 test('the load balancer algorithm can be changed from the diagram', async ({ page }) => {
   await page.goto('/');
   await page.getByRole('button', { name: /^Load balancer of cart/ }).click();
-  await page.getByRole('combobox', { name: 'Load-balancing algorithm of cart' }).first().selectOption('least_outstanding');
+  await page.locator('.inspector').getByRole('combobox', { name: 'Algorithm' }).selectOption('least_outstanding');
   await expect(page.getByRole('button', { name: 'Load balancer of cart: least outstanding' })).toBeVisible();
 });
 

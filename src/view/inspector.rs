@@ -2,10 +2,10 @@
 //! to it (kill, hang or slow an instance; change a load balancer's
 //! algorithm; resize the database).
 
-use super::balancer_select::BalancerSelect;
-use super::controls::{db_connections_control, rate_control};
+use super::controls::SettingControl;
 use super::diagram::{state_words, Selected};
 use crate::live::Live;
+use crate::settings::{find, Setting};
 use leptos::prelude::*;
 use sahara_sim::{Change, Condition, InstanceId};
 
@@ -22,12 +22,12 @@ pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoV
                     <p>{move || live.snapshot.with(|s| format!(
                         "{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
                         s.database.busy, s.database.connections, s.database.queue, s.database.utilisation * 100.0))}</p>
-                    {db_connections_control(live, "inspect-db-connections")}
+                    <SettingControl live setting=setting("db_connections") service=String::new() id_prefix="inspect-" />
                 }.into_any(),
                 Some(Selected::Clients) => view! {
                     <h2>"Clients"</h2>
                     <p>{move || live.snapshot.with(|s| format!("Sending {:.0} requests per second right now.", s.clients.rate_rps))}</p>
-                    {rate_control(live, "inspect-rate")}
+                    <SettingControl live setting=setting("rate") service=String::new() id_prefix="inspect-" />
                 }.into_any(),
             }}
         </section>
@@ -77,7 +77,7 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
     });
     view! {
         <h2>{move || format!("Load balancer of {}", name.get())}</h2>
-        <BalancerSelect live service=name />
+        <SettingControl live setting=setting("balancer") service=name id_prefix="inspect-" />
     }
 }
 
@@ -86,4 +86,10 @@ fn capitalise(s: &str) -> String {
     c.next()
         .map(|f| f.to_uppercase().chain(c).collect())
         .unwrap_or_default()
+}
+
+/// A setting of the catalogue that this file names; the catalogue's own
+/// tests make sure every name here exists.
+fn setting(id: &str) -> &'static Setting {
+    find(id).unwrap_or(&crate::settings::SETTINGS[0])
 }

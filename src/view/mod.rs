@@ -1,7 +1,6 @@
 //! The page's parts. Each reads the `Live` signals and changes the
 //! simulation only through `Live::apply`/`set`.
 
-pub mod balancer_select;
 pub mod benchmark;
 pub mod chart;
 pub mod charts;

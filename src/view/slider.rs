@@ -99,7 +99,8 @@ pub fn fmt(v: f64) -> String {
 #[component]
 pub fn Slider(
     /// Unique id, used for the label and for tests.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     label: &'static str,
     unit: &'static str,
     range: Range,
@@ -118,7 +119,7 @@ pub fn Slider(
     };
     view! {
         <div class="slider" title=help>
-            <label for=id>{label}</label>
+            <label for=id.clone()>{label}</label>
             <input
                 id=id
                 type="range"

@@ -165,7 +165,9 @@ pub struct Scaling {
     #[serde(default = "target")]
     pub target: f64,
     /// Step and simple scaling: thresholds on the metric and adjustments.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// By default the example (CPU > 70% → +1, > 90% → +3, < 30% →
+    /// −1), so switching the policy to step or simple works at once.
+    #[serde(default = "steps")]
     pub steps: Vec<Step>,
     /// The metric is averaged over this window, and policies evaluated at
     /// its end.
@@ -193,7 +195,7 @@ impl Default for Scaling {
             policy: Policy::None,
             metric: Metric::Cpu,
             target: target(),
-            steps: Vec::new(),
+            steps: steps(),
             period_s: period_s(),
             warmup_s: warmup_s(),
             cooldown_s: cooldown_s(),
@@ -299,6 +301,18 @@ fn deregistration_delay_s() -> f64 {
 }
 fn target() -> f64 {
     50.0
+}
+fn steps() -> Vec<Step> {
+    let step = |above, below, change| Step {
+        above,
+        below,
+        change,
+    };
+    vec![
+        step(Some(70.0), None, 1),
+        step(Some(90.0), None, 3),
+        step(None, Some(30.0), -1),
+    ]
 }
 fn period_s() -> f64 {
     60.0

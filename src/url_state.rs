@@ -1,0 +1,237 @@
+//! The view's state in the page's URL, so any view can be bookmarked,
+//! shared and reloaded exactly: the preset, every setting changed from it
+//! (by its short name from `settings` where it has one, else by its scenario
+//! path), the seed, speed, theme and whether it plays. For example
+//! `?scenario=retry-storm&backoff=exponential&jitter=full&speed=4&seed=7`.
+
+use crate::settings;
+use wasm_bindgen::JsValue;
+
+/// Slowest and fastest simulation speeds (simulated seconds per second).
+pub const SPEEDS: (f64, f64) = (0.1, 100.0);
+
+/// What a URL asks for, read once when the page opens.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Request {
+    pub preset: Option<String>,
+    /// Scenario settings as (path, value), in URL order.
+    pub changes: Vec<(String, String)>,
+    pub speed: Option<f64>,
+    pub dark: Option<bool>,
+    pub large: bool,
+    pub embed: bool,
+    /// Short names of the settings an embedded view shows.
+    pub controls: Vec<String>,
+    pub autoplay: bool,
+    /// What in the URL could not be used, in words.
+    pub problems: Vec<String>,
+}
+
+/// Reads the request from `?key=value&…` (without the `?`).
+pub fn parse(query: &str) -> Request {
+    let mut r = Request::default();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let (key, value) = (decode(key), decode(value));
+        match key.as_str() {
+            "scenario" => r.preset = Some(value),
+            "speed" => match value.parse::<f64>() {
+                Ok(v) if (SPEEDS.0..=SPEEDS.1).contains(&v) => r.speed = Some(v),
+                _ => r.problems.push(format!(
+                    "speed={value}: must be a number from {} to {}",
+                    SPEEDS.0, SPEEDS.1
+                )),
+            },
+            "theme" => match value.as_str() {
+                "dark" => r.dark = Some(true),
+                "light" => r.dark = Some(false),
+                _ => r
+                    .problems
+                    .push(format!("theme={value}: must be dark or light")),
+            },
+            "large" => r.large = value != "false",
+            "embed" => r.embed = value != "false",
+            "autoplay" => r.autoplay = value != "false",
+            "controls" => {
+                r.controls = value
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            }
+            _ => r.changes.push((path_of(&key), value)),
+        }
+    }
+    r
+}
+
+/// A scenario path for a query key: the path of a short name, else the key.
+fn path_of(key: &str) -> String {
+    match settings::find(key) {
+        Some(s) if !s.group.per_service() => s.path.to_string(),
+        _ => key.to_string(),
+    }
+}
+
+/// What the page shows now, to be written into the URL.
+pub struct Current<'a> {
+    pub preset: &'a str,
+    /// `Scenario::changes_from` the preset.
+    pub changes: Vec<(String, String)>,
+    pub speed: f64,
+    pub dark: bool,
+    pub large: bool,
+    pub embed: bool,
+    pub controls: &'a [String],
+    pub playing: bool,
+}
+
+/// The query string (with its `?`) for the current view.
+pub fn query(c: &Current) -> String {
+    let mut parts = vec![format!("scenario={}", encode(c.preset))];
+    for (path, value) in &c.changes {
+        let key = settings::short_name(path).unwrap_or(path);
+        parts.push(format!("{}={}", encode(key), encode(value)));
+    }
+    if c.speed != 1.0 {
+        parts.push(format!("speed={}", crate::view::slider::fmt(c.speed)));
+    }
+    if c.dark {
+        parts.push("theme=dark".into());
+    }
+    if c.large {
+        parts.push("large".into());
+    }
+    if c.embed {
+        parts.push("embed".into());
+    }
+    if !c.controls.is_empty() {
+        parts.push(format!("controls={}", encode(&c.controls.join(","))));
+    }
+    if c.playing {
+        parts.push("autoplay".into());
+    }
+    format!("?{}", parts.join("&"))
+}
+
+/// The page's query string, without its `?`.
+pub fn current_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .map(|s| s.trim_start_matches('?').to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces the URL's query without reloading or adding a history entry.
+pub fn replace_query(query: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(query));
+    }
+}
+
+/// Percent-encoding for query parts: keeps what reads well in a URL
+/// (letters, digits, `-_.~,:`), encodes the rest as UTF-8 bytes.
+pub fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b':' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Undoes `encode` (and `+` for a space); malformed escapes stay as they are.
+pub fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_short_names_paths_and_view_keys() {
+        let r = parse("scenario=retry-storm&backoff=exponential&jitter=full&speed=4&seed=7&services.cart.instances=3&theme=dark&embed&controls=jitter,backoff");
+        assert_eq!(r.preset.as_deref(), Some("retry-storm"));
+        assert_eq!(
+            r.changes,
+            [
+                ("client.retry.backoff", "exponential"),
+                ("client.retry.jitter", "full"),
+                ("seed", "7"),
+                ("services.cart.instances", "3"),
+            ]
+            .map(|(p, v)| (p.to_string(), v.to_string()))
+        );
+        assert_eq!((r.speed, r.dark, r.embed), (Some(4.0), Some(true), true));
+        assert_eq!(r.controls, ["jitter", "backoff"]);
+        assert!(r.problems.is_empty());
+    }
+
+    #[test]
+    fn bad_view_values_are_reported_not_used() {
+        let r = parse("speed=1000&theme=pink");
+        assert_eq!(r.speed, None);
+        assert_eq!(r.problems.len(), 2);
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        let changes = vec![
+            ("client.retry.jitter".to_string(), "full".to_string()),
+            (
+                "traffic.shape".to_string(),
+                r#"{"kind":"constant"}"#.to_string(),
+            ),
+        ];
+        let q = query(&Current {
+            preset: "retry-storm",
+            changes: changes.clone(),
+            speed: 4.0,
+            dark: true,
+            large: false,
+            embed: false,
+            controls: &[],
+            playing: true,
+        });
+        assert!(
+            q.starts_with("?scenario=retry-storm&jitter=full&traffic.shape=%7B%22kind%22"),
+            "{q}"
+        );
+        let r = parse(q.trim_start_matches('?'));
+        assert_eq!(r.changes, changes);
+        assert_eq!((r.speed, r.dark, r.autoplay), (Some(4.0), Some(true), true));
+    }
+
+    #[test]
+    fn decoding_survives_bad_escapes() {
+        assert_eq!(decode("a%2Cb+c"), "a,b c");
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%zz"), "%zz");
+    }
+}
