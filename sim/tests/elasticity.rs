@@ -202,3 +202,121 @@ fn availability_of_n_replicas_is_one_minus_all_down() {
         assert!((measured - expected).abs() < 0.01);
     }
 }
+
+#[test]
+fn scale_in_terminates_the_unhealthy_first_then_the_oldest() {
+    let s = browse(
+        r#"
+instances = 4
+min_instances = 1
+[services.health_check]
+enabled = true
+interval_s = 5.0
+timeout_s = 1.0
+"#,
+    );
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(5.0));
+    let ids: Vec<_> = sim.snapshot().services[0]
+        .instances
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    sim.apply(Change::HangInstance(ids[2])).unwrap();
+    sim.advance_to(at(30.0));
+    assert_eq!(sim.snapshot().services[0].in_service, 3, "checks caught it");
+    sim.apply(Change::Set {
+        path: "services.browse.instances".into(),
+        value: "2".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(40.0));
+    let kept: Vec<_> = sim.snapshot().services[0]
+        .instances
+        .iter()
+        .filter(|i| i.state != Lifecycle::Terminated)
+        .map(|i| i.id)
+        .collect();
+    assert_eq!(kept, vec![ids[1], ids[3]], "the hung one, then the oldest");
+}
+
+#[test]
+fn every_setting_changes_live() {
+    // Lost responses with retries: duplicates until shared tokens go on.
+    let mut sim = Simulation::new(common::preset("lost-response")).unwrap();
+    sim.advance_to(at(60.0));
+    let before = sim.metrics().totals.duplicates;
+    assert!(before > 50, "{before}");
+    let set_live = |sim: &mut Simulation, path: &str, value: &str| {
+        sim.apply(Change::Set {
+            path: path.into(),
+            value: value.into(),
+        })
+        .unwrap_or_else(|e| panic!("{path}={value}: {e}"))
+    };
+    set_live(&mut sim, "client.idempotency", "shared");
+    sim.advance_to(at(65.0));
+    let settled = sim.metrics().totals.duplicates;
+    sim.advance_to(at(120.0));
+    assert_eq!(
+        sim.metrics().totals.duplicates,
+        settled,
+        "no more duplicates"
+    );
+    // Health checks, a scaling policy and a backoff, switched on mid-run.
+    set_live(&mut sim, "services.cart.health_check.timeout_s", "1");
+    set_live(&mut sim, "services.cart.health_check.interval_s", "2");
+    set_live(&mut sim, "services.cart.health_check.enabled", "true");
+    set_live(&mut sim, "client.retry.backoff", "constant");
+    set_live(&mut sim, "services.browse.max_instances", "10");
+    set_live(&mut sim, "services.browse.scaling.target", "10");
+    set_live(&mut sim, "services.browse.scaling.period_s", "10");
+    set_live(&mut sim, "services.browse.scaling.warmup_s", "0");
+    set_live(
+        &mut sim,
+        "services.browse.scaling.policy",
+        "target_tracking",
+    );
+    sim.advance_to(at(150.0));
+    let snap = sim.snapshot();
+    assert!(snap.services[1]
+        .instances
+        .iter()
+        .all(|i| i.health == sahara_sim::Health::Passing));
+    assert!(snap.services[0].desired > 3, "{:?}", snap.services[0]);
+    assert_eq!(
+        snap.services[0].policy,
+        sahara_sim::scenario::Policy::TargetTracking
+    );
+    let log: Vec<String> = sim.events_since(0).0.into_iter().map(|e| e.text).collect();
+    assert!(log
+        .iter()
+        .any(|l| l.starts_with("browse: CPU ") && l.contains("> target 10%")));
+    // A bad value names the path and what is allowed.
+    let err = sim
+        .apply(Change::Set {
+            path: "services.browse.scaling.policy".into(),
+            value: "sometimes".into(),
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("services.browse.scaling.policy") && err.contains("target_tracking"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_responses_are_marked_in_the_snapshot() {
+    let mut sim = Simulation::new(common::preset("lost-response")).unwrap();
+    let (mut duplicates, mut retries) = (0, 0);
+    while sim.now() < at(60.0) {
+        sim.advance_by(sahara_sim::SimDuration::from_millis_f64(5.0));
+        for m in sim.snapshot().messages {
+            duplicates += m.is_duplicate as u32;
+            retries += m.is_retry as u32;
+            assert!(!m.is_duplicate || m.leg.is_response());
+        }
+    }
+    assert!(duplicates > 0 && retries > 0, "{duplicates} {retries}");
+}

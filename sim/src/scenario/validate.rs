@@ -433,6 +433,34 @@ mod tests {
     }
 
     #[test]
+    fn resilience_settings_are_checked_with_their_paths() {
+        let mut s = presets::get("baseline").unwrap();
+        s.client.max_attempts = 0;
+        s.client.retry.cap_ms = 1.0;
+        s.client.retry.budget_ratio = 2.0;
+        s.services[0].health_check.timeout_s = 60.0;
+        s.services[0].health_check.unhealthy_threshold = 0;
+        s.services[1].scaling.policy = super::Policy::Step;
+        s.services[1].scaling.steps.clear();
+        s.services[2].scaling.target = 150.0;
+        let errors = s.validate().unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "client.max_attempts",
+                "client.retry.cap_ms",
+                "client.retry.budget_ratio",
+                "services.browse.health_check.timeout_s",
+                "services.browse.health_check.unhealthy_threshold",
+                "services.cart.scaling.steps",
+                "services.checkout.scaling.target",
+            ]
+        );
+        assert!(errors[5].message.contains("above = 70"));
+    }
+
+    #[test]
     fn nan_and_min_max_are_caught() {
         let mut s = presets::get("baseline").unwrap();
         s.traffic.rate_rps = f64::NAN;
