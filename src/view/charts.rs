@@ -37,6 +37,11 @@ fn outcome(s: &Sample, o: Outcome) -> f64 {
     s.outcomes[o as usize] as f64
 }
 
+/// The whole deployment's figure from per-service ones.
+fn sum(per_service: &[u32]) -> f64 {
+    per_service.iter().map(|&x| x as f64).sum()
+}
+
 fn instances(s: &Sample, l: Lifecycle) -> f64 {
     s.instances[Lifecycle::ALL.iter().position(|x| *x == l).unwrap_or(0)] as f64
 }
@@ -68,6 +73,7 @@ pub fn Charts(live: Live) -> impl IntoView {
                 }),
                 ("timeout", "s7", |s| outcome(s, Outcome::Timeout)),
                 ("crashed", "s8", |s| outcome(s, Outcome::Crashed)),
+                ("gave up", "s3", |s| s.gave_up as f64),
             ],
         )
     });
@@ -85,9 +91,10 @@ pub fn Charts(live: Live) -> impl IntoView {
         window(
             live,
             &[
-                ("in service", "s3", |s| instances(s, Lifecycle::InService)),
-                ("pending", "s2", |s| instances(s, Lifecycle::Pending)),
-                ("unhealthy", "s4", |s| instances(s, Lifecycle::Unhealthy)),
+                ("desired", "s1", |s| sum(&s.desired)),
+                ("in service", "s2", |s| sum(&s.in_service)),
+                ("healthy", "s3", |s| sum(&s.healthy)),
+                ("pending", "s7", |s| instances(s, Lifecycle::Pending)),
             ],
         )
     });
@@ -108,6 +115,8 @@ pub fn Charts(live: Live) -> impl IntoView {
             &[
                 ("requests", "s1", |s| s.offered_rps as f64),
                 ("attempts", "s5", |s| s.attempts as f64),
+                ("retries", "s2", |s| s.retries as f64),
+                ("duplicates", "s4", |s| s.duplicates as f64),
             ],
         )
     });
@@ -116,9 +125,9 @@ pub fn Charts(live: Live) -> impl IntoView {
             <Chart title="Load" unit="req/s" data=load />
             <Chart title="Failures by cause" unit="req/s" data=errors />
             <Chart title="Latency of successes" unit="ms" data=latency />
-            <Chart title="Capacity" unit="instances" data=capacity />
+            <Chart title="Capacity (all groups)" unit="instances" data=capacity />
             <Chart title="Utilisation" unit="%" data=utilisation />
-            <Chart title="Work amplification" unit="per s" data=amplification />
+            <Chart title="Attempts vs requests" unit="per s" data=amplification />
         </section>
     }
 }

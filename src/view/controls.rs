@@ -190,16 +190,53 @@ fn LoadShape(live: Live) -> impl IntoView {
         live.set("traffic.shape", value);
     };
     view! {
-        <label class="field">
+        <label class="field" title="Choosing a shape starts it now: a flash sale ×4 for 60 s, a step ×2, a ramp to ×3 over 2 minutes, or a 5-minute day and night.">
             "Load shape "
             <select aria-label="Load shape" prop:value=shape on:change=move |ev| set_shape(event_target_value(&ev))>
                 <option value="constant">"constant"</option>
-                <option value="spike">"flash sale: ×4 for 60 s from now"</option>
-                <option value="step">"step: ×2 from now"</option>
-                <option value="ramp">"ramp: to ×3 over 2 min from now"</option>
-                <option value="periodic">"day and night: 5-min cycle"</option>
+                <option value="spike">"flash sale (spike)"</option>
+                <option value="step">"step"</option>
+                <option value="ramp">"ramp"</option>
+                <option value="periodic">"day and night"</option>
             </select>
         </label>
+        <p class="hint" data-shape>{move || live.scenario.with(|s| describe_shape(&s.traffic.shape))}</p>
+    }
+}
+
+/// The load shape in words, with its numbers.
+fn describe_shape(shape: &Shape) -> String {
+    match *shape {
+        Shape::Constant => "The rate stays as set.".into(),
+        Shape::Step { at_s, factor } => format!("×{} from t = {at_s:.0} s on.", fmt(factor)),
+        Shape::Ramp {
+            start_s,
+            end_s,
+            factor,
+        } => {
+            format!(
+                "Rising to ×{} between t = {start_s:.0} s and {end_s:.0} s.",
+                fmt(factor)
+            )
+        }
+        Shape::Spike {
+            at_s,
+            duration_s,
+            factor,
+        } => {
+            format!(
+                "Flash sale: ×{} from t = {at_s:.0} s for {duration_s:.0} s.",
+                fmt(factor)
+            )
+        }
+        Shape::Periodic {
+            period_s,
+            amplitude,
+        } => format!(
+            "Day and night: between ×{} and ×{}, a cycle every {period_s:.0} s.",
+            fmt(1.0 - amplitude),
+            fmt(1.0 + amplitude)
+        ),
     }
 }
 

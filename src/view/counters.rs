@@ -16,7 +16,19 @@ pub fn Counters(live: Live) -> impl IntoView {
             <div><dt>"Succeeded"</dt><dd data-counter="success">{t(|t| t.outcome(Outcome::Success))}</dd></div>
             <div><dt>"Failed"</dt><dd data-counter="failed">{t(failed)}</dd></div>
             <div><dt>"Attempts"</dt><dd data-counter="attempts">{t(|t| t.attempts)}</dd></div>
+            <div><dt>"Retries"</dt><dd data-counter="retries">{t(|t| t.retries)}</dd></div>
+            <div title="A resent add-to-cart or checkout that executed again: a duplicate cart item or a double charge.">
+                <dt>"Duplicates"</dt><dd data-counter="duplicates">{t(|t| t.duplicates)}</dd>
+            </div>
+            <div><dt>"Gave up"</dt><dd data-counter="gave-up">{t(|t| t.gave_up)}</dd></div>
             <div><dt>"In flight"</dt><dd data-counter="in-flight">{move || live.snapshot.with(|s| s.requests_in_flight.to_string())}</dd></div>
+            <div title="Instance-hours and data transfer at the scenario's prices (Fallacy 7: transport cost is not zero).">
+                <dt>"Cost"</dt>
+                <dd data-counter="cost">{move || {
+                    live.second.track();
+                    format!("${:.4}", live.with_sim(|s| s.metrics().latest().map_or(0.0, |x| x.cost_usd)))
+                }}</dd>
+            </div>
         </dl>
         <p class="fingerprint" title="The same scenario, seed and time give the same fingerprint here and in the command-line simulator (sahara-sim run … --json prints it as digest).">
             "Run fingerprint " <code data-fingerprint>{move || format!("{:016x}", live.fingerprint.get())}</code>

@@ -166,7 +166,7 @@ fn service_row(s: usize, svc: &ServiceView, selected: RwSignal<Option<Selected>>
                 <rect x=gx y=gy width=gw height=gh rx="10" />
                 <text x=gx + 12.0 y=gy + 20.0 class="label">{svc.name.clone()}</text>
                 <text x=gx + gw - 10.0 y=gy + 20.0 text-anchor="end" class="small">
-                    {format!("min {} · desired {} · max {} · in service {}", svc.min, svc.desired, svc.max, svc.in_service)}
+                    {format!("min {} · desired {} · max {} · in service {} · healthy {}", svc.min, svc.desired, svc.max, svc.in_service, svc.healthy)}
                 </text>
                 {tiles}
             </g>

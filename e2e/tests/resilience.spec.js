@@ -1,0 +1,68 @@
+// The lecture's answers to faults, switched on and off in the live view.
+import { test, expect, snap } from './fixtures.js';
+
+const count = async (page, name) => Number(await page.locator(`[data-counter="${name}"]`).textContent());
+const setSpeed = async (page, v) => {
+  const speed = page.getByRole('spinbutton', { name: 'Speed (×)' });
+  await speed.fill(String(v));
+  await speed.press('Enter');
+};
+/** The latest value of one line of a chart, from its screen-reader description. */
+const latest = async (page, chart, line) => {
+  const label = await page.getByRole('img', { name: new RegExp(`^${chart}`) }).getAttribute('aria-label');
+  const [, n, k] = label.match(new RegExp(`${line} ([\\d.]+)(k?)`)) ?? [, 'NaN', ''];
+  return Number(n) * (k ? 1000 : 1);
+};
+
+test('lost responses without tokens duplicate orders; shared tokens stop it', async ({ page }) => {
+  await page.goto('/?scenario=lost-response&speed=10');
+  await expect(page.locator('#idempotency')).toHaveValue('off');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'duplicates'), { timeout: 20_000 }).toBeGreaterThan(3);
+  await expect(page.locator('.ticker li', { hasText: /double charge|duplicate cart item/ }).first()).toBeVisible();
+  await snap(page, 'resilience-duplicates');
+  await page.locator('#idempotency').selectOption('shared');
+  // Attempts already under way may still land; after that, none.
+  await page.waitForTimeout(1500);
+  const settled = await count(page, 'duplicates');
+  await page.waitForTimeout(3000);
+  expect(await count(page, 'duplicates')).toBe(settled);
+  expect(await count(page, 'retries')).toBeGreaterThan(0);
+});
+
+test('a killed instance is replaced by the auto-scaling group', async ({ page }) => {
+  await page.goto('/?scenario=health-check-replacement&speed=20');
+  const tiles = page.locator('.group').first().locator('.node.instance:not(.terminated)');
+  const before = await tiles.count();
+  await page.getByRole('button', { name: /^Instance i-1 / }).click();
+  await page.getByRole('button', { name: 'Kill' }).click();
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.locator('.ticker li', { hasText: /i-\d+ launched/ }).first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('.ticker li', { hasText: 'i-1 terminated' })).toBeVisible({ timeout: 20_000 });
+  await expect.poll(() => page.locator('.group').first().locator('.node.instance.in-service').count(), { timeout: 20_000 }).toBe(before);
+  await snap(page, 'resilience-replaced');
+});
+
+test('raising the load makes the auto-scaling group scale out on the capacity chart', async ({ page }) => {
+  await page.goto('/?scenario=flash-sale-autoscaling&speed=20');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => latest(page, 'Capacity', 'desired'), { timeout: 10_000 }).toBeGreaterThan(0);
+  const initial = await latest(page, 'Capacity', 'desired');
+  const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
+  await rate.fill('1500');
+  await rate.press('Enter');
+  await expect.poll(() => latest(page, 'Capacity', 'desired'), { timeout: 25_000 }).toBeGreaterThan(initial);
+  await expect(page.locator('.ticker li.scaling').first()).toContainText('desired');
+  await snap(page, 'resilience-autoscaling');
+});
+
+test('a retry storm: retries show on the attempts chart and exponential backoff can be chosen', async ({ page }) => {
+  await page.goto('/?scenario=retry-storm&speed=20');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'retries'), { timeout: 25_000 }).toBeGreaterThan(100);
+  await page.locator('#backoff').selectOption('exponential');
+  await page.locator('#jitter').selectOption('full');
+  await expect(page).toHaveURL(/backoff=exponential/);
+  await expect(page).toHaveURL(/jitter=full/);
+  await snap(page, 'resilience-retry-storm');
+});
