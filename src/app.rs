@@ -12,7 +12,11 @@ use leptos::prelude::*;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let request = url_state::parse(&url_state::current_query());
+    let query = url_state::current_query();
+    let mut request = url_state::parse(&query);
+    // A first visit (no link) starts playing: Sahara comes alive at once.
+    // A link plays only if it says `autoplay`, so a lecturer decides.
+    request.autoplay |= query.is_empty();
     match Live::open(&request) {
         Ok((live, problems)) => page(live, request, problems).into_any(),
         Err(message) => {

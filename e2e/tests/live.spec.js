@@ -10,7 +10,7 @@ const offered = (label) => {
 };
 
 test('playing runs the simulation: requests rise and succeed', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await expect(counter(page, 'requests')).toHaveText('0');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'requests')).toBeGreaterThan(100);
@@ -20,7 +20,7 @@ test('playing runs the simulation: requests rise and succeed', async ({ page }) 
 });
 
 test('pausing stops simulated time', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'requests')).toBeGreaterThan(0);
   await page.getByRole('button', { name: 'Pause' }).click();
@@ -30,7 +30,7 @@ test('pausing stops simulated time', async ({ page }) => {
 });
 
 test('request loss shows up as failures by cause', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   const loss = page.getByRole('textbox', { name: /Request loss/ }).or(page.getByRole('spinbutton', { name: /Request loss/ }));
   await loss.fill('0.5');
   await loss.press('Enter');
@@ -43,7 +43,7 @@ test('request loss shows up as failures by cause', async ({ page }) => {
 });
 
 test('typing an invalid value explains why and changes nothing', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
   await rate.fill('-5');
   await rate.press('Enter');
@@ -53,7 +53,7 @@ test('typing an invalid value explains why and changes nothing', async ({ page }
 });
 
 test('the rate slider changes the load the clients send', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
   await rate.fill('1200');
   await rate.press('Enter');
@@ -65,7 +65,7 @@ test('the rate slider changes the load the clients send', async ({ page }) => {
 });
 
 test('killing an instance from the inspector crashes it', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: /^Instance i-1 / }).click();
   await page.getByRole('button', { name: 'Kill' }).click();
   await expect(page.getByRole('button', { name: /^Instance i-1 .*crashed/ })).toBeVisible();
@@ -74,14 +74,14 @@ test('killing an instance from the inspector crashes it', async ({ page }) => {
 });
 
 test('the load balancer algorithm can be changed from the diagram', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: /^Load balancer of cart/ }).click();
   await page.locator('.inspector').getByRole('combobox', { name: 'Algorithm' }).selectOption('least_outstanding');
   await expect(page.getByRole('button', { name: 'Load balancer of cart: least outstanding' })).toBeVisible();
 });
 
 test('keyboard only: play/pause with the keyboard and a slider with the arrow keys', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   const play = page.getByRole('button', { name: 'Play' });
   await play.focus();
   await page.keyboard.press('Enter');
@@ -95,7 +95,7 @@ test('keyboard only: play/pause with the keyboard and a slider with the arrow ke
 });
 
 test('dark theme', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: 'Dark theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   await page.getByRole('button', { name: 'Play' }).click();
@@ -105,7 +105,7 @@ test('dark theme', async ({ page }) => {
 
 test('fits a 1024×576 iframe-sized viewport', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 576 });
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'requests')).toBeGreaterThan(50);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -115,7 +115,7 @@ test('fits a 1024×576 iframe-sized viewport', async ({ page }) => {
 
 test('a phone in portrait gets the controls in a drawer', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await expect(page.getByRole('slider', { name: 'Request rate' })).toBeHidden();
   await page.getByRole('button', { name: 'Controls' }).click();
   await expect(page.getByRole('slider', { name: 'Request rate' })).toBeVisible();
@@ -129,14 +129,14 @@ test('a run in the browser reproduces the native run bit for bit', async ({ page
   // the baseline must equal the page's fingerprint after ten 1-second steps.
   const { execFileSync } = await import('node:child_process');
   const native = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', 'baseline', '--duration', '10s', '--json'], { cwd: '..', encoding: 'utf8' }));
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
   await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');
   await expect(page.locator('[data-fingerprint]')).toHaveText(native.digest);
 });
 
 test('the in-browser benchmark reports the wasm core speed', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   await page.getByText("About this simulator and this browser's speed").click();
   await page.getByRole('button', { name: 'Measure this browser' }).click();
   const out = page.locator('[data-benchmark]');

@@ -11,7 +11,7 @@ test('a link opens the scenario, settings, seed and speed it names', async ({ pa
 });
 
 test('changing the view rewrites the URL, and reloading it restores the view', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?scenario=baseline');
   const loss = page.getByRole('spinbutton', { name: 'Response loss (Failure 2)' });
   await loss.fill('0.2');
   await loss.press('Enter');
