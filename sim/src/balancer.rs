@@ -2,7 +2,7 @@
 //! considers in service. Without health checks (issue 4) it cannot tell a
 //! crashed or hung instance from a healthy one, and keeps sending it work.
 
-use crate::instance::Instance;
+use crate::instance::{Instance, InstanceId};
 use crate::rng::{Purpose, Stream};
 use crate::scenario::Balancer as Algorithm;
 
@@ -10,8 +10,10 @@ pub(crate) struct Balancer {
     pub algorithm: Algorithm,
     /// Instance slab indices of the current targets, in launch order.
     pub targets: Vec<u32>,
-    /// With no load balancer: the fixed address every client uses.
-    pub fixed: Option<u32>,
+    /// With no load balancer: the fixed address every client uses (slot
+    /// and instance id). Once given out it does not follow a replacement:
+    /// when that instance is terminated the address is dead.
+    pub fixed: Option<(u32, InstanceId)>,
     cursor: usize,
     rng: Stream,
 }
@@ -32,10 +34,9 @@ impl Balancer {
     pub fn route(&mut self, instances: &[Instance]) -> Option<u32> {
         let n = self.targets.len();
         if self.algorithm == Algorithm::None {
-            return self.fixed.filter(|&i| {
-                instances[i as usize]
-                    .lifecycle
-                    .ne(&crate::Lifecycle::Terminated)
+            return self.fixed.and_then(|(i, id)| {
+                let inst = &instances[i as usize];
+                (inst.id == id && inst.lifecycle != crate::Lifecycle::Terminated).then_some(i)
             });
         }
         if n == 0 {
@@ -96,7 +97,7 @@ mod tests {
         let inst = instances(outstanding);
         let mut lb = Balancer::new(1, "s", algorithm);
         lb.targets = (0..inst.len() as u32).collect();
-        lb.fixed = Some(0);
+        lb.fixed = Some((0, inst[0].id));
         let mut counts = vec![0; inst.len()];
         for _ in 0..n {
             counts[lb.route(&inst).unwrap() as usize] += 1;
@@ -123,6 +124,17 @@ mod tests {
         // Two random choices: the busiest target only wins against itself.
         let p2c = picks(Algorithm::PowerOfTwo, &[9, 0, 0], 3000);
         assert!((250..420).contains(&p2c[0]), "{p2c:?}");
+    }
+
+    #[test]
+    fn a_fixed_address_does_not_follow_a_replacement() {
+        let mut inst = instances(&[0, 0]);
+        let mut lb = Balancer::new(1, "s", Algorithm::None);
+        lb.fixed = Some((0, inst[0].id));
+        assert_eq!(lb.route(&inst), Some(0));
+        // The slot is reused by a new instance at a new address.
+        inst[0].id = InstanceId(9);
+        assert_eq!(lb.route(&inst), None);
     }
 
     #[test]

@@ -320,3 +320,52 @@ fn duplicate_responses_are_marked_in_the_snapshot() {
     }
     assert!(duplicates > 0 && retries > 0, "{duplicates} {retries}");
 }
+
+/// Fallacy 5 (`tour-topology`): without a load balancer every client keeps
+/// the first instance's static address, so once the group replaces that
+/// instance at a new address every request fails; behind a load balancer the
+/// replacement is picked up and almost nothing fails. Switching the load
+/// balancer off again hands out the oldest address there is now.
+#[test]
+fn a_static_address_breaks_when_its_instance_is_replaced() {
+    let failed = |sim: &Simulation| {
+        let t = &sim.metrics().totals;
+        t.finished.iter().sum::<u64>() - t.finished[0]
+    };
+    let pinned = common::preset("tour-topology");
+    let mut sim = Simulation::new(pinned.clone()).unwrap();
+    sim.advance_to(at(59.0));
+    assert_eq!(failed(&sim), 0);
+    sim.advance_to(at(62.0));
+    let ok_before = sim.metrics().totals.finished[0];
+    sim.advance_to(at(180.0));
+    let t = &sim.metrics().totals;
+    assert_eq!(
+        t.instances_terminated, 1,
+        "the crashed instance is replaced"
+    );
+    assert!(
+        t.finished[0] - ok_before < 20,
+        "nothing succeeds once it is gone after it: {}",
+        t.finished[0] - ok_before
+    );
+    assert!(failed(&sim) > 11_000, "failed {}", failed(&sim));
+    // Off and on again: clients are given a live address.
+    for b in ["round_robin", "none"] {
+        sim.apply(Change::Set {
+            path: "services.browse.balancer".into(),
+            value: b.into(),
+        })
+        .unwrap();
+    }
+    let before = failed(&sim);
+    sim.advance_to(at(240.0));
+    assert!(failed(&sim) - before < 5, "re-pinned to a live instance");
+
+    let mut behind = pinned;
+    set(&mut behind, "services.browse.balancer", "round_robin");
+    let mut sim = Simulation::new(behind).unwrap();
+    sim.advance_to(at(180.0));
+    assert_eq!(sim.metrics().totals.instances_terminated, 1);
+    assert!(failed(&sim) <= 5, "failed {}", failed(&sim));
+}

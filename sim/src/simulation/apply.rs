@@ -109,7 +109,15 @@ impl Simulation {
                     self.now + SimDuration::from_secs_f64(spec.scaling.period_s).0;
             }
             let probes = spec.health_check != was.health_check;
+            let repin = algorithm == crate::scenario::Balancer::None
+                && self.balancers[s].algorithm != algorithm;
             self.balancers[s].algorithm = algorithm;
+            if repin {
+                // Switching the load balancer off hands clients the address
+                // of the oldest instance there is now.
+                self.balancers[s].fixed = None;
+                self.refresh_targets(s);
+            }
             for i in 0..self.instances.len() as u32 {
                 let inst = &mut self.instances[i as usize];
                 if inst.service as usize != s || inst.lifecycle == Lifecycle::Terminated {

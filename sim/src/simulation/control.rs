@@ -89,7 +89,7 @@ impl Simulation {
         let lb = &mut self.balancers[s];
         let had = !lb.targets.is_empty();
         lb.targets.clear();
-        let mut fixed: Option<(u32, u32)> = None;
+        let mut fixed: Option<(u32, u32)> = None; // (slot, ordinal)
         for (k, inst) in self.instances.iter().enumerate() {
             if inst.service as usize != s {
                 continue;
@@ -103,13 +103,13 @@ impl Simulation {
                 fixed = Some((k as u32, inst.ordinal));
             }
         }
-        // Without a load balancer clients keep the address they were given
-        // until it is gone.
-        let keep = lb.fixed.filter(|&k| {
-            let i = &self.instances[k as usize];
-            i.service as usize == s && i.lifecycle != Lifecycle::Terminated
-        });
-        lb.fixed = keep.or(fixed.map(|f| f.0));
+        // Without a load balancer clients are given the oldest instance's
+        // address once and keep it: when that instance is terminated (replaced
+        // or scaled in) the address is dead and their requests fail. Fallacy
+        // 5: don't rely on static IPs.
+        if lb.fixed.is_none() {
+            lb.fixed = fixed.map(|(k, _)| (k, self.instances[k as usize].id));
+        }
         if had && lb.targets.is_empty() && lb.algorithm != Algorithm::None {
             self.log
                 .push(self.now, Note::NoTargets { service: s as u16 });
