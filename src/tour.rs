@@ -1,0 +1,258 @@
+//! The guided tour: one step per point of the lecture, in its order, each a
+//! preset plus settings, a few sentences in the lecture's words, what to try
+//! (naming the control to touch) and what to notice. Data only: the tour
+//! panel (`view::tour`) shows it and the URL's `step=` selects it.
+
+/// A "try this" prompt, and the setting it asks the student to touch (a
+/// short name from `settings`), which the panel shows next to it.
+pub struct Try {
+    pub text: &'static str,
+    pub setting: Option<&'static str>,
+}
+
+pub struct Step {
+    pub title: &'static str,
+    /// Two to four sentences in the lecture's own terms.
+    pub body: &'static str,
+    /// The preset the step starts from.
+    pub preset: &'static str,
+    /// Settings on top of the preset: (short name or scenario path, value).
+    pub settings: &'static [(&'static str, &'static str)],
+    pub try_this: &'static [Try],
+    pub notice: &'static str,
+    /// Parts of the diagram to highlight: "clients", "internet",
+    /// "balancer", "group", "instances", "database".
+    pub highlight: &'static [&'static str],
+}
+
+pub const STEPS: &[Step] = &[
+    Step {
+        title: "Failure 1: the request is lost",
+        body: "A customer adds an item to the cart, but the request never reaches the CartService: 5 % of all requests are lost on the internet. \
+               The client cannot tell; it only notices that no answer came before its timeout. \
+               The lecture's answer: resend the request, here up to 3 attempts.",
+        preset: "lost-request",
+        settings: &[],
+        try_this: &[Try { text: "Set attempts to 1: every lost request becomes a failure.", setting: Some("attempts") }],
+        notice: "In 5 minutes, with 3 attempts only 5 of 90 027 requests fail (4 569 resends); with 1 attempt 4 368 fail.",
+        highlight: &["clients", "internet"],
+    },
+    Step {
+        title: "Failure 2: the response is lost",
+        body: "Now the CartService does the work but its response is lost on the way back. \
+               The client sees the same timeout, resends, and the item is added twice. \
+               The fix is tokens: every attempt carries the same token, and a service that has seen it answers without doing the work again.",
+        preset: "lost-response",
+        settings: &[],
+        try_this: &[
+            Try { text: "Set tokens to per instance: only a resend that reaches the same instance is caught.", setting: Some("idempotency") },
+            Try { text: "Set tokens to shared: no duplicates, for one more database query per cart or checkout.", setting: Some("idempotency") },
+        ],
+        notice: "In 5 minutes: 929 duplicate items and charges without tokens, 459 with per-instance tokens, 0 with shared ones.",
+        highlight: &["internet", "instances", "database"],
+    },
+    Step {
+        title: "Everyone retries: the shock when it comes back",
+        body: "Product browsing is down from 60 s to 120 s, and 1000 users resend up to 6 times, at once. \
+               The service is in for a shock when it comes back. \
+               Exponential backoff waits base × 2^retry between resends; jitter makes the wait random, so clients that failed together do not retry together.",
+        preset: "retry-storm",
+        settings: &[],
+        try_this: &[
+            Try { text: "Set backoff to exponential: the retries come in waves.", setting: Some("backoff") },
+            Try { text: "Then set jitter to full: the waves smear out.", setting: Some("jitter") },
+        ],
+        notice: "Resending at once: up to 5 120 attempts/s (normally ~900), 453 842 in all. Exponential: 176 914, in waves of up to 578 retries/s; with full jitter a steady ~300/s.",
+        highlight: &["clients", "balancer", "instances"],
+    },
+    Step {
+        title: "Fallacy 2: latency is not zero",
+        body: "The lecture measured 20.025 ms from home to UQ, 249.296 ms to us-east-1 and 0.662 ms from EC2 to EC2; taken as one-way, a call pays it twice. \
+               A chatty page that makes ten sequential calls pays ten round trips: 13 ms within EC2, 0.40 s to UQ and 5.0 s to us-east-1, before any work. \
+               Network calls are much slower than local ones.",
+        preset: "latency-home-us-east-1",
+        settings: &[],
+        try_this: &[Try { text: "Set internet latency to 20.025 ms (UQ), then 0.662 ms (EC2).", setting: Some("latency") }],
+        notice: "One call, 10 ms of it work: 510 ms to us-east-1, 51.4 ms to UQ, 12.7 ms within EC2. The simulator makes one call at a time; the ten-call figures are that round trip × 10.",
+        highlight: &["internet"],
+    },
+    Step {
+        title: "Fallacy 3: bandwidth is not infinite",
+        body: "Stamp coupling: every request carries the whole composite customer record (20 kB) instead of its id (100 B). \
+               At 580 requests/s that is about 93 Mbit/s, over a 100 Mbit/s internet link. \
+               Distributed calls clog up the network.",
+        preset: "stamp-coupling",
+        settings: &[("bandwidth", "100")],
+        try_this: &[Try { text: "Lower internet bandwidth to 90 Mbit/s, then 50.", setting: Some("bandwidth") }],
+        notice: "Median 80 ms at 100 Mbit/s; at 90 the link is overfull and it climbs past 2 s; at 50, 9 in 10 requests time out. Ids keep it at 57 ms even at 50, and data transfer costs $0.004 instead of $0.38 per 2 minutes.",
+        highlight: &["internet", "balancer", "database"],
+    },
+    Step {
+        title: "Fallacies 4–7: security, topology, administrators, cost",
+        body: "At 60 s the first browsing instance crashes; its auto-scaling group replaces it at a new address, but every client was given the old static IP. \
+               Things break without warning and no one administrator can help you; the cost counter runs on, data transfer included. \
+               Security is not drawn here: in the lecture one insecure node compromises the whole network, so practise defence in depth.",
+        preset: "tour-topology",
+        settings: &[],
+        try_this: &[Try { text: "Set the load balancer algorithm to round robin: it follows the replacement.", setting: Some("balancer") }],
+        notice: "Static IP: from 60 s every request fails (11 862 of 17 829 in 3 minutes), though the replacement is in service at 80 s. Behind the load balancer none fails.",
+        highlight: &["balancer", "group", "instances"],
+    },
+    Step {
+        title: "Spreading the risk",
+        body: "Each instance crashes at random and is down p = 0.2 of the time (40 s up, 10 s to repair, on average); a client resends a failed request once. \
+               A request fails only when all n instances are down, so availability is 1 − pⁿ: 0.8, 0.96 for two, 0.9999999 for ten. \
+               Two computers do better than halve the risk.",
+        preset: "tour-spread-risk",
+        settings: &[],
+        try_this: &[Try { text: "Set desired capacity to 2, then 10.", setting: Some("desired") }],
+        notice: "Measured over an hour: 0.810 with 1 instance, 0.964 with 2, 1.0000 with 10 (all 179 886 requests served).",
+        highlight: &["instances"],
+    },
+    Step {
+        title: "Auto-scaling terminology",
+        body: "An auto-scaling group is a collection of instances: its capacity is how many it has now, its desired capacity how many healthy ones we want. \
+               A scaling policy sets the desired capacity (here: keep CPU near 50 %), within hard minimum and maximum limits. \
+               A health check decides whether an instance is healthy.",
+        preset: "flash-sale-autoscaling",
+        settings: &[],
+        try_this: &[
+            Try { text: "Set the scaling policy to none.", setting: Some("policy") },
+            Try { text: "Or keep it and set maximum capacity to 6.", setting: Some("max") },
+        ],
+        notice: "In the 5× flash sale browsing's desired capacity goes 3 → 13 and back; failures stop at 141 s. Rejected: 43 065; 211 873 with no policy; 89 986 with maximum 6.",
+        highlight: &["group", "instances", "balancer"],
+    },
+    Step {
+        title: "Product browsing keeps going down",
+        body: "Product browsing has the most load, so it runs in an auto-scaling group of four instances. \
+               It still goes down: traffic is all sent through one instance, whose address every client uses. \
+               A load balancer routes to all instances.",
+        preset: "no-load-balancer",
+        settings: &[],
+        try_this: &[
+            Try { text: "Set desired capacity to 8: nothing changes.", setting: Some("desired") },
+            Try { text: "Set the load balancer algorithm to round robin.", setting: Some("balancer") },
+        ],
+        notice: "One instance: 12 454 of 36 383 requests rejected, median 309 ms, with 4 or 8 instances. Round robin: none rejected, median 63 ms.",
+        highlight: &["balancer", "instances"],
+    },
+    Step {
+        title: "Summary: the database is the bottleneck",
+        body: "Auto-scaling and load balancing let each stateless service scale on its own. \
+               In a bigger flash sale product browsing scales out, but every request still queries the one shared database. \
+               The database is a bottleneck: the lecture's foreshadowing of stateful systems.",
+        preset: "flash-sale-autoscaling",
+        settings: &[
+            ("rate", "500"),
+            ("services.browse.max_instances", "40"),
+            ("db_connections", "8"),
+            ("db_time", "5"),
+        ],
+        try_this: &[Try { text: "Raise database connections to 16.", setting: Some("db_connections") }],
+        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 284 868 requests fail until the sale ends at 360 s. With 16 connections failures stop at 181 s.",
+        highlight: &["group", "database"],
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings;
+
+    /// Sentences: ends of `.`, `!` or `?` followed by a space or the end
+    /// (so "0.662" and "2^retry" are not ends).
+    fn sentences(text: &str) -> usize {
+        let chars: Vec<char> = text.chars().collect();
+        (0..chars.len())
+            .filter(|&i| {
+                matches!(chars[i], '.' | '!' | '?')
+                    && chars.get(i + 1).is_none_or(|c| c.is_whitespace())
+            })
+            .count()
+    }
+
+    #[test]
+    fn at_least_ten_steps_with_short_bodies() {
+        assert!(STEPS.len() >= 10);
+        for s in STEPS {
+            let n = sentences(s.body);
+            assert!((2..=4).contains(&n), "{}: {n} sentences", s.title);
+            assert!(
+                !s.try_this.is_empty() && s.try_this.len() <= 2,
+                "{}",
+                s.title
+            );
+            assert!(
+                !s.notice.is_empty() && !s.highlight.is_empty(),
+                "{}",
+                s.title
+            );
+        }
+        let text: usize = STEPS
+            .iter()
+            .map(|s| {
+                s.title.len()
+                    + s.body.len()
+                    + s.notice.len()
+                    + s.try_this.iter().map(|t| t.text.len()).sum::<usize>()
+            })
+            .sum();
+        assert!(text < 6144, "tour text is {text} bytes");
+    }
+
+    /// Every step loads as the panel loads it: the preset exists and every
+    /// setting applies to it (short names through the URL's `path_of`).
+    #[test]
+    fn every_step_loads() {
+        for s in STEPS {
+            let mut scenario = sahara_sim::presets::get(s.preset)
+                .unwrap_or_else(|| panic!("{}: no preset {}", s.title, s.preset));
+            for (key, value) in s.settings {
+                if let Some(setting) = settings::find(key) {
+                    assert!(
+                        !setting.group.per_service(),
+                        "{}: {key} is per service; write its path",
+                        s.title
+                    );
+                }
+                let path = crate::url_state::path_of(key);
+                scenario
+                    .set(&path, value)
+                    .unwrap_or_else(|e| panic!("{}: {path}={value}: {e}", s.title));
+            }
+            scenario
+                .validate()
+                .unwrap_or_else(|e| panic!("{}: {e:?}", s.title));
+        }
+    }
+
+    #[test]
+    fn every_try_names_a_real_control() {
+        for s in STEPS {
+            for t in s.try_this {
+                let id = t
+                    .setting
+                    .unwrap_or_else(|| panic!("{}: a try without a control", s.title));
+                assert!(settings::find(id).is_some(), "{}: no setting {id}", s.title);
+            }
+        }
+    }
+
+    #[test]
+    fn highlights_are_parts_of_the_diagram() {
+        const PARTS: &[&str] = &[
+            "clients",
+            "internet",
+            "balancer",
+            "group",
+            "instances",
+            "database",
+        ];
+        for s in STEPS {
+            for h in s.highlight {
+                assert!(PARTS.contains(h), "{}: {h}", s.title);
+            }
+        }
+    }
+}
