@@ -51,11 +51,14 @@ createServer((req, res) => {
 }).listen(APP_PORT, '127.0.0.1');
 
 createServer((req, res) => {
-  const src = new URL(req.url, 'http://127.0.0.1').searchParams.get('src') ?? SUB_PATH;
+  const params = new URL(req.url, 'http://127.0.0.1').searchParams;
+  const src = params.get('src') ?? SUB_PATH;
+  const width = Number(params.get('w') ?? 960);
+  const height = Number(params.get('h') ?? 540);
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
   res.end(`<!doctype html><title>Slide host</title>
 <h1>A lecture slide on another origin</h1>
-<iframe id="embed" title="Sahara Sim" width="960" height="540"
+<iframe id="embed" title="Sahara Sim" width="${width}" height="${height}"
   src="http://127.0.0.1:${APP_PORT}${src.startsWith('/') ? src : '/' + src}"></iframe>`);
 }).listen(HOST_PORT, '127.0.0.1');
 

@@ -1,12 +1,24 @@
-//! The page: time bar, topology diagram with its inspector, controls,
-//! counters, charts and the event ticker.
+//! The page: the full view (time bar, tour, topology diagram with its
+//! inspector, controls, counters, charts, event ticker) or, with `&embed`,
+//! the diagram first with only the controls the link names, for slides.
 
+use crate::keyboard;
 use crate::live::Live;
+use crate::remote;
 use crate::render_loop;
+use crate::settings;
 use crate::url_state;
 use crate::view::{
-    benchmark::Benchmark, charts::Charts, controls::Controls, counters::Counters, diagram::Diagram,
-    diagram::Selected, inspector::Inspector, ticker::Ticker, timebar::TimeBar,
+    benchmark::Benchmark,
+    charts::Charts,
+    controls::{Controls, SettingControl},
+    counters::Counters,
+    diagram::{Diagram, Selected},
+    dialogs::{ShareDialog, ShortcutsDialog},
+    inspector::Inspector,
+    ticker::Ticker,
+    timebar::TimeBar,
+    tour::{Tour, TourPanel},
 };
 use leptos::prelude::*;
 
@@ -26,6 +38,16 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The signals of the page around the simulation.
+#[derive(Clone, Copy)]
+struct Ui {
+    dark: RwSignal<bool>,
+    large: RwSignal<bool>,
+    help: RwSignal<bool>,
+    share: RwSignal<bool>,
+    tour: Tour,
+}
+
 fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl IntoView {
     render_loop::start(live);
     if !problems.is_empty() {
@@ -40,30 +62,66 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
         live.speed.set(speed);
     }
     live.playing.set(request.autoplay);
-    let selected = RwSignal::new(None::<Selected>);
-    let dark = RwSignal::new(request.dark.unwrap_or_else(prefers_dark));
-    let large = RwSignal::new(request.large);
-    // Keep the URL in step with the view, so it can be shared and reloaded.
+    let ui = Ui {
+        dark: RwSignal::new(request.dark.unwrap_or_else(prefers_dark)),
+        large: RwSignal::new(request.large),
+        help: RwSignal::new(false),
+        share: RwSignal::new(false),
+        tour: Tour::new(request.step),
+    };
+    keyboard::install(keyboard::Actions {
+        play_pause: Callback::new(move |()| live.playing.update(|p| *p = !*p)),
+        reset: Callback::new(move |()| live.reset()),
+        step: Callback::new(move |by| ui.tour.advance(live, by)),
+        help: Callback::new(move |()| ui.help.update(|h| *h = !*h)),
+        close: Callback::new(move |()| {
+            ui.help.set(false);
+            ui.share.set(false);
+        }),
+    });
+    remote::install(live, ui.tour);
+    let (embed, controls) = (request.embed, request.controls);
+    keep_url_in_step(live, ui, embed, controls.clone());
+    Effect::new(move |_| {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", if ui.dark.get() { "dark" } else { "light" });
+            let _ = root.set_attribute("data-large", &ui.large.get().to_string());
+        }
+    });
+    let body = if embed {
+        embedded(live, ui, controls).into_any()
+    } else {
+        full(live, ui).into_any()
+    };
+    view! {
+        {body}
+        <ShortcutsDialog open=ui.help />
+        <ShareDialog open=ui.share />
+    }
+}
+
+/// Rewrites the URL whenever the view changes, so it can be shared and
+/// reloaded exactly.
+fn keep_url_in_step(live: Live, ui: Ui, embed: bool, controls: Vec<String>) {
     Effect::new(move |_| {
         let preset = live.preset().get();
         url_state::replace_query(&url_state::query(&url_state::Current {
             preset: &preset,
             changes: live.changes(),
             speed: live.speed.get(),
-            dark: dark.get(),
-            large: large.get(),
-            embed: request.embed,
-            controls: &request.controls,
+            dark: ui.dark.get(),
+            large: ui.large.get(),
+            embed,
+            controls: &controls,
             playing: live.playing.get(),
+            step: ui.tour.step.get(),
         }));
     });
+}
+
+fn full(live: Live, ui: Ui) -> impl IntoView {
+    let selected = RwSignal::new(None::<Selected>);
     let drawer = RwSignal::new(false);
-    Effect::new(move |_| {
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-theme", if dark.get() { "dark" } else { "light" });
-            let _ = root.set_attribute("data-large", &large.get().to_string());
-        }
-    });
     view! {
         <div class="app">
             <header class="masthead">
@@ -73,25 +131,24 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
                     ", running live: break it with the controls and watch what happens."
                 </p>
                 <div class="view-options">
-                    <button type="button" aria-pressed=move || dark.get().to_string() on:click=move |_| dark.update(|d| *d = !*d)>"Dark theme"</button>
-                    <button type="button" aria-pressed=move || large.get().to_string() on:click=move |_| large.update(|l| *l = !*l)>"Large type"</button>
+                    <button type="button" aria-pressed=move || ui.dark.get().to_string() on:click=move |_| ui.dark.update(|d| *d = !*d)>"Dark theme"</button>
+                    <button type="button" aria-pressed=move || ui.large.get().to_string() on:click=move |_| ui.large.update(|l| *l = !*l)>"Large type"</button>
+                    <button type="button" on:click=move |_| ui.share.set(true)>"Share / Embed"</button>
+                    <button type="button" aria-label="Keyboard shortcuts" on:click=move |_| ui.help.set(true)>"?"</button>
                     <button type="button" class="drawer-toggle" aria-expanded=move || drawer.get().to_string() aria-controls="controls"
                         on:click=move |_| drawer.update(|d| *d = !*d)>"Controls"</button>
                 </div>
             </header>
             <TimeBar live />
-            {move || live.error.get().map(|e| view! {
-                <p class="error banner" role="alert">{e}
-                    <button type="button" on:click=move |_| live.error.set(None)>"Dismiss"</button>
-                </p>
-            })}
+            <ErrorBanner live />
             <main class="stage">
                 <section class="topology" aria-label="Topology">
-                    <Diagram live selected />
+                    <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) />
                     <Counters live />
                     <Legend />
                 </section>
                 <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">
+                    <TourPanel live tour=ui.tour />
                     <Inspector live selected />
                     <Controls live />
                 </aside>
@@ -100,6 +157,76 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
             <Ticker live />
             <Benchmark />
         </div>
+    }
+}
+
+/// Embed mode: no page chrome, the diagram first, the controls the link
+/// names (`&controls=jitter,backoff`) and the totals; fits any iframe.
+fn embedded(live: Live, ui: Ui, controls: Vec<String>) -> impl IntoView {
+    let selected = RwSignal::new(None::<Selected>);
+    let first_service = Signal::derive(move || {
+        live.scenario.with(|s| {
+            s.services
+                .first()
+                .map(|x| x.name.clone())
+                .unwrap_or_default()
+        })
+    });
+    let unknown: Vec<String> = controls
+        .iter()
+        .filter(|id| settings::find(id).is_none())
+        .cloned()
+        .collect();
+    if !unknown.is_empty() {
+        live.error.set(Some(format!(
+            "No such control: {} (see the README's list)",
+            unknown.join(", ")
+        )));
+    }
+    let full_view = move || {
+        live.playing.track();
+        let query = url_state::current_query()
+            .replace("&embed", "")
+            .replace("embed&", "");
+        format!("?{query}")
+    };
+    view! {
+        <div class="app embed">
+            <div class="embed-bar" role="toolbar" aria-label="Time">
+                <button type="button" class="play" aria-pressed=move || live.playing.get().to_string()
+                    on:click=move |_| live.playing.update(|p| *p = !*p)>
+                    {move || if live.playing.get() { "Pause" } else { "Play" }}
+                </button>
+                <button type="button" on:click=move |_| live.reset()>"Reset"</button>
+                <span class="clock" role="timer">{move || live.snapshot.with(|s| format!("t = {:.1} s", s.time.as_secs_f64()))}</span>
+                <span class="embed-title">
+                    {move || ui.tour.step.get().and_then(|i| crate::tour::STEPS.get(i)).map(|s| s.title)}
+                </span>
+                <a class="open-full" href=full_view target="_blank" rel="noopener">"Open in Sahara Sim ↗"</a>
+            </div>
+            <ErrorBanner live />
+            <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) />
+            <div class="embed-controls">
+                {controls.into_iter().filter_map(|id| settings::find(&id)).map(|setting| view! {
+                    <SettingControl live setting service=first_service />
+                }).collect_view()}
+            </div>
+            <Counters live />
+        </div>
+    }
+}
+
+/// The last refused change or unusable link setting, dismissible.
+#[component]
+fn ErrorBanner(live: Live) -> impl IntoView {
+    move || {
+        live.error.get().map(|e| {
+            view! {
+                <p class="error banner" role="alert">{e}
+                    <button type="button" on:click=move |_| live.error.set(None)>"Dismiss"</button>
+                </p>
+            }
+        })
     }
 }
 

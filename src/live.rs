@@ -52,23 +52,22 @@ impl Live {
     /// none or an unknown one) with its settings applied, paused. Returns
     /// what could not be used, in words, alongside.
     pub fn open(request: &url_state::Request) -> Result<(Live, Vec<String>), String> {
-        let mut problems = request.problems.clone();
-        let fallback = || FIRST_PRESET.to_string();
-        let name = match &request.preset {
-            Some(name) if sahara_sim::presets::get(name).is_some() => name.clone(),
-            Some(name) => {
-                problems.push(load_preset(name).err().unwrap_or_default());
-                fallback()
-            }
-            None => fallback(),
-        };
-        let mut scenario = load_preset(&name)?;
-        for (path, value) in &request.changes {
-            if let Err(e) = scenario.set(path, value) {
-                problems.push(format!("{path}={value} was ignored: {e}"));
-            }
-        }
+        let (name, scenario, mut problems) = prepare(request.preset.as_deref(), &request.changes)?;
+        problems.splice(0..0, request.problems.iter().cloned());
         Ok((Live::new(&name, scenario)?, problems))
+    }
+
+    /// Starts the preset `name` with `changes` on top (a tour step), and
+    /// says what could not be used.
+    pub fn go(&self, name: &str, changes: &[(String, String)]) -> Vec<String> {
+        match prepare(Some(name), changes) {
+            Ok((name, scenario, problems)) => {
+                self.preset.set(name);
+                self.restart(scenario);
+                problems
+            }
+            Err(e) => vec![e],
+        }
     }
 
     /// Starts `scenario` (the preset `name`, perhaps changed), paused.
@@ -202,9 +201,9 @@ impl Live {
         }
     }
 
-    /// Back to the start of the current preset.
+    /// Back to time 0 with the settings as they are now.
     pub fn reset(&self) {
-        self.load(&self.preset.get_untracked());
+        self.restart(self.scenario.get_untracked());
     }
 
     pub fn preset(&self) -> Signal<String> {
@@ -222,6 +221,30 @@ impl Live {
     pub fn with_sim<R>(&self, f: impl FnOnce(&Simulation) -> R) -> R {
         self.sim.with_value(f)
     }
+}
+
+/// The preset `name` (or the first one, if none or an unknown one is
+/// named) with `changes` applied, and what could not be used, in words.
+fn prepare(
+    name: Option<&str>,
+    changes: &[(String, String)],
+) -> Result<(String, Scenario, Vec<String>), String> {
+    let mut problems = Vec::new();
+    let name = match name {
+        Some(name) if sahara_sim::presets::get(name).is_some() => name,
+        Some(name) => {
+            problems.push(load_preset(name).err().unwrap_or_default());
+            FIRST_PRESET
+        }
+        None => FIRST_PRESET,
+    };
+    let mut scenario = load_preset(name)?;
+    for (path, value) in changes {
+        if let Err(e) = scenario.set(path, value) {
+            problems.push(format!("{path}={value} was ignored: {e}"));
+        }
+    }
+    Ok((name.to_string(), scenario, problems))
 }
 
 fn load_preset(name: &str) -> Result<Scenario, String> {

@@ -2,9 +2,12 @@
 
 mod app;
 mod crash;
+mod keyboard;
 mod live;
+mod remote;
 mod render_loop;
 mod settings;
+mod tour;
 mod url_state;
 mod view;
 

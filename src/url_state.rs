@@ -23,6 +23,8 @@ pub struct Request {
     /// Short names of the settings an embedded view shows.
     pub controls: Vec<String>,
     pub autoplay: bool,
+    /// The tour step shown (0-based; `step=1` in the URL is the first).
+    pub step: Option<usize>,
     /// What in the URL could not be used, in words.
     pub problems: Vec<String>,
 }
@@ -52,6 +54,12 @@ pub fn parse(query: &str) -> Request {
             "large" => r.large = value != "false",
             "embed" => r.embed = value != "false",
             "autoplay" => r.autoplay = value != "false",
+            "step" => match value.parse::<usize>() {
+                Ok(n) if n >= 1 => r.step = Some(n - 1),
+                _ => r
+                    .problems
+                    .push(format!("step={value}: must be a tour step number from 1")),
+            },
             "controls" => {
                 r.controls = value
                     .split(',')
@@ -66,7 +74,7 @@ pub fn parse(query: &str) -> Request {
 }
 
 /// A scenario path for a query key: the path of a short name, else the key.
-fn path_of(key: &str) -> String {
+pub fn path_of(key: &str) -> String {
     match settings::find(key) {
         Some(s) if !s.group.per_service() => s.path.to_string(),
         _ => key.to_string(),
@@ -84,6 +92,7 @@ pub struct Current<'a> {
     pub embed: bool,
     pub controls: &'a [String],
     pub playing: bool,
+    pub step: Option<usize>,
 }
 
 /// The query string (with its `?`) for the current view.
@@ -107,6 +116,9 @@ pub fn query(c: &Current) -> String {
     }
     if !c.controls.is_empty() {
         parts.push(format!("controls={}", encode(&c.controls.join(","))));
+    }
+    if let Some(step) = c.step {
+        parts.push(format!("step={}", step + 1));
     }
     if c.playing {
         parts.push("autoplay".into());
@@ -218,6 +230,7 @@ mod tests {
             embed: false,
             controls: &[],
             playing: true,
+            step: Some(2),
         });
         assert!(
             q.starts_with("?scenario=retry-storm&jitter=full&traffic.shape=%7B%22kind%22"),
@@ -225,7 +238,10 @@ mod tests {
         );
         let r = parse(q.trim_start_matches('?'));
         assert_eq!(r.changes, changes);
-        assert_eq!((r.speed, r.dark, r.autoplay), (Some(4.0), Some(true), true));
+        assert_eq!(
+            (r.speed, r.dark, r.autoplay, r.step),
+            (Some(4.0), Some(true), true, Some(2))
+        );
     }
 
     #[test]

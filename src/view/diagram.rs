@@ -20,13 +20,20 @@ pub enum Selected {
 }
 
 #[component]
-pub fn Diagram(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+pub fn Diagram(
+    live: Live,
+    selected: RwSignal<Option<Selected>>,
+    /// Parts a tour step points at, space-separated: "clients", "internet",
+    /// "balancer", "group", "instances", "database" (styled in CSS).
+    #[prop(into)]
+    highlight: Signal<String>,
+) -> impl IntoView {
     let rows = Memo::new(move |_| live.snapshot.with(|s| s.services.len()));
     let height = move || layout::height(rows.get());
     let is = move |what: Selected| move || selected.get() == Some(what);
 
     view! {
-        <div class="diagram" role="group" aria-label="Sahara's deployment">
+        <div class="diagram" role="group" aria-label="Sahara's deployment" data-highlight=highlight>
             <svg
                 viewBox=move || format!("0 0 {} {}", layout::WIDTH, height())
                 preserveAspectRatio="xMidYMid meet"

@@ -42,7 +42,7 @@ pub fn TimeBar(live: Live) -> impl IntoView {
                 {move || if live.playing.get() { "Pause" } else { "Play" }}
             </button>
             <button type="button" on:click=move |_| live.step(STEP_S) title="Run one simulated second">"Step 1 s"</button>
-            <button type="button" on:click=move |_| live.reset() title="Start this scenario again">"Reset"</button>
+            <button type="button" on:click=move |_| live.reset() title="Start again from time 0 with the current settings">"Reset"</button>
             <Slider id="speed" label="Speed" unit="×" range=Range::log(0.1, 100.0, 0.1)
                 value=live.speed on_change=Callback::new(move |v| live.speed.set(v))
                 help="Simulated seconds per real second." />
