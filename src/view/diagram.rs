@@ -3,7 +3,7 @@
 //! SVG for the nodes (clickable, labelled); requests in flight are drawn on a
 //! canvas above it by `flow`.
 
-use super::flow::Flow;
+use super::flow::{Flow, FlowNote};
 use super::layout::{self, Point};
 use crate::live::Live;
 use leptos::prelude::*;
@@ -34,6 +34,9 @@ pub fn Diagram(
 
     view! {
         <div class="diagram" role="group" aria-label="Sahara's deployment" data-highlight=highlight>
+            // The canvas of requests in flight lies exactly over the SVG:
+            // both fill this box, so they map the diagram alike.
+            <div class="canvas-box">
             <svg
                 viewBox=move || format!("0 0 {} {}", layout::WIDTH, height())
                 preserveAspectRatio="xMidYMid meet"
@@ -65,7 +68,7 @@ pub fn Diagram(
                     class:selected=is(Selected::Clients)
                     tabindex="0"
                     role="button"
-                    aria-label=move || live.snapshot.with(|s| format!("Clients: {:.0} requests per second", s.clients.rate_rps))
+                    aria-label=move || live.snapshot.with(|s| format!("Clients: {}", clients_load(s)))
                     on:click=click(selected, Selected::Clients)
                     on:keydown=keypress(selected, Selected::Clients)
                 >
@@ -76,7 +79,7 @@ pub fn Diagram(
                             <rect x=c.x - 40.0 y=c.y - 34.0 width="80" height="68" rx="10" />
                             <text x=c.x y=c.y - 8.0 text-anchor="middle" class="label">"Clients"</text>
                             <text x=c.x y=c.y + 14.0 text-anchor="middle" class="figure">
-                                {move || live.snapshot.with(|s| format!("{:.0} req/s", s.clients.rate_rps))}
+                                {move || live.snapshot.with(clients_short)}
                             </text>
                         }
                     }}
@@ -112,7 +115,27 @@ pub fn Diagram(
                 </g>
             </svg>
             <Flow live=live />
+            </div>
+            <FlowNote live=live />
         </div>
+    }
+}
+
+/// What the clients send, in words: an open-loop rate, a population of
+/// users, or both.
+pub fn clients_load(s: &sahara_sim::Snapshot) -> String {
+    match (s.clients.rate_rps, s.clients.users) {
+        (r, 0) => format!("{r:.0} requests per second"),
+        (0.0, u) => format!("{u} users"),
+        (r, u) => format!("{r:.0} requests per second and {u} users"),
+    }
+}
+
+fn clients_short(s: &sahara_sim::Snapshot) -> String {
+    match (s.clients.rate_rps, s.clients.users) {
+        (r, 0) => format!("{r:.0} req/s"),
+        (0.0, u) => format!("{u} users"),
+        (r, u) => format!("{r:.0}/s + {u} users"),
     }
 }
 

@@ -46,6 +46,14 @@ pub fn Flow(live: Live) -> impl IntoView {
             aria-hidden="true"
             data-messages=move || live.snapshot.with(|s| s.messages_in_flight)
         ></canvas>
+    }
+}
+
+/// Says how many messages are in flight, and that the canvas shows a sample
+/// when there are more than it draws.
+#[component]
+pub fn FlowNote(live: Live) -> impl IntoView {
+    view! {
         <p class="flow-note">
             {move || live.snapshot.with(|s| {
                 let shown = s.messages.len() as u64;

@@ -3,7 +3,7 @@
 //! algorithm; resize the database).
 
 use super::controls::SettingControl;
-use super::diagram::{state_words, Selected};
+use super::diagram::{clients_load, state_words, Selected};
 use crate::live::Live;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoV
                 }.into_any(),
                 Some(Selected::Clients) => view! {
                     <h2>"Clients"</h2>
-                    <p>{move || live.snapshot.with(|s| format!("Sending {:.0} requests per second right now.", s.clients.rate_rps))}</p>
+                    <p>{move || live.snapshot.with(|s| format!("Sending {} right now.", clients_load(s)))}</p>
                     <SettingControl live setting=setting("rate") service=String::new() id_prefix="inspect-" />
                 }.into_any(),
             }}
