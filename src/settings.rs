@@ -5,7 +5,7 @@
 //! names in shareable URLs all come from here, so they cannot disagree.
 
 use crate::view::slider::Range;
-use sahara_sim::scenario::{Scenario, Service};
+use sahara_sim::scenario::{Payload, PayloadName, RequestKind, Scenario, Service};
 
 /// Where a setting appears in the controls panel.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -175,6 +175,25 @@ pub const SETTINGS: &[Setting] = &[
         path: "network.client_to_lb.bandwidth_mbps",
         kind: Kind::Number { range: Range::linear(0.0, 1000.0, 1.0), read: |s, _| s.network.client_to_lb.bandwidth_mbps },
         help: "Bandwidth is not infinite: messages share this capacity; big payloads take longer.",
+    },
+    Setting {
+        id: "payload",
+        group: Group::Network,
+        label: "A browse request carries",
+        unit: "",
+        path: "traffic.mix.browse.payload",
+        kind: Kind::Choice {
+            options: &[("id", "an id (100 B)"), ("composite", "the whole record (20 kB)")],
+            read: |s, _| {
+                let browse = s.traffic.mix.iter().find(|m| m.kind == RequestKind::Browse);
+                match browse.map(|m| m.payload) {
+                    Some(Payload::Named(PayloadName::Composite)) => "composite",
+                    Some(Payload::Named(PayloadName::Id)) => "id",
+                    _ => "",
+                }
+            },
+        },
+        help: "Stamp coupling: a whole composite record instead of its id costs bandwidth and time on every hop.",
     },
     // Client retries
     Setting {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// One line of a chart.
 #[derive(Clone, PartialEq)]
 pub struct Series {
-    pub label: &'static str,
+    pub label: String,
     /// CSS class that sets the stroke colour and dash pattern (dashes so that
     /// lines differ by more than colour).
     pub class: &'static str,
@@ -191,7 +191,7 @@ mod tests {
         let data = ChartData {
             start_s: 10.0,
             series: vec![Series {
-                label: "a",
+                label: "a".into(),
                 class: "a",
                 values: vec![0.0, 5.0, 10.0],
             }],

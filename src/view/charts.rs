@@ -12,8 +12,9 @@ const WINDOW_S: usize = 120;
 /// A chart line: its label, its CSS class, and how to read it off a sample.
 type Line = (&'static str, &'static str, fn(&Sample) -> f64);
 
-/// Builds one chart's data from the newest `WINDOW_S` samples.
-fn window(live: Live, lines: &[Line]) -> ChartData {
+/// Builds one chart's data from the newest `WINDOW_S` samples, redone
+/// whenever a simulated second closes.
+fn chart(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartData {
     live.second.track();
     live.with_sim(|sim| {
         let series = sim.metrics().series();
@@ -21,17 +22,28 @@ fn window(live: Live, lines: &[Line]) -> ChartData {
         let samples: Vec<&Sample> = series.skip(skip).collect();
         ChartData {
             start_s: samples.first().map_or(0.0, |s| s.t_s),
-            series: lines
-                .iter()
-                .map(|(label, class, f)| Series {
-                    label,
-                    class,
-                    values: samples.iter().map(|s| f(s)).collect(),
-                })
-                .collect(),
+            series: lines(&samples),
         }
     })
 }
+
+/// A chart of fixed lines.
+fn window(live: Live, lines: &[Line]) -> ChartData {
+    chart(live, |samples| {
+        lines
+            .iter()
+            .map(|(label, class, f)| Series {
+                label: label.to_string(),
+                class,
+                values: samples.iter().map(|s| f(s)).collect(),
+            })
+            .collect()
+    })
+}
+
+/// Line styles for per-service lines, in scenario order (the database
+/// keeps its own).
+const SERVICE_CLASSES: [&str; 6] = ["s1", "s2", "s3", "s5", "s6", "s8"];
 
 fn outcome(s: &Sample, o: Outcome) -> f64 {
     s.outcomes[o as usize] as f64
@@ -99,15 +111,36 @@ pub fn Charts(live: Live) -> impl IntoView {
         )
     });
     let utilisation = Signal::derive(move || {
-        window(
-            live,
-            &[
-                ("busiest service", "s1", |s| {
-                    100.0 * s.utilisation.iter().copied().fold(0.0, f64::max)
-                }),
-                ("database", "s4", |s| 100.0 * s.database_utilisation),
-            ],
-        )
+        let names = live.scenario.with(|s| {
+            s.services
+                .iter()
+                .map(|x| x.name.clone())
+                .collect::<Vec<_>>()
+        });
+        chart(live, |samples| {
+            let mut lines: Vec<Series> = names
+                .iter()
+                .zip(SERVICE_CLASSES)
+                .enumerate()
+                .map(|(i, (name, class))| Series {
+                    label: name.clone(),
+                    class,
+                    values: samples
+                        .iter()
+                        .map(|s| 100.0 * s.utilisation.get(i).copied().unwrap_or(0.0))
+                        .collect(),
+                })
+                .collect();
+            lines.push(Series {
+                label: "database".into(),
+                class: "s4",
+                values: samples
+                    .iter()
+                    .map(|s| 100.0 * s.database_utilisation)
+                    .collect(),
+            });
+            lines
+        })
     });
     let amplification = Signal::derive(move || {
         window(
