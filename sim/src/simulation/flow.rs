@@ -370,24 +370,38 @@ impl Simulation {
         };
         inst.computed(self.now);
         if self.params.traffic.kinds[job.kind as usize].db_queries > 0 {
-            let msg = Message {
-                attempt: job.attempt,
-                token: job.token,
-                sent_at: self.now,
-                instance: i,
-                target: inst.id.0,
-                epoch: inst.epoch,
-                slot,
-                service: inst.service as u8,
-                kind: job.kind,
-                leg: Leg::InstanceToDb,
-                status: Status::Ok,
-                lost: false,
-                marks: job.marks,
-            };
+            let msg = self.job_message(i, slot, job, Leg::InstanceToDb, Status::Ok, job.marks);
             self.send(msg);
         } else {
             self.finish_job(i, slot, Status::Ok);
+        }
+    }
+
+    /// A message about `job`, held in `slot` of instance `i`, sent now.
+    fn job_message(
+        &self,
+        i: u32,
+        slot: u16,
+        job: Job,
+        leg: Leg,
+        status: Status,
+        marks: u8,
+    ) -> Message {
+        let inst = &self.instances[i as usize];
+        Message {
+            attempt: job.attempt,
+            token: job.token,
+            sent_at: self.now,
+            instance: i,
+            target: inst.id.0,
+            epoch: inst.epoch,
+            slot,
+            service: inst.service as u8,
+            kind: job.kind,
+            leg,
+            status,
+            lost: false,
+            marks,
         }
     }
 
@@ -401,22 +415,8 @@ impl Simulation {
         inst.served += 1;
         let duplicate =
             self.params.traffic.kinds[job.kind as usize].mutating && self.executed(i, job, status);
-        let inst = &self.instances[i as usize];
-        let msg = Message {
-            attempt: job.attempt,
-            token: job.token,
-            sent_at: now,
-            instance: i,
-            target: inst.id.0,
-            epoch: inst.epoch,
-            slot,
-            service: inst.service as u8,
-            kind: job.kind,
-            leg: Leg::InstanceToLb,
-            status,
-            lost: false,
-            marks: job.marks | if duplicate { Message::DUPLICATE } else { 0 },
-        };
+        let marks = job.marks | if duplicate { Message::DUPLICATE } else { 0 };
+        let msg = self.job_message(i, slot, job, Leg::InstanceToLb, status, marks);
         self.send(msg);
         self.start_queued(i);
         self.finish_draining(i);
