@@ -103,6 +103,24 @@ test('dark theme', async ({ page }) => {
   await snap(page, 'live-dark');
 });
 
+test('large type for projectors', async ({ page }) => {
+  await page.goto('/?scenario=baseline');
+  await page.getByRole('button', { name: 'Large type' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-large', 'true');
+  const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+  expect(parseFloat(size)).toBeGreaterThanOrEqual(20);
+  await expect(page).toHaveURL(/[?&]large(&|$)/);
+  await snap(page, 'live-large-type');
+});
+
+test('reduced motion: requests are counted on the edges instead of moving', async ({ page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto('/?scenario=latency-home-us-east-1&autoplay');
+  await expect.poll(async () => Number(await page.locator('[data-counter="requests"]').textContent())).toBeGreaterThan(10);
+  await expect(page.locator('canvas.flow')).toHaveAttribute('data-messages', /^[1-9]/);
+  await snap(page, 'live-reduced-motion');
+});
+
 test('fits a 1024×576 iframe-sized viewport', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 576 });
   await page.goto('/?scenario=baseline');
