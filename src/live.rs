@@ -98,17 +98,15 @@ impl Live {
             return;
         }
         let dt = wall_s.clamp(0.0, MAX_FRAME_S) * self.speed.get_untracked();
-        let (reached, snapshot, closed) = self
-            .sim
-            .try_update_value(|sim| {
-                let before = sim.metrics().series().len();
-                let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + dt);
-                let reached = sim.advance_to_bounded(target, EVENTS_PER_FRAME);
-                let closed =
-                    sim.metrics().series().len() != before || before == sahara_sim::SERIES_CAPACITY;
-                (reached, sim.snapshot(), closed)
-            })
-            .expect("the simulation lives as long as the page");
+        let Some((reached, snapshot, closed)) = self.sim.try_update_value(|sim| {
+            let last_second = |sim: &Simulation| sim.metrics().latest().map(|s| s.t_s);
+            let before = last_second(sim);
+            let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + dt);
+            let reached = sim.advance_to_bounded(target, EVENTS_PER_FRAME);
+            (reached, sim.snapshot(), last_second(sim) != before)
+        }) else {
+            return;
+        };
         self.lagging.set(!reached);
         self.publish(snapshot, closed);
     }
@@ -149,13 +147,12 @@ impl Live {
 
     /// Applies a change live; a refusal is shown, never panics.
     pub fn apply(&self, change: Change) {
-        let result = self
-            .sim
-            .try_update_value(|sim| {
-                sim.apply(change)
-                    .map(|_| (sim.scenario().clone(), sim.snapshot()))
-            })
-            .expect("the simulation lives as long as the page");
+        let Some(result) = self.sim.try_update_value(|sim| {
+            sim.apply(change)
+                .map(|_| (sim.scenario().clone(), sim.snapshot()))
+        }) else {
+            return;
+        };
         match result {
             Ok((scenario, snapshot)) => {
                 self.error.set(None);
