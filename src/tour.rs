@@ -10,6 +10,14 @@ pub struct Try {
     pub setting: Option<&'static str>,
 }
 
+/// A term the lecture defines, what it means, and the diagram parts it
+/// names, highlighted when the student picks it.
+pub struct Term {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub highlight: &'static [&'static str],
+}
+
 pub struct Step {
     pub title: &'static str,
     /// Two to four sentences in the lecture's own terms.
@@ -20,9 +28,12 @@ pub struct Step {
     pub settings: &'static [(&'static str, &'static str)],
     pub try_this: &'static [Try],
     pub notice: &'static str,
-    /// Parts of the diagram to highlight: "clients", "internet",
+    /// Parts of the diagram to highlight: "clients", "internet", "header"
+    /// (a group's min / desired / max line),
     /// "balancer", "group", "instances", "database".
     pub highlight: &'static [&'static str],
+    /// The lecture's terms this step introduces, one by one.
+    pub terms: &'static [Term],
 }
 
 pub const STEPS: &[Step] = &[
@@ -36,6 +47,7 @@ pub const STEPS: &[Step] = &[
         try_this: &[Try { text: "Set attempts to 1: every lost request becomes a failure.", setting: Some("attempts") }],
         notice: "In 5 minutes, with 3 attempts only 5 of 90 027 requests fail (4 569 resends); with 1 attempt 4 368 fail.",
         highlight: &["clients", "internet"],
+        terms: &[],
     },
     Step {
         title: "Failure 2: the response is lost",
@@ -50,6 +62,7 @@ pub const STEPS: &[Step] = &[
         ],
         notice: "In 5 minutes: 929 duplicate items and charges without tokens, 459 with per-instance tokens, 0 with shared ones.",
         highlight: &["internet", "instances", "database"],
+        terms: &[],
     },
     Step {
         title: "Everyone retries: the shock when it comes back",
@@ -64,6 +77,7 @@ pub const STEPS: &[Step] = &[
         ],
         notice: "Resending at once: up to 5 120 attempts/s (normally ~900), 453 842 in all. Exponential: 176 914, in waves of up to 578 retries/s; with full jitter a steady ~300/s.",
         highlight: &["clients", "balancer", "instances"],
+        terms: &[],
     },
     Step {
         title: "Fallacy 2: latency is not zero",
@@ -75,6 +89,7 @@ pub const STEPS: &[Step] = &[
         try_this: &[Try { text: "Set internet latency to 20.025 ms (UQ), then 0.662 ms (EC2).", setting: Some("latency") }],
         notice: "One call, 10 ms of it work: 510 ms to us-east-1, 51.4 ms to UQ, 12.7 ms within EC2. The simulator makes one call at a time; the ten-call figures are that round trip × 10.",
         highlight: &["internet"],
+        terms: &[],
     },
     Step {
         title: "Fallacy 3: bandwidth is not infinite",
@@ -89,6 +104,7 @@ pub const STEPS: &[Step] = &[
         ],
         notice: "Median 80 ms at 100 Mbit/s; at 90 the link is overfull and it climbs past 2 s; at 50, 9 in 10 requests time out. Ids keep it at 57 ms even at 50, and data transfer costs $0.004 instead of $0.38 per 2 minutes.",
         highlight: &["internet", "balancer", "database"],
+        terms: &[],
     },
     Step {
         title: "Fallacies 4–7: security, topology, administrators, cost",
@@ -100,6 +116,7 @@ pub const STEPS: &[Step] = &[
         try_this: &[Try { text: "Set the load balancer algorithm to round robin: it follows the replacement.", setting: Some("balancer") }],
         notice: "Static IP: from 60 s every request fails (11 862 of 17 829 in 3 minutes), though the replacement is in service at 80 s. Behind the load balancer none fails.",
         highlight: &["balancer", "group", "instances"],
+        terms: &[],
     },
     Step {
         title: "Spreading the risk",
@@ -111,6 +128,7 @@ pub const STEPS: &[Step] = &[
         try_this: &[Try { text: "Set desired capacity to 2, then 10.", setting: Some("desired") }],
         notice: "Measured over an hour: 0.810 with 1 instance, 0.964 with 2, 1.0000 with 10 (all 179 886 requests served).",
         highlight: &["instances"],
+        terms: &[],
     },
     Step {
         title: "Auto-scaling terminology",
@@ -125,6 +143,14 @@ pub const STEPS: &[Step] = &[
         ],
         notice: "In the 5× flash sale browsing's desired capacity goes 3 → 13 and back; failures stop at 141 s. Rejected: 43 065; 211 873 with no policy; 89 986 with maximum 6.",
         highlight: &["group", "instances", "balancer"],
+        terms: &[
+            Term { name: "Auto-scaling group", meaning: "a collection of instances managed by auto-scaling", highlight: &["group"] },
+            Term { name: "Capacity", meaning: "instances currently in the group", highlight: &["instances"] },
+            Term { name: "Desired capacity", meaning: "healthy instances we want to have", highlight: &["header"] },
+            Term { name: "Scaling policy", meaning: "how the desired capacity is decided", highlight: &["header"] },
+            Term { name: "Minimum / maximum", meaning: "hard limits on the number of instances", highlight: &["header"] },
+            Term { name: "Health check", meaning: "how the load balancer decides an instance is healthy", highlight: &["balancer", "instances"] },
+        ],
     },
     Step {
         title: "Product browsing keeps going down",
@@ -139,6 +165,7 @@ pub const STEPS: &[Step] = &[
         ],
         notice: "One instance: 12 454 of 36 383 requests rejected, median 309 ms, with 4 or 8 instances. Round robin: none rejected, median 63 ms.",
         highlight: &["balancer", "instances"],
+        terms: &[],
     },
     Step {
         title: "Summary: the database is the bottleneck",
@@ -155,6 +182,7 @@ pub const STEPS: &[Step] = &[
         try_this: &[Try { text: "Raise database connections to 16.", setting: Some("db_connections") }],
         notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 284 868 requests fail until the sale ends at 360 s. With 16 connections failures stop at 181 s.",
         highlight: &["group", "database"],
+        terms: &[],
     },
 ];
 
@@ -199,6 +227,10 @@ mod tests {
                     + s.body.len()
                     + s.notice.len()
                     + s.try_this.iter().map(|t| t.text.len()).sum::<usize>()
+                    + s.terms
+                        .iter()
+                        .map(|t| t.name.len() + t.meaning.len())
+                        .sum::<usize>()
             })
             .sum();
         assert!(text < 6144, "tour text is {text} bytes");
@@ -251,9 +283,14 @@ mod tests {
             "group",
             "instances",
             "database",
+            "header",
         ];
         for s in STEPS {
-            for h in s.highlight {
+            for h in s
+                .highlight
+                .iter()
+                .chain(s.terms.iter().flat_map(|t| t.highlight))
+            {
                 assert!(PARTS.contains(h), "{}: {h}", s.title);
             }
         }

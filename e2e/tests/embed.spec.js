@@ -93,3 +93,16 @@ test('the tour walks the lecture with previous/next and contents', async ({ page
   await page.reload();
   await expect(page.locator('.tour h2')).toHaveText(first);
 });
+
+test('auto-scaling terms are shown on the diagram one by one', async ({ page }) => {
+  await page.goto('/?scenario=baseline');
+  await page.getByRole('button', { name: /Start the lecture tour/ }).click();
+  await page.getByText('Contents').click();
+  await page.getByRole('button', { name: 'Auto-scaling terminology' }).click();
+  await expect(page.locator('.tour h2')).toHaveText('Auto-scaling terminology');
+  await page.getByRole('button', { name: 'Desired capacity' }).click();
+  await expect(page.locator('.diagram')).toHaveAttribute('data-highlight', 'header');
+  await page.getByRole('button', { name: 'Health check' }).click();
+  await expect(page.locator('.diagram')).toHaveAttribute('data-highlight', 'balancer instances');
+  await snap(page, 'tour-terms');
+});

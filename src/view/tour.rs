@@ -12,12 +12,15 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct Tour {
     pub step: RwSignal<Option<usize>>,
+    /// The term of the step the student picked, if any.
+    term: RwSignal<Option<usize>>,
 }
 
 impl Tour {
     pub fn new(step: Option<usize>) -> Tour {
         Tour {
             step: RwSignal::new(step.filter(|s| *s < STEPS.len())),
+            term: RwSignal::new(None),
         }
     }
 
@@ -35,6 +38,7 @@ impl Tour {
             leptos::logging::warn!("tour step {}: {}", index + 1, problems.join("; "));
         }
         live.playing.set(false);
+        self.term.set(None);
         self.step.set(Some(index));
     }
 
@@ -49,13 +53,16 @@ impl Tour {
         }
     }
 
-    /// The diagram parts the current step highlights, space-separated.
+    /// The diagram parts to highlight, space-separated: the picked term's,
+    /// else the current step's.
     pub fn highlight(self) -> String {
-        self.step
-            .get()
-            .and_then(|i| STEPS.get(i))
-            .map(|s| s.highlight.join(" "))
-            .unwrap_or_default()
+        let Some(step) = self.step.get().and_then(|i| STEPS.get(i)) else {
+            return String::new();
+        };
+        match self.term.get().and_then(|t| step.terms.get(t)) {
+            Some(term) => term.highlight.join(" "),
+            None => step.highlight.join(" "),
+        }
     }
 }
 
@@ -88,6 +95,20 @@ fn step_view(live: Live, tour: Tour, index: usize, step: &'static Step) -> impl 
             <p class="tour-progress">"Tour · step " {index + 1} " of " {STEPS.len()}</p>
             <h2>{step.title}</h2>
             <p>{step.body}</p>
+            {(!step.terms.is_empty()).then(|| view! {
+                <dl class="terms">
+                    {step.terms.iter().enumerate().map(|(t, term)| view! {
+                        <dt>
+                            <button type="button" class="link" aria-pressed=move || (tour.term.get() == Some(t)).to_string()
+                                on:click=move |_| tour.term.update(|x| *x = if *x == Some(t) { None } else { Some(t) })>
+                                {term.name}
+                            </button>
+                        </dt>
+                        <dd>{term.meaning}</dd>
+                    }).collect_view()}
+                </dl>
+                <p class="hint">"Pick a term to see it on the diagram."</p>
+            })}
             <h3>"Try this"</h3>
             <ul class="try">
                 {step.try_this.iter().map(|t| view! {
