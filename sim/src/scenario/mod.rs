@@ -8,6 +8,7 @@
 //! typo in a preset or a `--set` path is an error, not a silently ignored key.
 
 mod error;
+mod flat_tables;
 mod number_or_name;
 mod resilience;
 mod set;
@@ -70,8 +71,13 @@ pub struct Traffic {
 }
 
 /// How the open-loop rate varies over time, as a factor on `rate_rps`.
+/// Written as a table tagged by `kind`; read through `flat_tables`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug, Default)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "flat_tables::ShapeFields"
+)]
 pub enum Shape {
     #[default]
     Constant,
@@ -368,7 +374,11 @@ pub struct Service {
 
 /// How long one piece of work takes.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
-#[serde(tag = "distribution", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(
+    tag = "distribution",
+    rename_all = "snake_case",
+    try_from = "flat_tables::ServiceTimeFields"
+)]
 pub enum ServiceTime {
     Exponential {
         mean_ms: f64,
