@@ -6,6 +6,7 @@ use crate::keyboard;
 use crate::live::Live;
 use crate::remote;
 use crate::render_loop;
+use crate::security::Security;
 use crate::settings;
 use crate::url_state;
 use crate::view::{
@@ -46,6 +47,7 @@ struct Ui {
     help: RwSignal<bool>,
     share: RwSignal<bool>,
     tour: Tour,
+    security: Security,
 }
 
 fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl IntoView {
@@ -68,6 +70,7 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
         help: RwSignal::new(false),
         share: RwSignal::new(false),
         tour: Tour::new(request.step),
+        security: Security::new(),
     };
     keyboard::install(keyboard::Actions {
         play_pause: Callback::new(move |()| live.playing.update(|p| *p = !*p)),
@@ -143,13 +146,13 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
             <ErrorBanner live />
             <main class="stage">
                 <section class="topology" aria-label="Topology">
-                    <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) />
+                    <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
                     <Counters live />
                     <Legend />
                 </section>
                 <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">
                     <TourPanel live tour=ui.tour />
-                    <Inspector live selected />
+                    <Inspector live selected security=ui.security />
                     <Controls live />
                 </aside>
             </main>
@@ -205,7 +208,7 @@ fn embedded(live: Live, ui: Ui, controls: Vec<String>) -> impl IntoView {
                 <a class="open-full" href=full_view target="_blank" rel="noopener">"Open in Sahara Sim ↗"</a>
             </div>
             <ErrorBanner live />
-            <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) />
+            <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
             <div class="embed-controls">
                 {controls.into_iter().filter_map(|id| settings::find(&id)).map(|setting| view! {
                     <SettingControl live setting service=first_service />

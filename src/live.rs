@@ -74,9 +74,8 @@ impl Live {
     fn new(name: &str, scenario: Scenario) -> Result<Live, String> {
         let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
         let snapshot = sim.snapshot();
-        let fingerprint = RwSignal::new(sim.digest());
-        Ok(Live {
-            fingerprint,
+        let live = Live {
+            fingerprint: RwSignal::new(0),
             sim: StoredValue::new_local(sim),
             preset: RwSignal::new(name.to_string()),
             scenario: RwSignal::new(scenario),
@@ -88,7 +87,10 @@ impl Live {
             ticker: RwSignal::new(VecDeque::new()),
             log_cursor: StoredValue::new(0),
             error: RwSignal::new(None),
-        })
+        };
+        // The launches at time 0 in the ticker, the fingerprint of time 0.
+        live.publish(live.snapshot.get_untracked(), true);
+        Ok(live)
     }
 
     /// Advances the simulation by `wall_s` of real time at the current

@@ -6,6 +6,7 @@ mod keyboard;
 mod live;
 mod remote;
 mod render_loop;
+mod security;
 mod settings;
 mod tour;
 mod url_state;

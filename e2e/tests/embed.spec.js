@@ -106,3 +106,22 @@ test('auto-scaling terms are shown on the diagram one by one', async ({ page }) 
   await expect(page.locator('.diagram')).toHaveAttribute('data-highlight', 'balancer instances');
   await snap(page, 'tour-terms');
 });
+
+test('Fallacy 4: a compromised instance reaches everything in a flat network, little when segmented', async ({ page }) => {
+  await page.goto('/?scenario=baseline');
+  await page.getByRole('button', { name: /^Instance i-1 / }).click();
+  await page.getByRole('button', { name: 'Compromise this node' }).click();
+  await expect(page.locator('.node.instance.compromised')).toHaveCount(1);
+  const flat = await page.locator('.node.exposed').count();
+  await expect(page.locator('[data-breach]')).toContainText('in a flat network');
+  await page.getByRole('checkbox', { name: 'Segmented network' }).check();
+  await expect(page.locator('[data-breach]')).toContainText('in the segmented network');
+  const segmented = await page.locator('.node.exposed').count();
+  // Baseline: 3 browse, 2 cart, 2 checkout instances, 3 load balancers, 1 database.
+  // Flat: from browse i-1, the 6 other instances, 3 load balancers and the database.
+  expect(flat).toBe(10);
+  // Segmented: only its 2 browse peers, the browse load balancer and the database.
+  expect(segmented).toBe(4);
+  await expect(page.locator('.node.database.exposed')).toHaveCount(1);
+  await snap(page, 'security-breach');
+});

@@ -6,9 +6,10 @@
 use super::flow::{Flow, FlowNote};
 use super::layout::{self, Point};
 use crate::live::Live;
+use crate::security::Security;
 use leptos::prelude::*;
 use sahara_sim::scenario::Balancer;
-use sahara_sim::{Condition, InstanceId, InstanceView, Lifecycle, ServiceView};
+use sahara_sim::{Condition, InstanceId, InstanceView, Lifecycle, ServiceView, Snapshot};
 
 /// What the person clicked on the diagram; the inspector shows it.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -27,6 +28,8 @@ pub fn Diagram(
     /// "balancer", "group", "instances", "database" (styled in CSS).
     #[prop(into)]
     highlight: Signal<String>,
+    /// A staged breach: the compromised node and what it reaches are marked.
+    security: Security,
 ) -> impl IntoView {
     let rows = Memo::new(move |_| live.snapshot.with(|s| s.services.len()));
     let height = move || layout::height(rows.get());
@@ -66,6 +69,7 @@ pub fn Diagram(
                 <g
                     class="node clients"
                     class:selected=is(Selected::Clients)
+                    class:compromised=move || security.compromised.get() == Some(Selected::Clients)
                     tabindex="0"
                     role="button"
                     aria-label=move || live.snapshot.with(|s| format!("Clients: {}", clients_load(s)))
@@ -86,12 +90,14 @@ pub fn Diagram(
                 </g>
 
                 {move || live.snapshot.with(|snap| snap.services.iter().enumerate().map(|(s, svc)| {
-                    service_row(s, svc, selected)
+                    service_row(snap, s, svc, selected, security)
                 }).collect_view())}
 
                 <g
                     class="node database"
                     class:selected=is(Selected::Database)
+                    class:compromised=move || security.compromised.get() == Some(Selected::Database)
+                    class:exposed=move || live.snapshot.with(|s| security.exposed(s, Selected::Database))
                     tabindex="0"
                     role="button"
                     aria-label=move || live.snapshot.with(|s| format!("Database: {} of {} connections busy, {} queued", s.database.busy, s.database.connections, s.database.queue))
@@ -157,7 +163,20 @@ fn keypress(
     }
 }
 
-fn service_row(s: usize, svc: &ServiceView, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+fn service_row(
+    snap: &Snapshot,
+    s: usize,
+    svc: &ServiceView,
+    selected: RwSignal<Option<Selected>>,
+    security: Security,
+) -> impl IntoView {
+    let breach = |node: Selected| {
+        (
+            security.compromised.get() == Some(node),
+            security.exposed(snap, node),
+        )
+    };
+    let (lb_compromised, lb_exposed) = breach(Selected::Balancer(s));
     let lb = layout::balancer(s);
     let (gx, gy, gw, gh) = layout::group_box(s);
     let n = svc.instances.len();
@@ -171,7 +190,14 @@ fn service_row(s: usize, svc: &ServiceView, selected: RwSignal<Option<Selected>>
         .map(|(k, inst)| {
             let p = layout::tile(s, k, n);
             let is_selected = selected.get_untracked() == Some(Selected::Instance(inst.id));
-            instance_tile(inst, p, size, is_selected, selected)
+            instance_tile(
+                inst,
+                p,
+                size,
+                is_selected,
+                selected,
+                breach(Selected::Instance(inst.id)),
+            )
         })
         .collect_view();
     view! {
@@ -179,6 +205,8 @@ fn service_row(s: usize, svc: &ServiceView, selected: RwSignal<Option<Selected>>
             <g
                 class="node balancer"
                 class:selected=lb_selected
+                class:compromised=lb_compromised
+                class:exposed=lb_exposed
                 class:absent=no_lb
                 tabindex="0"
                 role="button"
@@ -210,6 +238,7 @@ fn instance_tile(
     size: f64,
     is_selected: bool,
     selected: RwSignal<Option<Selected>>,
+    (compromised, exposed): (bool, bool),
 ) -> impl IntoView {
     let util = inst.utilisation.clamp(0.0, 1.0);
     let (state_class, glyph) = tile_look(inst);
@@ -228,6 +257,8 @@ fn instance_tile(
         <g
             class=format!("node instance {state_class}")
             class:selected=is_selected
+            class:compromised=compromised
+            class:exposed=exposed
             tabindex="0"
             role="button"
             aria-label=label

@@ -1,16 +1,21 @@
 //! What was clicked on the diagram: its state in words and what can be done
 //! to it (kill, hang or slow an instance; change a load balancer's
-//! algorithm; resize the database).
+//! algorithm; resize the database; stage a breach of it).
 
 use super::controls::SettingControl;
 use super::diagram::{clients_load, state_words, Selected};
 use crate::live::Live;
+use crate::security::Security;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
 use sahara_sim::{Change, Condition, InstanceId};
 
 #[component]
-pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+pub fn Inspector(
+    live: Live,
+    selected: RwSignal<Option<Selected>>,
+    security: Security,
+) -> impl IntoView {
     view! {
         <section class="inspector" aria-label="Selection" aria-live="polite">
             {move || match selected.get() {
@@ -30,7 +35,28 @@ pub fn Inspector(live: Live, selected: RwSignal<Option<Selected>>) -> impl IntoV
                     <SettingControl live setting=setting("rate") service=String::new() id_prefix="inspect-" />
                 }.into_any(),
             }}
+            {move || selected.get().map(|node| breach(live, security, node))}
         </section>
+    }
+}
+
+/// Fallacy 4: stage a breach of the selected node, and see on the diagram
+/// what it reaches in a flat or a segmented network.
+fn breach(live: Live, security: Security, node: Selected) -> impl IntoView {
+    let held = move || security.compromised.get() == Some(node);
+    view! {
+        <div class="breach">
+            <button type="button" class="danger" aria-pressed=move || held().to_string()
+                on:click=move |_| security.compromised.set(if held() { None } else { Some(node) })>
+                {move || if held() { "Clear the breach" } else { "Compromise this node" }}
+            </button>
+            <label class="field toggle" title="Defence in depth: each node may reach only what its job needs.">
+                <input type="checkbox" prop:checked=move || security.segmented.get()
+                    on:change=move |ev| security.segmented.set(event_target_checked(&ev)) />
+                "Segmented network"
+            </label>
+            <p class="hint" data-breach>{move || live.snapshot.with(|s| security.summary(s))}</p>
+        </div>
     }
 }
 
