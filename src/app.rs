@@ -83,6 +83,11 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
         }),
     });
     remote::install(live, ui.tour);
+    // A link to a tour step that names no scenario opens the step's own.
+    if let (Some(step), None) = (request.step, &request.preset) {
+        ui.tour.go(live, step);
+        live.playing.set(request.autoplay);
+    }
     let (embed, controls) = (request.embed, request.controls);
     keep_url_in_step(live, ui, embed, controls.clone());
     Effect::new(move |_| {

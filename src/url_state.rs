@@ -29,11 +29,36 @@ pub struct Request {
     pub problems: Vec<String>,
 }
 
+/// Longest query read, and longest key or value in it: a link is a few
+/// hundred bytes; anything far larger is a mistake or an attack.
+const MAX_QUERY: usize = 16 * 1024;
+const MAX_PART: usize = 1024;
+
 /// Reads the request from `?key=value&…` (without the `?`).
 pub fn parse(query: &str) -> Request {
     let mut r = Request::default();
+    let mut query = query;
+    if query.len() > MAX_QUERY {
+        r.problems.push(format!(
+            "the link is {} KB long; only its first {} KB were read",
+            query.len() / 1024,
+            MAX_QUERY / 1024
+        ));
+        let mut end = MAX_QUERY;
+        while !query.is_char_boundary(end) {
+            end -= 1;
+        }
+        query = &query[..query[..end].rfind('&').unwrap_or(0)];
+    }
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if key.len() > MAX_PART || value.len() > MAX_PART {
+            r.problems.push(format!(
+                "a setting longer than {MAX_PART} bytes was ignored ({}…)",
+                shorten(key)
+            ));
+            continue;
+        }
         let (key, value) = (decode(key), decode(value));
         match key.as_str() {
             "scenario" => r.preset = Some(value),
@@ -71,6 +96,11 @@ pub fn parse(query: &str) -> Request {
         }
     }
     r
+}
+
+/// The start of something long, for a notice.
+fn shorten(s: &str) -> String {
+    s.chars().take(40).collect()
 }
 
 /// A scenario path for a query key: the path of a short name, else the key.
@@ -242,6 +272,78 @@ mod tests {
             (r.speed, r.dark, r.autoplay, r.step),
             (Some(4.0), Some(true), true, Some(2))
         );
+    }
+
+    /// For every preset: a view with changes is written to a query and read
+    /// back to the same scenario (the way `Live::open` rebuilds it).
+    #[test]
+    fn every_preset_round_trips_through_a_link() {
+        for name in sahara_sim::presets::names() {
+            let base = sahara_sim::presets::get(name).unwrap();
+            let mut changed = base.clone();
+            changed.set("seed", "7").unwrap();
+            changed.set("client.timeout_ms", "1234.5").unwrap();
+            changed
+                .set("network.client_to_lb.latency", "home_to_us_east_1")
+                .unwrap();
+            let q = query(&Current {
+                preset: name,
+                changes: changed.changes_from(&base),
+                speed: 2.5,
+                dark: false,
+                large: true,
+                embed: false,
+                controls: &[],
+                playing: false,
+                step: None,
+            });
+            let r = parse(q.trim_start_matches('?'));
+            assert_eq!(r.preset.as_deref(), Some(name));
+            assert!(r.problems.is_empty(), "{name}: {:?}", r.problems);
+            let mut rebuilt = base.clone();
+            for (path, value) in &r.changes {
+                rebuilt
+                    .set(path, value)
+                    .unwrap_or_else(|e| panic!("{name}: {path}={value}: {e}"));
+            }
+            assert_eq!(rebuilt, changed, "{name}: {q}");
+            assert_eq!((r.speed, r.large), (Some(2.5), true));
+        }
+    }
+
+    #[test]
+    fn oversized_links_are_cut_and_said_so() {
+        let long = format!("rate=5&junk={}&speed=3", "x".repeat(5000));
+        let r = parse(&long);
+        assert_eq!(
+            r.changes,
+            [("traffic.rate_rps".to_string(), "5".to_string())]
+        );
+        assert_eq!(r.speed, Some(3.0));
+        assert!(
+            r.problems[0].contains("longer than 1024 bytes"),
+            "{:?}",
+            r.problems
+        );
+        let huge = format!("speed=2&{}", "a=1&".repeat(10_000));
+        let r = parse(&huge);
+        assert!(
+            r.problems[0].contains("only its first 16 KB"),
+            "{:?}",
+            r.problems
+        );
+        assert_eq!(r.speed, Some(2.0));
+    }
+
+    proptest::proptest! {
+        /// No link, however broken, makes reading it panic.
+        #[test]
+        fn any_string_parses_without_panicking(q in ".{0,300}", bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
+            let _ = parse(&q);
+            let _ = decode(&q);
+            let _ = parse(&String::from_utf8_lossy(&bytes));
+            proptest::prop_assert_eq!(decode(&encode(&q)), q);
+        }
     }
 
     #[test]

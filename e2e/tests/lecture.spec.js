@@ -1,0 +1,69 @@
+// Lecture mode, continued: every tour step, reproducible links, big embeds,
+// and hostile links.
+import { test, expect, snap } from './fixtures.js';
+
+test('every tour step loads, and each control it names is there', async ({ page }) => {
+  await page.goto('/?scenario=baseline');
+  await page.getByRole('button', { name: /Start the lecture tour/ }).click();
+  const total = Number((await page.locator('.tour-progress').textContent()).match(/of (\d+)/)[1]);
+  expect(total).toBeGreaterThanOrEqual(10);
+  for (let step = 1; step <= total; step++) {
+    await expect(page.locator('.tour-progress')).toHaveText(`Tour · step ${step} of ${total}`);
+    await expect(page.locator('.tour h2')).not.toBeEmpty();
+    // Every prompt that names a control shows it, working.
+    const controls = page.locator('.tour .try [id^="tour-"]');
+    expect(await controls.count()).toBeGreaterThanOrEqual(1);
+    for (const control of await controls.all()) await expect(control).toBeEnabled();
+    await page.getByRole('button', { name: 'Step 1 s' }).click();
+    await expect(page.getByRole('timer')).toHaveText('t = 0:01.0');
+    if (step < total) await page.getByRole('button', { name: 'Next →' }).click();
+  }
+});
+
+test('a link reproduces the same run: same counters at the same simulated time', async ({ page, context }) => {
+  await page.goto('/?scenario=lost-response&response_loss=0.2&seed=11&idempotency=per_instance');
+  for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
+  const read = async (p) => ({
+    time: await p.getByRole('timer').textContent(),
+    requests: await p.locator('[data-counter="requests"]').textContent(),
+    duplicates: await p.locator('[data-counter="duplicates"]').textContent(),
+    fingerprint: await p.locator('[data-fingerprint]').textContent(),
+  });
+  const first = await read(page);
+  const link = page.url();
+  const again = await context.newPage();
+  await again.goto(link);
+  for (let i = 0; i < 5; i++) await again.getByRole('button', { name: 'Step 1 s' }).click();
+  expect(await read(again)).toEqual(first);
+  expect(Number(first.requests)).toBeGreaterThan(1000);
+});
+
+test('embed mode fills a 1920×1080 iframe', async ({ page }) => {
+  await page.setViewportSize({ width: 1940, height: 1160 });
+  await page.goto('http://127.0.0.1:4174/?src=/sahara-sim/%3Fscenario%3Dflash-sale-autoscaling%26embed%26controls%3Drate,policy%26autoplay%26speed%3D10&w=1920&h=1080');
+  const app = page.frameLocator('#embed');
+  await expect(app.locator('.diagram')).toBeVisible();
+  await expect(app.locator('#rate')).toBeVisible();
+  await expect(app.locator('#policy')).toBeVisible();
+  await page.waitForTimeout(1500);
+  await snap(page, 'embed-1920x1080');
+});
+
+test('a link to a tour step alone opens that step with its scenario', async ({ page }) => {
+  await page.goto('/?step=2');
+  await expect(page.locator('.tour-progress')).toHaveText(/step 2 of/);
+  await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue('lost-response');
+  await expect(page).toHaveURL(/scenario=lost-response/);
+});
+
+test('embed mode at 800×450: the diagram, the note and the totals do not overlap', async ({ page }) => {
+  await page.setViewportSize({ width: 800, height: 450 });
+  await page.goto('/?scenario=flash-sale-autoscaling&embed&controls=policy,max&large');
+  const box = async (sel) => page.locator(sel).first().boundingBox();
+  const note = await box('.flow-note');
+  const counters = await box('.counters');
+  const svg = await box('.diagram svg');
+  expect(note.y + note.height).toBeLessThanOrEqual(counters.y + 1);
+  expect(svg.y + svg.height).toBeLessThanOrEqual(note.y + 1);
+  await snap(page, 'embed-800x450');
+});
