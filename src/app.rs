@@ -48,6 +48,9 @@ struct Ui {
     share: RwSignal<bool>,
     tour: Tour,
     security: Security,
+    /// Embed mode, and the settings it shows (`&controls=`).
+    embed: bool,
+    controls: StoredValue<Vec<String>>,
 }
 
 fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl IntoView {
@@ -71,6 +74,8 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
         share: RwSignal::new(false),
         tour: Tour::new(request.step),
         security: Security::new(),
+        embed: request.embed,
+        controls: StoredValue::new(request.controls),
     };
     keyboard::install(keyboard::Actions {
         play_pause: Callback::new(move |()| live.playing.update(|p| *p = !*p)),
@@ -88,43 +93,56 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
         ui.tour.go(live, step);
         live.playing.set(request.autoplay);
     }
-    let (embed, controls) = (request.embed, request.controls);
-    keep_url_in_step(live, ui, embed, controls.clone());
+    keep_url_in_step(live, ui);
     Effect::new(move |_| {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-theme", if ui.dark.get() { "dark" } else { "light" });
             let _ = root.set_attribute("data-large", &ui.large.get().to_string());
         }
     });
-    let body = if embed {
-        embedded(live, ui, controls).into_any()
+    let body = if ui.embed {
+        embedded(live, ui).into_any()
     } else {
         full(live, ui).into_any()
     };
     view! {
         {body}
         <ShortcutsDialog open=ui.help />
-        <ShareDialog open=ui.share />
+        <ShareDialog
+            open=ui.share
+            link=Signal::derive(move || format!("{}{}", url_state::page_address(), view_query(live, ui, ui.embed)))
+            embed_link=Signal::derive(move || format!("{}{}", url_state::page_address(), view_query(live, ui, true)))
+        />
     }
 }
 
 /// Rewrites the URL whenever the view changes, so it can be shared and
 /// reloaded exactly.
-fn keep_url_in_step(live: Live, ui: Ui, embed: bool, controls: Vec<String>) {
-    Effect::new(move |_| {
-        let preset = live.preset().get();
-        url_state::replace_query(&url_state::query(&url_state::Current {
-            preset: &preset,
-            changes: live.changes(),
-            speed: live.speed.get(),
-            dark: ui.dark.get(),
-            large: ui.large.get(),
-            embed,
-            controls: &controls,
-            playing: live.playing.get(),
-            step: ui.tour.step.get(),
-        }));
-    });
+fn keep_url_in_step(live: Live, ui: Ui) {
+    Effect::new(move |_| url_state::replace_query(&view_query(live, ui, ui.embed)));
+}
+
+/// The query string of the view as it is now, as the full page or embedded:
+/// the one source of the URL, the share links and the embed's link to the
+/// full page.
+fn view_query(live: Live, ui: Ui, embed: bool) -> String {
+    let preset = live.preset().get();
+    let controls = if embed {
+        ui.controls.get_value()
+    } else {
+        Vec::new()
+    };
+    url_state::query(&url_state::Current {
+        preset: &preset,
+        changes: live.changes(),
+        speed: live.speed.get(),
+        dark: ui.dark.get(),
+        large: ui.large.get(),
+        embed,
+        controls: &controls,
+        playing: live.playing.get(),
+        step: ui.tour.step.get(),
+    })
 }
 
 fn full(live: Live, ui: Ui) -> impl IntoView {
@@ -170,7 +188,8 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
 
 /// Embed mode: no page chrome, the diagram first, the controls the link
 /// names (`&controls=jitter,backoff`) and the totals; fits any iframe.
-fn embedded(live: Live, ui: Ui, controls: Vec<String>) -> impl IntoView {
+fn embedded(live: Live, ui: Ui) -> impl IntoView {
+    let controls = ui.controls.get_value();
     let selected = RwSignal::new(None::<Selected>);
     let first_service = Signal::derive(move || {
         live.scenario.with(|s| {
@@ -191,13 +210,7 @@ fn embedded(live: Live, ui: Ui, controls: Vec<String>) -> impl IntoView {
             unknown.join(", ")
         )));
     }
-    let full_view = move || {
-        live.playing.track();
-        let query = url_state::current_query()
-            .replace("&embed", "")
-            .replace("embed&", "");
-        format!("?{query}")
-    };
+    let full_view = move || view_query(live, ui, false);
     view! {
         <div class="app embed">
             <div class="embed-bar" role="toolbar" aria-label="Time">

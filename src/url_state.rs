@@ -164,6 +164,19 @@ pub fn current_query() -> String {
         .unwrap_or_default()
 }
 
+/// The page's address without its query, for links to a view of it.
+pub fn page_address() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            Some(format!(
+                "{}{}",
+                w.location().origin().ok()?,
+                w.location().pathname().ok()?
+            ))
+        })
+        .unwrap_or_default()
+}
+
 /// Replaces the URL's query without reloading or adding a history entry.
 pub fn replace_query(query: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {

@@ -43,26 +43,17 @@ pub fn ShortcutsDialog(open: RwSignal<bool>) -> impl IntoView {
 
 /// The link to the current view and an `<iframe>` snippet of it in embed mode.
 #[component]
-pub fn ShareDialog(open: RwSignal<bool>) -> impl IntoView {
-    let link = move || {
-        open.track();
-        web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .unwrap_or_default()
-    };
-    let embed_link = move || {
-        let link = link();
-        let sep = if link.contains('?') { '&' } else { '?' };
-        if link.contains("embed") {
-            link
-        } else {
-            format!("{link}{sep}embed")
-        }
-    };
+pub fn ShareDialog(
+    open: RwSignal<bool>,
+    /// This view's address, and the same view's in embed mode.
+    #[prop(into)]
+    link: Signal<String>,
+    #[prop(into)] embed_link: Signal<String>,
+) -> impl IntoView {
     let snippet = move || {
         format!(
             "<iframe src=\"{}\" title=\"Sahara Sim\" width=\"960\" height=\"540\" style=\"border:0\" allow=\"fullscreen\"></iframe>",
-            embed_link().replace('&', "&amp;").replace('"', "&quot;")
+            embed_link.get().replace('&', "&amp;").replace('"', "&quot;")
         )
     };
     view! {
