@@ -1,6 +1,6 @@
 //! Live changes the UI (or a test) applies to a running simulation.
 
-use crate::instance::InstanceId;
+use crate::fleet::InstanceId;
 use crate::time::SimDuration;
 
 /// A change that takes effect from the simulation's current time, without a

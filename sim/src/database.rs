@@ -2,21 +2,27 @@
 //! time. Every service's database calls meet here, which is why scaling the
 //! stateless tiers out eventually only moves the bottleneck to it.
 
-use crate::engine::Message;
+use crate::digest::Fnv;
+use crate::engine::{Event, Leg, Message};
+use crate::request::Status;
 use crate::rng::{Purpose, Stream};
+use crate::snapshot::DatabaseView;
+use crate::world::World;
 use std::collections::VecDeque;
 
 pub(crate) struct Database {
-    pub busy: u32,
-    pub connections: u32,
-    pub queue: VecDeque<Message>,
-    pub rng: Stream,
-    pub busy_area: u64,
-    pub capacity_area: u64,
+    busy: u32,
+    connections: u32,
+    queue: VecDeque<Message>,
+    rng: Stream,
+    /// ∫ busy connections dt and ∫ available connections dt, in
+    /// connection·ns, and their values at the last closed second.
+    busy_area: u64,
+    capacity_area: u64,
     last_touch: u64,
-    pub busy_area_at_tick: u64,
-    pub capacity_area_at_tick: u64,
-    pub queries: u64,
+    busy_area_at_tick: u64,
+    capacity_area_at_tick: u64,
+    queries: u64,
 }
 
 impl Database {
@@ -35,10 +41,10 @@ impl Database {
         }
     }
 
-    /// Brings the utilisation integrals up to `now`; call before changing
-    /// `busy` or `connections`.
+    /// Brings the utilisation integrals up to `now`; called before `busy`
+    /// or `connections` change.
     #[inline]
-    pub fn touch(&mut self, now: u64) {
+    fn touch(&mut self, now: u64) {
         let dt = now - self.last_touch;
         self.busy_area += self.busy as u64 * dt;
         // Queries started before a live cut in connections still run.
@@ -46,19 +52,103 @@ impl Database {
         self.last_touch = now;
     }
 
-    pub fn utilisation(&self, whole: bool) -> f64 {
-        let (b, c) = if whole {
-            (self.busy_area, self.capacity_area)
+    /// A call arrives: it runs if a connection is free, waits if the queue
+    /// has room, and is otherwise refused (the answer to send, a 503).
+    #[inline]
+    pub fn arrive(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
+        if self.busy < self.connections {
+            self.start(msg, w);
+            None
+        } else if self.queue.len() < w.params.db.queue_capacity as usize {
+            self.queue.push_back(msg);
+            None
         } else {
-            (
+            msg.leg = Leg::DbToInstance;
+            msg.status = Status::Rejected;
+            Some(msg)
+        }
+    }
+
+    fn start(&mut self, msg: Message, w: &mut World) {
+        self.touch(w.now);
+        self.busy += 1;
+        let queries = w.params.traffic.kinds[msg.kind as usize].db_queries;
+        self.queries += queries as u64;
+        let mut d = 0;
+        for _ in 0..queries {
+            d += w.params.db.work.sample(&mut self.rng, 1.0);
+        }
+        w.queue.push(w.now + d, Event::DbDone(msg));
+    }
+
+    /// A call finished: the answer to send back. Call `start_waiting` once
+    /// it is sent.
+    pub fn done(&mut self, mut msg: Message, now: u64) -> Message {
+        self.touch(now);
+        self.busy -= 1;
+        msg.leg = Leg::DbToInstance;
+        msg.status = Status::Ok;
+        msg
+    }
+
+    /// Starts waiting calls while connections are free.
+    pub fn start_waiting(&mut self, w: &mut World) {
+        while self.busy < self.connections {
+            let Some(next) = self.queue.pop_front() else {
+                return;
+            };
+            self.start(next, w);
+        }
+    }
+
+    /// The connection limit changed: waiting calls take new connections.
+    pub fn set_connections(&mut self, w: &mut World) {
+        self.touch(w.now);
+        self.connections = w.params.db.connections;
+        self.start_waiting(w);
+    }
+
+    /// Utilisation over the second that just closed.
+    pub fn close_second(&mut self, now: u64) -> f64 {
+        self.touch(now);
+        let u = ratio(
+            self.busy_area - self.busy_area_at_tick,
+            self.capacity_area - self.capacity_area_at_tick,
+        );
+        self.busy_area_at_tick = self.busy_area;
+        self.capacity_area_at_tick = self.capacity_area;
+        u
+    }
+
+    /// Utilisation over the whole run.
+    pub fn utilisation(&self) -> f64 {
+        ratio(self.busy_area, self.capacity_area)
+    }
+
+    pub fn view(&self, tokens: u32) -> DatabaseView {
+        DatabaseView {
+            connections: self.connections,
+            busy: self.busy,
+            queue: self.queue.len() as u32,
+            utilisation: ratio(
                 self.busy_area - self.busy_area_at_tick,
                 self.capacity_area - self.capacity_area_at_tick,
-            )
-        };
-        if c == 0 {
-            0.0
-        } else {
-            b as f64 / c as f64
+            ),
+            tokens,
         }
+    }
+
+    pub fn digest_into(&self, h: &mut Fnv) {
+        h.u64(self.busy as u64);
+        h.u64(self.queue.len() as u64);
+        h.u64(self.queries);
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
     }
 }

@@ -8,14 +8,13 @@
 //! [`Simulation::metrics`], [`Simulation::events_since`] and
 //! [`Simulation::summary`], and change it live with [`Simulation::apply`].
 
-mod autoscaler;
-mod balancer;
 mod change;
+mod clients;
 mod database;
 mod digest;
 mod engine;
+mod fleet;
 mod idempotency;
-mod instance;
 mod log;
 mod metrics;
 mod network;
@@ -30,11 +29,12 @@ mod slab;
 mod snapshot;
 mod summary;
 mod time;
+mod world;
 
 pub use change::Change;
 pub use engine::Leg;
+pub use fleet::{Condition, Health, InstanceId, Lifecycle};
 pub use idempotency::TOKEN_STORE_CAPACITY;
-pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub use log::{LogEvent, LOG_CAPACITY};
 pub use metrics::{Metrics, Sample, Totals, SERIES_CAPACITY};
 pub use network::HOPS;

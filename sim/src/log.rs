@@ -2,9 +2,9 @@
 //! small records in a bounded ring and turned into words only when read, so
 //! logging costs the hot path a push, never a `format!`.
 
-use crate::autoscaler::Decision;
 use crate::engine::Leg;
-use crate::instance::InstanceId;
+use crate::fleet::Decision;
+use crate::fleet::InstanceId;
 use crate::request::{Outcome, RequestId};
 use crate::scenario::{Metric, Policy, RequestKind};
 use crate::time::SimTime;

@@ -2,7 +2,6 @@
 //! per simulated second kept in a bounded ring, so a 24-hour run holds the
 //! same memory as a 1-hour one.
 
-use crate::instance::Lifecycle;
 use crate::request::Outcome;
 use hdrhistogram::Histogram;
 use serde::Serialize;
@@ -28,7 +27,7 @@ pub struct Totals {
     /// Jobs an instance started, and how many of them had to queue first.
     pub jobs_started: u64,
     pub jobs_waited: u64,
-    /// Events the engine handled (stale timers excluded).
+    /// Events the engine handled (stale ones excluded).
     pub events: u64,
     /// Attempts that were retries (attempts − requests, once all finished).
     pub retries: u64,
@@ -50,11 +49,11 @@ pub struct Totals {
     pub instances_terminated: u64,
     /// Changes of desired capacity made by scaling policies.
     pub scaling_actions: u64,
-    pub(crate) wait_ns: u128,
-    pub(crate) success_ns: u128,
-    pub(crate) sojourn_ns: u128,
+    wait_ns: u128,
+    success_ns: u128,
+    sojourn_ns: u128,
     /// ∫ logical requests in the system dt, in request·ns.
-    pub(crate) in_system_area: u128,
+    in_system_area: u128,
 }
 
 impl Totals {
@@ -106,7 +105,9 @@ pub struct Sample {
 }
 
 pub struct Metrics {
-    pub totals: Totals,
+    totals: Totals,
+    /// When ∫ requests-in-system dt was last brought up to date.
+    in_system_since: u64,
     latency: Histogram<u64>,
     second_latency: Histogram<u64>,
     second: Counts,
@@ -132,6 +133,7 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             totals: Totals::default(),
+            in_system_since: 0,
             latency: histogram(3),
             second_latency: histogram(2),
             second: Counts::default(),
@@ -141,6 +143,56 @@ impl Default for Metrics {
 }
 
 impl Metrics {
+    pub fn totals(&self) -> &Totals {
+        &self.totals
+    }
+
+    /// Keeps ∫ requests-in-system dt current: called with the count of
+    /// requests in the system just before it changes.
+    #[inline]
+    pub(crate) fn in_system_changes(&mut self, now: u64, in_system: usize) {
+        let dt = (now - self.in_system_since) as u128;
+        self.totals.in_system_area += dt * in_system as u128;
+        self.in_system_since = now;
+    }
+
+    /// Time-average number of logical requests in the system up to `now`,
+    /// with `in_system` there now.
+    pub fn mean_in_system(&self, now: u64, in_system: u64) -> f64 {
+        let pending = (now - self.in_system_since) as u128 * in_system as u128;
+        ratio((self.totals.in_system_area + pending) as f64, now as f64)
+    }
+
+    #[inline]
+    pub(crate) fn event_handled(&mut self) {
+        self.totals.events += 1;
+    }
+
+    #[inline]
+    pub(crate) fn late_response(&mut self) {
+        self.totals.late_responses += 1;
+    }
+
+    pub(crate) fn replayed(&mut self) {
+        self.totals.replayed += 1;
+    }
+
+    pub(crate) fn conflict(&mut self) {
+        self.totals.conflicts += 1;
+    }
+
+    pub(crate) fn launched(&mut self) {
+        self.totals.instances_launched += 1;
+    }
+
+    pub(crate) fn terminated(&mut self) {
+        self.totals.instances_terminated += 1;
+    }
+
+    pub(crate) fn scaled(&mut self) {
+        self.totals.scaling_actions += 1;
+    }
+
     #[inline]
     pub(crate) fn request_created(&mut self) {
         self.totals.requests += 1;
@@ -160,9 +212,12 @@ impl Metrics {
         self.second.duplicates += 1;
     }
 
-    pub(crate) fn gave_up(&mut self) {
+    /// A request failed after the client stopped retrying; `refused` when
+    /// the retry budget said no.
+    pub(crate) fn gave_up(&mut self, refused: bool) {
         self.totals.gave_up += 1;
         self.second.gave_up += 1;
+        self.totals.retries_refused += refused as u64;
     }
 
     #[inline]
@@ -280,11 +335,6 @@ impl Metrics {
         )
     }
 
-    /// Time-average number of logical requests in the system up to `now_ns`.
-    pub fn mean_in_system(&self, now_ns: u64) -> f64 {
-        ratio(self.totals.in_system_area as f64, now_ns as f64)
-    }
-
     pub(crate) fn digest_into(&self, h: &mut crate::digest::Fnv) {
         let t = &self.totals;
         for x in [t.requests, t.attempts, t.late_responses, t.jobs_started]
@@ -298,9 +348,10 @@ impl Metrics {
         for x in [t.wait_ns, t.success_ns, t.sojourn_ns, t.in_system_area] {
             h.bytes(&x.to_le_bytes());
         }
-        // Issue 4's counters, only once they count something, so that runs
-        // without retries, tokens or scaling keep their pinned digests.
-        // (Launches and terminations are in the instances' ids and states.)
+        // Resilience and elasticity counters enter only once they count
+        // something, so a run without retries, tokens or scaling hashes as
+        // it did before those existed. (Launches and terminations are in the
+        // instances' ids and states.)
         let resilience = [
             t.retries,
             t.gave_up,
@@ -325,9 +376,4 @@ fn ratio(a: f64, b: f64) -> f64 {
     } else {
         0.0
     }
-}
-
-/// Index of a lifecycle state in `Sample::instances`.
-pub(crate) fn lifecycle_index(l: Lifecycle) -> usize {
-    l as usize
 }

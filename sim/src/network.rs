@@ -1,46 +1,105 @@
-//! Network hops. A hop decides, when a message is sent, when it arrives and
-//! whether it is lost (and so where it disappears: half-way), from its own
-//! random stream. With a bandwidth, each direction is one shared pipe:
-//! messages queue to be put on the wire, so big payloads delay everyone.
+//! The network: Sahara's three hops. A hop decides, when a message is
+//! sent, when it arrives and whether it is lost (and so where it
+//! disappears: half-way), from its own random stream. With a bandwidth,
+//! each direction is one shared pipe: messages queue to be put on the wire,
+//! so big payloads delay everyone. A message that arrives at once (a
+//! zero-delay, loss-free hop) is handed back to be delivered without the
+//! event queue, which keeps the theory models at two events per request.
 
+use crate::digest::Fnv;
+use crate::engine::{Event, Message};
 use crate::params::LinkParams;
 use crate::rng::{Purpose, Stream};
+use crate::world::World;
 
 /// The names of the hops, in `Scenario::network` order.
 pub const HOPS: [&str; 3] = ["client_to_lb", "lb_to_instance", "instance_to_db"];
 
-pub(crate) struct Link {
-    pub params: LinkParams,
+pub(crate) struct Network {
+    links: [Link; 3],
+}
+
+struct Link {
     rng: Stream,
     /// When each direction's pipe is free again: [request, response].
     busy_until: [u64; 2],
     /// Bytes sent, both directions.
-    pub bytes: u64,
+    bytes: u64,
     /// Messages on the wire now.
-    pub in_flight: u32,
+    in_flight: u32,
 }
 
 /// When a message sent now ends its journey, and whether it arrives.
-pub(crate) struct Flight {
-    pub at: u64,
-    pub lost: bool,
+struct Flight {
+    at: u64,
+    lost: bool,
 }
 
-impl Link {
-    pub fn new(seed: u64, hop: usize, params: LinkParams) -> Link {
-        Link {
-            params,
-            rng: Stream::derive(seed, Purpose::Link, HOPS[hop], 0),
-            busy_until: [0; 2],
-            bytes: 0,
-            in_flight: 0,
+impl Network {
+    pub fn new(seed: u64) -> Network {
+        Network {
+            links: [0, 1, 2].map(|hop| Link {
+                rng: Stream::derive(seed, Purpose::Link, HOPS[hop], 0),
+                busy_until: [0; 2],
+                bytes: 0,
+                in_flight: 0,
+            }),
         }
     }
 
+    /// Puts a message on its hop. Returns it if it arrives at once (to be
+    /// delivered now); otherwise its arrival, or the moment it is lost, is
+    /// queued as a `Deliver` event.
     #[inline]
-    pub fn send(&mut self, now: u64, response: bool, bytes: u64) -> Flight {
+    pub fn send(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
+        let hop = msg.leg.hop();
+        let response = msg.leg.is_response();
+        let k = &w.params.traffic.kinds[msg.kind as usize];
+        let bytes = if response {
+            k.response_bytes
+        } else {
+            k.request_bytes
+        };
+        let link = &mut self.links[hop];
+        let flight = link.send(&w.params.links[hop], w.now, response, bytes);
+        msg.sent_at = w.now;
+        msg.lost = flight.lost;
+        if !flight.lost && flight.at == w.now {
+            Some(msg)
+        } else {
+            link.in_flight += 1;
+            w.queue.push(flight.at, Event::Deliver(msg));
+            None
+        }
+    }
+
+    /// A message queued by `send` reached the end of its hop (or was lost).
+    #[inline]
+    pub fn landed(&mut self, msg: &Message) {
+        self.links[msg.leg.hop()].in_flight -= 1;
+    }
+
+    /// Messages on the wire now, per hop.
+    pub fn in_flight(&self, hop: usize) -> u32 {
+        self.links[hop].in_flight
+    }
+
+    /// Bytes sent over a hop so far, both directions.
+    pub fn bytes(&self, hop: usize) -> u64 {
+        self.links[hop].bytes
+    }
+
+    pub fn digest_into(&self, h: &mut Fnv) {
+        for l in &self.links {
+            h.u64(l.bytes);
+        }
+    }
+}
+
+impl Link {
+    #[inline]
+    fn send(&mut self, p: &LinkParams, now: u64, response: bool, bytes: u64) -> Flight {
         let dir = response as usize;
-        let p = &self.params;
         self.bytes += bytes;
         let mut start = now;
         if p.ns_per_byte > 0.0 {
@@ -79,16 +138,20 @@ mod tests {
         }
     }
 
+    fn link() -> Link {
+        Network::new(1).links.into_iter().next().unwrap()
+    }
+
     #[test]
     fn latency_loss_and_bandwidth() {
-        let mut l = Link::new(1, 0, params(0.0));
-        let f = l.send(500, false, 100);
+        let (mut l, p) = (link(), params(0.0));
+        let f = l.send(&p, 500, false, 100);
         assert_eq!((f.at, f.lost), (1_500, false));
-        let f = l.send(500, true, 100);
+        let f = l.send(&p, 500, true, 100);
         assert_eq!((f.at, f.lost), (1_000, true), "lost half-way");
         // 8 ns per byte: the second message waits for the first to be sent.
-        let mut l = Link::new(1, 0, params(8.0));
-        assert_eq!(l.send(0, false, 100).at, 800 + 1_000);
-        assert_eq!(l.send(0, false, 100).at, 1_600 + 1_000);
+        let (mut l, p) = (link(), params(8.0));
+        assert_eq!(l.send(&p, 0, false, 100).at, 800 + 1_000);
+        assert_eq!(l.send(&p, 0, false, 100).at, 1_600 + 1_000);
     }
 }

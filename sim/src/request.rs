@@ -1,11 +1,10 @@
 //! Requests as the client sees them. A LOGICAL request (what a user wants
 //! done, carrying an idempotency token) owns one or more ATTEMPTS (each a
 //! send over the network). The client observes each attempt's result and
-//! decides what to do; with retries (issue 4) it may send another attempt,
+//! decides what to do; with retries it may send another attempt
 //! (`crate::retry`).
 
 use crate::slab::Handle;
-use crate::time::SimTime;
 use serde::Serialize;
 
 /// Number of a logical request, shown as `r-N`; also its idempotency token.
@@ -103,7 +102,8 @@ pub(crate) struct LogicalRequest {
     pub id: RequestId,
     /// Index into the traffic mix.
     pub kind: u8,
-    pub created: SimTime,
+    /// When it was created, in ns.
+    pub created: u64,
     pub source: Source,
     pub attempts: u32,
     /// The last backoff it waited (decorrelated jitter builds on it).

@@ -10,7 +10,7 @@ use crate::scenario::{Backoff, Client, Jitter};
 use crate::time::SimDuration;
 
 /// The retry settings compiled to nanoseconds.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) struct RetryPolicy {
     pub max_attempts: u32,
     on_timeout: bool,

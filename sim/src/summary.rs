@@ -1,12 +1,9 @@
 //! The run summary: the CLI's `--json` object and the UI's counters.
 
-use crate::metrics::Metrics;
-use crate::request::Outcome;
-use crate::simulation::Simulation;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Field names are part of the CLI's contract (issue 3); add, don't rename.
+/// Field names are part of the CLI's contract; add, don't rename.
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub scenario: String,
@@ -81,109 +78,4 @@ pub struct Cost {
     pub transfer_gb: f64,
     pub transfer_usd: f64,
     pub total_usd: f64,
-}
-
-impl Simulation {
-    pub fn summary(&self) -> Summary {
-        let m: &Metrics = &self.metrics;
-        let t = &m.totals;
-        let secs = self.now as f64 / 1e9;
-        let per_s = |x: u64| if secs > 0.0 { x as f64 / secs } else { 0.0 };
-        let mut utilisation = BTreeMap::new();
-        for (s, spec) in self.scenario.services.iter().enumerate() {
-            let (mut b, mut c) = self.retired_areas[s];
-            for i in self.instances.iter().filter(|i| i.service as usize == s) {
-                b += i.cpu_area;
-                c += i.capacity_area;
-            }
-            utilisation.insert(
-                spec.name.clone(),
-                if c == 0 { 0.0 } else { b as f64 / c as f64 },
-            );
-        }
-        utilisation.insert("database".to_string(), self.db.utilisation(true));
-        let pending =
-            (self.now - self.last_in_system_touch()) as u128 * self.requests.len() as u128;
-        Summary {
-            scenario: self.scenario.name.clone(),
-            seed: self.scenario.seed,
-            duration_s: secs,
-            requests: t.requests,
-            outcomes: Outcomes {
-                success: t.outcome(Outcome::Success),
-                dropped_request: t.outcome(Outcome::DroppedRequest),
-                dropped_response: t.outcome(Outcome::DroppedResponse),
-                rejected: t.outcome(Outcome::Rejected),
-                timeout: t.outcome(Outcome::Timeout),
-                no_healthy_target: t.outcome(Outcome::NoHealthyTarget),
-                crashed: t.outcome(Outcome::Crashed),
-            },
-            latency_ms: Latency {
-                p50: m.latency_ms(0.5),
-                p95: m.latency_ms(0.95),
-                p99: m.latency_ms(0.99),
-                mean: m.mean_latency_ms(),
-            },
-            throughput_rps: per_s(t.finished_total()),
-            goodput_rps: per_s(t.outcome(Outcome::Success)),
-            utilisation,
-            events_processed: t.events,
-            wall_ms: 0.0,
-            attempts: t.attempts,
-            in_flight: self.requests.len() as u64,
-            late_responses: t.late_responses,
-            mean_in_system: if self.now == 0 {
-                0.0
-            } else {
-                (t.in_system_area + pending) as f64 / self.now as f64
-            },
-            mean_queue_wait_ms: m.mean_queue_wait_ms(),
-            p_wait: m.p_wait(),
-            cost: self.cost(),
-            retries: t.retries,
-            attempts_per_request: if t.requests == 0 {
-                0.0
-            } else {
-                t.attempts as f64 / t.requests as f64
-            },
-            gave_up: t.gave_up,
-            retries_refused: t.retries_refused,
-            duplicates: t.duplicates,
-            replayed: t.replayed,
-            conflicts: t.conflicts,
-            instances_launched: t.instances_launched,
-            instances_terminated: t.instances_terminated,
-            scaling_actions: t.scaling_actions,
-            desired: self
-                .scenario
-                .services
-                .iter()
-                .zip(&self.groups)
-                .map(|(s, g)| (s.name.clone(), g.desired))
-                .collect(),
-            digest: format!("{:016x}", self.digest()),
-        }
-    }
-
-    /// Instance-hours (billed from launch to termination) and data moved.
-    pub(crate) fn cost(&self) -> Cost {
-        let prices = &self.scenario.cost;
-        let billed_ns: u64 = self.retired_billed_ns
-            + self
-                .instances
-                .iter()
-                .map(|i| i.billed_ns(self.now))
-                .sum::<u64>();
-        let hours = billed_ns as f64 / 3.6e12;
-        let gb = self.links.iter().map(|l| l.bytes).sum::<u64>() as f64 / 1e9;
-        let instance_usd = hours * prices.instance_hour_usd;
-        let transfer_usd = gb * prices.transfer_gb_usd;
-        Cost {
-            instance_hours: hours,
-            instance_usd,
-            transfer_gb: gb,
-            transfer_usd,
-            total_usd: instance_usd + transfer_usd,
-        }
-    }
 }

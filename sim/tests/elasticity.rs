@@ -85,12 +85,15 @@ cooldown_s = 300.0
         "predicted {} → {}; settled at {settled} s after {} decisions: {decisions:?}",
         predicted(200.0),
         predicted(800.0),
-        sim.metrics().totals.scaling_actions
+        sim.metrics().totals().scaling_actions
     );
     // Converged within a few periods, and steady for the rest of the run.
     assert!(settled < 900.0, "settled at {settled} s");
     assert!(decisions[0].starts_with("browse: CPU 100% > target 50%: desired 3 → 6"));
-    assert_eq!(decisions.len() as u64, sim.metrics().totals.scaling_actions);
+    assert_eq!(
+        decisions.len() as u64,
+        sim.metrics().totals().scaling_actions
+    );
 }
 
 #[test]
@@ -170,11 +173,11 @@ grace_s = 0.0
     let v = &sim.snapshot().services[0];
     // The load balancer stopped routing to it; the group still counts it.
     assert_eq!((v.in_service, v.capacity), (2, 3));
-    assert_eq!(sim.metrics().totals.instances_launched, 3);
+    assert_eq!(sim.metrics().totals().instances_launched, 3);
     // A crash, though, fails the instance status check: replaced.
     sim.apply(Change::KillInstance(v.instances[1].id)).unwrap();
     sim.advance_to(at(202.0));
-    assert_eq!(sim.metrics().totals.instances_launched, 4);
+    assert_eq!(sim.metrics().totals().instances_launched, 4);
 }
 
 #[test]
@@ -195,7 +198,7 @@ fn availability_of_n_replicas_is_one_minus_all_down() {
         set(&mut s, "traffic.rate_rps", "5");
         let mut sim = Simulation::new(s).unwrap();
         sim.run_to_end();
-        let t = &sim.metrics().totals;
+        let t = &sim.metrics().totals();
         let measured = t.outcome(sahara_sim::Outcome::Success) as f64 / t.finished_total() as f64;
         let expected = 1.0 - (1.0f64 - 0.8).powi(n as i32);
         println!("n = {n}: availability {measured:.4}, 1 - (1 - a)^n = {expected:.4}");
@@ -245,7 +248,7 @@ fn every_setting_changes_live() {
     // Lost responses with retries: duplicates until shared tokens go on.
     let mut sim = Simulation::new(common::preset("lost-response")).unwrap();
     sim.advance_to(at(60.0));
-    let before = sim.metrics().totals.duplicates;
+    let before = sim.metrics().totals().duplicates;
     assert!(before > 50, "{before}");
     let set_live = |sim: &mut Simulation, path: &str, value: &str| {
         sim.apply(Change::Set {
@@ -256,10 +259,10 @@ fn every_setting_changes_live() {
     };
     set_live(&mut sim, "client.idempotency", "shared");
     sim.advance_to(at(65.0));
-    let settled = sim.metrics().totals.duplicates;
+    let settled = sim.metrics().totals().duplicates;
     sim.advance_to(at(120.0));
     assert_eq!(
-        sim.metrics().totals.duplicates,
+        sim.metrics().totals().duplicates,
         settled,
         "no more duplicates"
     );
@@ -329,7 +332,7 @@ fn duplicate_responses_are_marked_in_the_snapshot() {
 #[test]
 fn a_static_address_breaks_when_its_instance_is_replaced() {
     let failed = |sim: &Simulation| {
-        let t = &sim.metrics().totals;
+        let t = &sim.metrics().totals();
         t.finished.iter().sum::<u64>() - t.finished[0]
     };
     let pinned = common::preset("tour-topology");
@@ -337,9 +340,9 @@ fn a_static_address_breaks_when_its_instance_is_replaced() {
     sim.advance_to(at(59.0));
     assert_eq!(failed(&sim), 0);
     sim.advance_to(at(62.0));
-    let ok_before = sim.metrics().totals.finished[0];
+    let ok_before = sim.metrics().totals().finished[0];
     sim.advance_to(at(180.0));
-    let t = &sim.metrics().totals;
+    let t = &sim.metrics().totals();
     assert_eq!(
         t.instances_terminated, 1,
         "the crashed instance is replaced"
@@ -366,6 +369,6 @@ fn a_static_address_breaks_when_its_instance_is_replaced() {
     set(&mut behind, "services.browse.balancer", "round_robin");
     let mut sim = Simulation::new(behind).unwrap();
     sim.advance_to(at(180.0));
-    assert_eq!(sim.metrics().totals.instances_terminated, 1);
+    assert_eq!(sim.metrics().totals().instances_terminated, 1);
     assert!(failed(&sim) <= 5, "failed {}", failed(&sim));
 }

@@ -41,7 +41,7 @@ fn storm(backoff: &str, jitter: &str) -> Storm {
             .map(|x| x.retries)
             .max()
             .unwrap(),
-        total_attempts: sim.metrics().totals.attempts,
+        total_attempts: sim.metrics().totals().attempts,
         waviness: var.sqrt() / mean,
     }
 }
@@ -118,7 +118,7 @@ fn duplicates_match_the_derived_fraction_without_tokens() {
     let (p, q) = (0.05, 0.2);
     let expected = (1.0 - p) * (1.0 - p) * q;
     let sim = run_and_drain(lossy_checkout("off"));
-    let t = &sim.metrics().totals;
+    let t = &sim.metrics().totals();
     let n = t.requests as f64;
     let measured = t.duplicates as f64 / n;
     let se = (expected * (1.0 - expected) / n).sqrt();
@@ -141,15 +141,15 @@ fn duplicates_match_the_derived_fraction_without_tokens() {
 fn shared_tokens_prevent_every_duplicate_per_instance_tokens_some() {
     let off = run_and_drain(lossy_checkout("off"))
         .metrics()
-        .totals
+        .totals()
         .clone();
     let shared = run_and_drain(lossy_checkout("shared"))
         .metrics()
-        .totals
+        .totals()
         .clone();
     let local = run_and_drain(lossy_checkout("per_instance"))
         .metrics()
-        .totals
+        .totals()
         .clone();
     println!(
         "duplicates: no tokens {}, per-instance tokens {} ({} replayed), shared tokens {} ({} replayed)",
@@ -173,7 +173,7 @@ fn a_repeat_while_the_first_executes_gets_a_conflict_and_is_not_executed() {
     set(&mut s, "client.timeout_ms", "30");
     set(&mut s, "client.max_attempts", "3");
     set(&mut s, "client.retry.base_ms", "1");
-    let t = run_and_drain(s).metrics().totals.clone();
+    let t = run_and_drain(s).metrics().totals().clone();
     assert!(t.conflicts > 100, "{t:?}");
     assert_eq!(t.duplicates, 0);
 }
@@ -184,7 +184,7 @@ fn a_retry_budget_caps_retries_at_its_ratio() {
     set(&mut s, "client.retry.budget_ratio", "0.1");
     let mut sim = Simulation::new(s).unwrap();
     sim.run_to_end();
-    let t = &sim.metrics().totals;
+    let t = &sim.metrics().totals();
     let first = (t.attempts - t.retries) as f64;
     println!(
         "budget 10%: {} retries for {first} first attempts, {} refused",

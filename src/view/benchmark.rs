@@ -32,7 +32,7 @@ fn measure() -> Result<Speed, String> {
         sim.advance_to(SimTime::from_secs_f64(SIMULATED_S));
         let wall_s = ((performance.now() - t0) / 1000.0).max(1e-6);
         runs.push(Speed {
-            events_per_s: sim.metrics().totals.events as f64 / wall_s,
+            events_per_s: sim.metrics().totals().events as f64 / wall_s,
             sim_s_per_s: SIMULATED_S / wall_s,
         });
     }

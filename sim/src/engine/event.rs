@@ -1,5 +1,11 @@
 //! Events and messages: small `Copy` values, so scheduling one is a memcpy
 //! into the heap and never an allocation.
+//!
+//! An event may outlive what it was scheduled for (the instance crashed, the
+//! attempt finished, the rate changed). Nothing searches the queue to remove
+//! such events: each one that can go stale names its claim (`Event::claim`),
+//! a timer chain and the generation that chain had when it was scheduled,
+//! and the simulation checks that claim in one place before handling it.
 
 use crate::request::Status;
 use crate::slab::Handle;
@@ -8,39 +14,33 @@ use serde::Serialize;
 /// Something that happens at a point in simulated time.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Event {
-    /// The next open-loop arrival; stale unless `gen` is current (a rate
-    /// change reschedules arrivals from the moment of the change).
-    Arrival { gen: u32 },
+    /// The next open-loop arrival (a rate change restarts the chain).
+    Arrival { gen: Gen },
     /// A user of the closed population finished thinking.
     UserReady { user: u32 },
     /// A message reaches the end of its hop, or the point where it is lost.
     Deliver(Message),
     /// An instance worker finished its own part of a request.
-    WorkDone {
-        instance: u32,
-        slot: u16,
-        epoch: u32,
-    },
+    WorkDone { instance: u32, slot: u16, gen: Gen },
     /// The database finished a query.
     DbDone(Message),
     /// A pending instance finished booting.
-    Booted { instance: u32, epoch: u32 },
-    /// A random crash, if the instance's fault chain is still `gen`.
-    RandomFault { instance: u32, gen: u32 },
-    /// End of a repair, if the instance's fault chain is still `gen`.
-    Repair { instance: u32, gen: u32 },
+    Booted { instance: u32, gen: Gen },
+    /// A random crash.
+    RandomFault { instance: u32, gen: Gen },
+    /// The end of a repair.
+    Repair { instance: u32, gen: Gen },
     /// A client's backoff ended: send the logical request's next attempt.
     Retry { request: Handle },
-    /// The load balancer probes an instance, if its probe chain is still `gen`.
-    Probe { instance: u32, gen: u32 },
-    /// A draining instance's deregistration delay is over: it stops, if
-    /// its slot still holds instance `id`.
-    DrainDeadline { instance: u32, id: u32 },
+    /// The load balancer probes an instance.
+    Probe { instance: u32, gen: Gen },
+    /// A draining instance's deregistration delay is over: it stops.
+    DrainDeadline { instance: u32, gen: Gen },
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
     Timer(Timer),
-    /// Once per simulated second: close the metrics row.
+    /// Once per simulated second: close the metrics row, tend the groups.
     Tick,
 }
 
@@ -50,12 +50,88 @@ pub(crate) enum Timer {
     /// The client's per-attempt timeout.
     Attempt(Handle),
     /// An instance gives up on a database call that was lost.
-    DbCall {
-        instance: u32,
-        slot: u16,
-        epoch: u32,
-    },
+    DbCall { instance: u32, slot: u16, gen: Gen },
 }
+
+/// The generation of a timer chain. Bumping it makes every event of the
+/// chain still queued stale.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Gen(u32);
+
+impl Gen {
+    pub fn bump(&mut self) {
+        self.0 = self.0.wrapping_add(1);
+    }
+
+    /// The generation after this one.
+    pub fn next(self) -> Gen {
+        Gen(self.0.wrapping_add(1))
+    }
+}
+
+/// An instance's timer chains, each with its own generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Chain {
+    /// The work it holds and its boot: bumped when held work is lost or
+    /// frozen (crash, hang, repair of a hang, drain deadline) and when it
+    /// terminates. Messages about its work carry this generation too.
+    Work,
+    /// Its random faults and repairs: bumped by every fault and repair.
+    Faults,
+    /// Its health-check probes: bumped when the chain restarts and when it
+    /// stops being a registered target.
+    Probes,
+    /// Its life: bumped when it terminates.
+    Life,
+}
+
+/// What a stale-able event was scheduled for.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Claim {
+    /// The open-loop arrival chain at this generation.
+    Arrivals(Gen),
+    /// An instance slot's chain at this generation.
+    Instance { slot: u32, chain: Chain, gen: Gen },
+    /// A logical request still in flight.
+    Request(Handle),
+    /// An attempt whose outcome the client has not yet seen.
+    Attempt(Handle),
+}
+
+impl Event {
+    /// What must still hold for the event to matter; `None` for events that
+    /// are never stale.
+    pub fn claim(&self) -> Option<Claim> {
+        let instance = |slot: u32, chain, gen| Some(Claim::Instance { slot, chain, gen });
+        match *self {
+            Event::Arrival { gen } => Some(Claim::Arrivals(gen)),
+            Event::WorkDone {
+                instance: i, gen, ..
+            }
+            | Event::Booted { instance: i, gen }
+            | Event::Timer(Timer::DbCall {
+                instance: i, gen, ..
+            }) => instance(i, Chain::Work, gen),
+            Event::RandomFault { instance: i, gen } | Event::Repair { instance: i, gen } => {
+                instance(i, Chain::Faults, gen)
+            }
+            Event::Probe { instance: i, gen } => instance(i, Chain::Probes, gen),
+            Event::DrainDeadline { instance: i, gen } => instance(i, Chain::Life, gen),
+            Event::Retry { request } => Some(Claim::Request(request)),
+            Event::Timer(Timer::Attempt(a)) => Some(Claim::Attempt(a)),
+            Event::UserReady { .. }
+            | Event::Deliver(_)
+            | Event::DbDone(_)
+            | Event::ScheduledFault { .. }
+            | Event::Tick => None,
+        }
+    }
+}
+
+/// Events are copied into and out of the queue's heap on every push and pop;
+/// keeping them within 48 bytes keeps that cheap (the message's fields are
+/// packed for it: a 32-bit token, one byte of marks).
+const _: () = assert!(std::mem::size_of::<Event>() <= 48);
 
 /// The hop and direction a message travels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -109,8 +185,8 @@ pub(crate) struct Message {
     /// Id of that instance. Slots are reused after termination; a message
     /// for an instance that is gone must not reach the slot's new occupant.
     pub target: u32,
-    /// The instance's epoch when the work was taken on.
-    pub epoch: u32,
+    /// The instance's work generation when the work was taken on.
+    pub gen: Gen,
     /// The instance worker slot holding the work (database legs).
     pub slot: u16,
     /// Service index (at most 16 services).

@@ -1,13 +1,25 @@
-//! The scenario compiled for the hot path: times in nanoseconds, weights
-//! made cumulative, names resolved to indices. Rebuilt whenever a live
-//! change is applied, so the event handlers never parse or look up names.
+//! The scenario compiled for running: times in integer nanoseconds,
+//! weights made cumulative, names resolved to indices. Everything an event
+//! handler reads while the simulation runs comes from here, never from the
+//! `Scenario` (which is only the user's text of it). Rebuilt whenever a live
+//! change is applied; `diff` says what the running state must do about it.
+
+mod diff;
+
+pub(crate) use diff::Effect;
 
 use crate::retry::RetryPolicy;
 use crate::rng::Stream;
-use crate::scenario::{self, Balancer, Idempotency, RequestKind, Scenario, ServiceTime, Shape};
-use crate::time::{SimTime, NANOS_PER_SEC};
+use crate::scenario::{
+    self, Balancer, FaultKind, HealthCheckType, Idempotency, Metric, Policy, RequestKind, Scenario,
+    ServiceTime, Shape, Step,
+};
+use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 
+#[derive(Clone, PartialEq)]
 pub(crate) struct Params {
+    /// Seeds every random stream; a new seed is a new run.
+    pub seed: u64,
     pub timeout_ns: u64,
     pub retry: RetryPolicy,
     pub idempotency: Idempotency,
@@ -16,8 +28,12 @@ pub(crate) struct Params {
     pub links: [LinkParams; 3],
     pub services: Vec<ServiceParams>,
     pub db: DbParams,
+    /// The scenario's scheduled faults, in its order.
+    pub faults: Vec<FaultParams>,
+    pub prices: scenario::Cost,
 }
 
+#[derive(Clone, PartialEq)]
 pub(crate) struct TrafficParams {
     pub rate_rps: f64,
     pub shape: Shape,
@@ -29,7 +45,7 @@ pub(crate) struct TrafficParams {
     pub kinds: Vec<KindParams>,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) struct KindParams {
     pub kind: RequestKind,
     /// Upper end of this kind's share of [0, 1).
@@ -44,7 +60,7 @@ pub(crate) struct KindParams {
     pub response_bytes: u64,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) struct LinkParams {
     pub base_ns: u64,
     pub jitter_mean_ns: f64,
@@ -54,8 +70,14 @@ pub(crate) struct LinkParams {
     pub ns_per_byte: f64,
 }
 
+#[derive(Clone, PartialEq)]
 pub(crate) struct ServiceParams {
+    /// Keys the service's random streams and names it in the log.
+    pub name: String,
+    /// The group's desired capacity as the user set it, and its limits.
     pub desired: u32,
+    pub min: u32,
+    pub max: u32,
     pub workers: u32,
     pub queue_capacity: u32,
     pub work: Dist,
@@ -64,8 +86,48 @@ pub(crate) struct ServiceParams {
     /// 0 = never fails at random.
     pub mtbf_ns: f64,
     pub mttr_ns: f64,
+    pub health: HealthParams,
+    pub scaling: ScalingParams,
 }
 
+/// A load balancer's health checks and connection draining (AWS ALB's
+/// target-group settings).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct HealthParams {
+    pub enabled: bool,
+    pub interval_ns: u64,
+    pub timeout_ns: u64,
+    pub unhealthy_threshold: u32,
+    pub healthy_threshold: u32,
+    pub deregistration_delay_ns: u64,
+}
+
+/// An auto-scaling group's policy and its replacement of broken instances.
+#[derive(Clone, PartialEq)]
+pub(crate) struct ScalingParams {
+    pub policy: Policy,
+    pub metric: Metric,
+    pub target: f64,
+    pub steps: Vec<Step>,
+    pub period_ns: u64,
+    pub warmup_ns: u64,
+    pub cooldown_ns: u64,
+    pub health_check_type: HealthCheckType,
+    pub grace_ns: u64,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct FaultParams {
+    pub at_ns: u64,
+    pub service: usize,
+    /// The launch ordinal of the instance it hits; `None` = all of them.
+    pub instance: Option<u32>,
+    pub kind: FaultKind,
+    pub factor: f64,
+    pub repair_after_ns: Option<u64>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) struct DbParams {
     pub connections: u32,
     pub queue_capacity: u32,
@@ -73,7 +135,7 @@ pub(crate) struct DbParams {
 }
 
 /// A service-time distribution in nanoseconds.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Dist {
     Exponential { mean: f64 },
     LogNormal { mean: f64, sigma: f64 },
@@ -108,7 +170,11 @@ impl Dist {
 }
 
 fn ms_to_ns(ms: f64) -> u64 {
-    crate::time::SimDuration::from_millis_f64(ms).0
+    SimDuration::from_millis_f64(ms).0
+}
+
+fn s_to_ns(s: f64) -> u64 {
+    SimDuration::from_secs_f64(s).0
 }
 
 fn link(l: &scenario::Link) -> LinkParams {
@@ -149,11 +215,11 @@ impl Params {
             })
             .collect();
         Params {
+            seed: s.seed,
             timeout_ns: ms_to_ns(s.client.timeout_ms),
             retry: RetryPolicy::new(&s.client),
             idempotency: s.client.idempotency,
-            retention_ns: crate::time::SimDuration::from_secs_f64(s.client.idempotency_retention_s)
-                .0,
+            retention_ns: s_to_ns(s.client.idempotency_retention_s),
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),
@@ -167,26 +233,62 @@ impl Params {
                 link(&s.network.lb_to_instance),
                 link(&s.network.instance_to_db),
             ],
-            services: s
-                .services
-                .iter()
-                .map(|v| ServiceParams {
-                    desired: v.instances,
-                    workers: v.workers,
-                    queue_capacity: v.queue_capacity,
-                    work: Dist::new(&v.service_time),
-                    balancer: v.balancer,
-                    boot_ns: crate::time::SimDuration::from_secs_f64(v.boot_s).0,
-                    mtbf_ns: v.mtbf_s * NANOS_PER_SEC as f64,
-                    mttr_ns: v.mttr_s * NANOS_PER_SEC as f64,
-                })
-                .collect(),
+            services: s.services.iter().map(service).collect(),
             db: DbParams {
                 connections: s.database.connections,
                 queue_capacity: s.database.queue_capacity,
                 work: Dist::new(&s.database.service_time),
             },
+            faults: s
+                .faults
+                .iter()
+                .map(|f| FaultParams {
+                    at_ns: s_to_ns(f.at_s),
+                    service: s.service_index(&f.service).unwrap_or(0),
+                    instance: f.instance,
+                    kind: f.kind,
+                    factor: f.factor,
+                    repair_after_ns: f.repair_after_s.map(s_to_ns),
+                })
+                .collect(),
+            prices: s.cost.clone(),
         }
+    }
+}
+
+fn service(v: &scenario::Service) -> ServiceParams {
+    let (hc, sc) = (&v.health_check, &v.scaling);
+    ServiceParams {
+        name: v.name.clone(),
+        desired: v.instances,
+        min: v.min(),
+        max: v.max(),
+        workers: v.workers,
+        queue_capacity: v.queue_capacity,
+        work: Dist::new(&v.service_time),
+        balancer: v.balancer,
+        boot_ns: s_to_ns(v.boot_s),
+        mtbf_ns: v.mtbf_s * NANOS_PER_SEC as f64,
+        mttr_ns: v.mttr_s * NANOS_PER_SEC as f64,
+        health: HealthParams {
+            enabled: hc.enabled,
+            interval_ns: s_to_ns(hc.interval_s),
+            timeout_ns: s_to_ns(hc.timeout_s),
+            unhealthy_threshold: hc.unhealthy_threshold,
+            healthy_threshold: hc.healthy_threshold,
+            deregistration_delay_ns: s_to_ns(hc.deregistration_delay_s),
+        },
+        scaling: ScalingParams {
+            policy: sc.policy,
+            metric: sc.metric,
+            target: sc.target,
+            steps: sc.steps.clone(),
+            period_ns: s_to_ns(sc.period_s),
+            warmup_ns: s_to_ns(sc.warmup_s),
+            cooldown_ns: s_to_ns(sc.cooldown_s),
+            health_check_type: sc.health_check_type,
+            grace_ns: s_to_ns(sc.grace_s),
+        },
     }
 }
 

@@ -7,69 +7,56 @@
 //! probe's answer is judged when it is sent: the round trip is far shorter
 //! than any interval, and judging it then needs no second event.
 
-use super::Simulation;
-use crate::engine::Event;
-use crate::instance::{Condition, Health, Lifecycle};
+use super::{Condition, Fleets, Health, Lifecycle};
+use crate::engine::{Chain, Event};
 use crate::log::Note;
 use crate::rng::{Purpose, Stream};
-use crate::time::SimDuration;
+use crate::world::World;
 
-fn probed(l: Lifecycle) -> bool {
-    matches!(l, Lifecycle::InService | Lifecycle::Unhealthy)
-}
-
-impl Simulation {
+impl Fleets {
     /// (Re)starts instance `i`'s probe chain if its service checks health
     /// and it is registered. The first probe comes at a random point of the
     /// interval, as a real load balancer's probes are not synchronised.
-    pub(super) fn start_probes(&mut self, i: u32) {
+    pub(super) fn start_probes(&mut self, i: u32, w: &mut World) {
         let inst = &mut self.instances[i as usize];
-        inst.probe_gen = inst.probe_gen.wrapping_add(1);
+        let gen = inst.bump(Chain::Probes);
         inst.probe_streak = 0;
         inst.health = Health::Unchecked;
-        let spec = &self.scenario.services[inst.service as usize];
-        if !spec.health_check.enabled || !probed(inst.lifecycle) {
+        let p = &w.params.services[inst.service as usize];
+        if !p.health.enabled || !inst.probed() {
             return;
         }
-        let interval = SimDuration::from_secs_f64(spec.health_check.interval_s).0;
+        let interval = p.health.interval_ns;
         let key = inst.ordinal as u64;
-        let mut rng = Stream::derive(self.scenario.seed, Purpose::HealthCheck, &spec.name, key);
-        let at = self.now + (rng.uniform() * interval as f64) as u64;
-        let gen = inst.probe_gen;
-        self.queue.push(at, Event::Probe { instance: i, gen });
+        let mut rng = Stream::derive(w.params.seed, Purpose::HealthCheck, &p.name, key);
+        let at = w.now + (rng.uniform() * interval as f64) as u64;
+        w.queue.push(at, Event::Probe { instance: i, gen });
     }
 
     /// After a live change of service `s`'s health checks. Instances the
     /// checks had taken out of service go back in if checks are now off.
-    pub(super) fn restart_probes(&mut self, s: usize) {
-        let enabled = self.scenario.services[s].health_check.enabled;
-        for i in 0..self.instances.len() as u32 {
-            let inst = &mut self.instances[i as usize];
-            if inst.service as usize != s || inst.lifecycle == Lifecycle::Terminated {
-                continue;
-            }
+    pub fn restart_probes(&mut self, s: usize, w: &mut World) {
+        let enabled = w.params.services[s].health.enabled;
+        for i in self.live(s) {
+            let inst = &self.instances[i as usize];
             let released = !enabled
                 && inst.lifecycle == Lifecycle::Unhealthy
                 && inst.condition == Condition::Ok;
             if released {
-                inst.set_lifecycle(self.now, Lifecycle::InService);
+                self.set_lifecycle(i, Lifecycle::InService, w.now);
             }
-            self.start_probes(i);
+            self.start_probes(i, w);
         }
-        self.refresh_targets(s);
+        self.settle(w);
     }
 
-    /// One probe of instance `i`; false if the chain is stale.
-    pub(super) fn on_probe(&mut self, i: u32, gen: u32) -> bool {
-        let now = self.now;
-        let rtt = 2 * self.params.links[1].base_ns;
+    /// One probe of instance `i`.
+    pub fn on_probe(&mut self, i: u32, w: &mut World) {
+        let now = w.now;
+        let rtt = 2 * w.params.links[1].base_ns;
         let inst = &mut self.instances[i as usize];
-        if inst.probe_gen != gen || !probed(inst.lifecycle) {
-            return false;
-        }
-        let s = inst.service as usize;
-        let hc = &self.scenario.services[s].health_check;
-        let passed = inst.condition == Condition::Ok && (rtt as f64) < hc.timeout_s * 1e9;
+        let hc = w.params.services[inst.service as usize].health;
+        let passed = inst.condition == Condition::Ok && rtt < hc.timeout_ns;
         let (result, threshold, next) = if passed {
             (Health::Passing, hc.healthy_threshold, Lifecycle::InService)
         } else {
@@ -85,19 +72,18 @@ impl Simulation {
             1
         };
         inst.health = result;
-        let interval = SimDuration::from_secs_f64(hc.interval_s).0;
-        self.queue
-            .push(now + interval, Event::Probe { instance: i, gen });
+        let gen = inst.gen(Chain::Probes);
+        w.queue
+            .push(now + hc.interval_ns, Event::Probe { instance: i, gen });
         if inst.lifecycle != next && inst.probe_streak >= threshold {
-            inst.set_lifecycle(now, next);
             let note = Note::HealthChanged {
                 instance: inst.id,
                 healthy: passed,
                 streak: inst.probe_streak,
             };
-            self.log.push(now, note);
-            self.refresh_targets(s);
+            self.set_lifecycle(i, next, now);
+            w.note(note);
+            self.settle(w);
         }
-        true
     }
 }

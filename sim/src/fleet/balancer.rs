@@ -1,19 +1,19 @@
 //! A service's load balancer: picks a target among the instances it
-//! considers in service. Without health checks (issue 4) it cannot tell a
-//! crashed or hung instance from a healthy one, and keeps sending it work.
+//! considers in service. Without health checks it cannot tell a crashed or
+//! hung instance from a healthy one, and keeps sending it work.
 
-use crate::instance::{Instance, InstanceId};
+use super::instance::{Instance, InstanceId, Lifecycle};
 use crate::rng::{Purpose, Stream};
 use crate::scenario::Balancer as Algorithm;
 
-pub(crate) struct Balancer {
-    pub algorithm: Algorithm,
-    /// Instance slab indices of the current targets, in launch order.
-    pub targets: Vec<u32>,
+pub(super) struct Balancer {
+    algorithm: Algorithm,
+    /// Instance slots of the current targets, in slot order.
+    targets: Vec<u32>,
     /// With no load balancer: the fixed address every client uses (slot
     /// and instance id). Once given out it does not follow a replacement:
     /// when that instance is terminated the address is dead.
-    pub fixed: Option<(u32, InstanceId)>,
+    fixed: Option<(u32, InstanceId)>,
     cursor: usize,
     rng: Stream,
 }
@@ -29,22 +29,54 @@ impl Balancer {
         }
     }
 
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Switches the algorithm. Switching the load balancer off hands
+    /// clients the address of the oldest instance there is now (once the
+    /// targets are next refreshed).
+    pub fn set_algorithm(&mut self, algorithm: Algorithm) {
+        if algorithm == Algorithm::None && self.algorithm != algorithm {
+            self.fixed = None;
+        }
+        self.algorithm = algorithm;
+    }
+
+    pub fn set_targets(&mut self, targets: Vec<u32>) {
+        self.targets = targets;
+    }
+
+    pub fn has_targets(&self) -> bool {
+        !self.targets.is_empty()
+    }
+
+    pub fn target_count(&self) -> u32 {
+        self.targets.len() as u32
+    }
+
+    /// Gives clients without a load balancer this address, unless they
+    /// already have one (they keep it, dead or alive: Fallacy 5).
+    pub fn hand_out_address(&mut self, oldest: Option<(u32, InstanceId)>) {
+        if self.fixed.is_none() {
+            self.fixed = oldest;
+        }
+    }
+
     /// The instance for the next request, or `None` (a fast 503).
     #[inline]
     pub fn route(&mut self, instances: &[Instance]) -> Option<u32> {
         let n = self.targets.len();
-        if self.algorithm == Algorithm::None {
-            return self.fixed.and_then(|(i, id)| {
-                let inst = &instances[i as usize];
-                (inst.id == id && inst.lifecycle != crate::Lifecycle::Terminated).then_some(i)
-            });
-        }
-        if n == 0 {
-            return None;
-        }
         let load = |i: u32| instances[i as usize].outstanding;
         let pick = match self.algorithm {
-            Algorithm::RoundRobin | Algorithm::None => {
+            Algorithm::None => {
+                return self.fixed.and_then(|(i, id)| {
+                    let inst = &instances[i as usize];
+                    (inst.id == id && inst.lifecycle != Lifecycle::Terminated).then_some(i)
+                })
+            }
+            _ if n == 0 => return None,
+            Algorithm::RoundRobin => {
                 self.cursor = (self.cursor + 1) % n;
                 self.targets[self.cursor]
             }
@@ -78,7 +110,6 @@ impl Balancer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instance::InstanceId;
 
     fn instances(outstanding: &[u32]) -> Vec<Instance> {
         outstanding

@@ -1,13 +1,14 @@
 //! Auto-scaling policies, as EC2 Auto Scaling applies them: from a metric
 //! averaged over the last period, decide a new desired capacity. Pure
-//! decisions on a reading; `simulation::group` measures the reading, applies
+//! decisions on a reading; `fleet::scaling` measures the reading, applies
 //! the decision and logs it with its reason.
 
-use crate::scenario::{Policy, Scaling, Step};
+use crate::params::ScalingParams;
+use crate::scenario::{Policy, Step};
 
 /// The running group's own state: desired capacity lives here, not in the
 /// scenario, because policies change it while the scenario stays as written.
-pub(crate) struct Group {
+pub(super) struct Group {
     pub desired: u32,
     /// When the policy is next evaluated, in ns.
     pub next_evaluation: u64,
@@ -15,9 +16,19 @@ pub(crate) struct Group {
     pub last_change: Option<u64>,
 }
 
+impl Group {
+    pub fn new(desired: u32, period_ns: u64) -> Group {
+        Group {
+            desired,
+            next_evaluation: period_ns,
+            last_change: None,
+        }
+    }
+}
+
 /// The metric over the last period.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Reading {
+pub(super) struct Reading {
     /// CPU percent or requests/s per target, over the measured instances.
     pub value: f64,
     /// Instances the value was measured on: in service and warmed up.
@@ -46,8 +57,8 @@ pub(crate) struct Decision {
 const SCALE_IN_HEADROOM: f64 = 0.9;
 
 /// What the policy does with `reading`; `None` when desired stays.
-pub(crate) fn decide(
-    cfg: &Scaling,
+pub(super) fn decide(
+    cfg: &ScalingParams,
     (min, max): (u32, u32),
     group: &Group,
     reading: Reading,
@@ -55,7 +66,7 @@ pub(crate) fn decide(
 ) -> Option<Decision> {
     let cooled = group
         .last_change
-        .is_none_or(|t| now.saturating_sub(t) as f64 >= cfg.cooldown_s * 1e9);
+        .is_none_or(|t| now.saturating_sub(t) >= cfg.cooldown_ns);
     let clamp = |x: i64| x.clamp(min as i64, max as i64) as u32;
     let d = match cfg.policy {
         Policy::None => return None,
@@ -122,6 +133,22 @@ fn matching_step(steps: &[Step], value: f64) -> Option<(f64, bool, i32)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::{HealthCheckType, Metric};
+
+    /// The defaults of a scenario's scaling settings, with `policy`.
+    fn scaling(policy: Policy, steps: Vec<Step>, cooldown_s: u64) -> ScalingParams {
+        ScalingParams {
+            policy,
+            metric: Metric::Cpu,
+            target: 50.0,
+            steps,
+            period_ns: 60 * S,
+            warmup_ns: 300 * S,
+            cooldown_ns: cooldown_s * S,
+            health_check_type: HealthCheckType::None,
+            grace_ns: 300 * S,
+        }
+    }
 
     fn group(desired: u32, last_change: Option<u64>) -> Group {
         Group {
@@ -141,11 +168,7 @@ mod tests {
 
     #[test]
     fn target_tracking_out_promptly_in_conservatively() {
-        let cfg = Scaling {
-            policy: Policy::TargetTracking,
-            cooldown_s: 300.0,
-            ..Scaling::default()
-        };
+        let cfg = scaling(Policy::TargetTracking, Vec::new(), 300);
         let g = group(4, Some(0));
         // The lecture's example: CPU 83% against a 50% target on 4 → 7.
         let d = decide(&cfg, (1, 10), &g, reading(83.0, 4, true), S).unwrap();
@@ -186,13 +209,9 @@ mod tests {
                 change: -1,
             },
         ];
-        let step = Scaling {
-            policy: Policy::Step,
-            steps: steps.clone(),
-            ..Scaling::default()
-        };
+        let step = scaling(Policy::Step, steps.clone(), 300);
         let g = group(4, Some(0));
-        let to = |cfg: &Scaling, v, warming, now| {
+        let to = |cfg: &ScalingParams, v, warming, now| {
             decide(cfg, (1, 10), &g, reading(v, 4, warming), now).map(|d| d.to)
         };
         assert_eq!(to(&step, 95.0, false, S), Some(7));
@@ -200,12 +219,7 @@ mod tests {
         assert_eq!(to(&step, 50.0, false, S), None);
         assert_eq!(to(&step, 10.0, false, S), Some(3));
         assert_eq!(to(&step, 95.0, true, S), None, "waits for warm-up");
-        let simple = Scaling {
-            policy: Policy::Simple,
-            steps,
-            cooldown_s: 300.0,
-            ..Scaling::default()
-        };
+        let simple = scaling(Policy::Simple, steps, 300);
         assert_eq!(to(&simple, 95.0, true, S), None, "cooldown");
         assert_eq!(to(&simple, 95.0, true, 301 * S), Some(7));
     }

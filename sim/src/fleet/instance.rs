@@ -1,7 +1,9 @@
-//! An instance of a service: workers, a bounded queue, a lifecycle (issue 4's
-//! auto-scaling moves it through pending → in service → draining →
-//! terminated) and a condition (the faults: crashed, hung, slow).
+//! An instance of a service: workers, a bounded queue, a lifecycle (its
+//! group moves it through pending → in service → draining → terminated; its
+//! load balancer between in service and unhealthy) and a condition (the
+//! faults: crashed, hung, slow), which nobody sees directly.
 
+use crate::engine::{Chain, Gen};
 use crate::idempotency::TokenStore;
 use crate::rng::{Purpose, Stream};
 use crate::slab::Handle;
@@ -27,8 +29,8 @@ pub enum Lifecycle {
     /// A load-balancer target.
     InService,
     /// Taken out of service by the load balancer: its connections failed
-    /// (a crash is noticed at once) or, with issue 4, its health checks did.
-    /// A hang is not noticed: it accepts connections.
+    /// (a crash is noticed at once) or its health checks did. A hang is not
+    /// noticed without health checks: it accepts connections.
     Unhealthy,
     /// Finishing its work before it stops; not a target.
     Draining,
@@ -76,7 +78,7 @@ pub enum Condition {
 
 /// A request an instance has taken on.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Job {
+pub(super) struct Job {
     pub attempt: Handle,
     pub token: u32,
     /// `Message::RETRY` if it is a retry's.
@@ -86,7 +88,7 @@ pub(crate) struct Job {
     pub arrived: u64,
 }
 
-pub(crate) struct Instance {
+pub(super) struct Instance {
     pub id: InstanceId,
     pub address: [u8; 4],
     pub service: u16,
@@ -97,11 +99,8 @@ pub(crate) struct Instance {
     pub condition: Condition,
     /// Service-time multiplier (1 = healthy).
     pub slow_factor: f64,
-    /// Bumped whenever held work is discarded or frozen; events carrying an
-    /// older epoch are stale.
-    pub epoch: u32,
-    /// Bumped by every fault and repair; random fault events carry it.
-    pub fault_gen: u32,
+    /// The generations of its timer chains (`Chain`), in `Chain` order.
+    chains: [Gen; 4],
     pub launched_at: u64,
     pub terminated_at: Option<u64>,
     /// Worker slots; `None` is a free worker.
@@ -133,9 +132,7 @@ pub(crate) struct Instance {
     /// `cpu_area`, `capacity_area` and `routed` at the group's last
     /// policy evaluation.
     pub at_evaluation: (u64, u64, u64),
-    /// Health checks: the probe chain (stale probes carry an older one),
-    /// consecutive results, and the last result.
-    pub probe_gen: u32,
+    /// Health checks: consecutive results, and the last result.
     pub probe_streak: u32,
     pub health: Health,
 }
@@ -151,6 +148,24 @@ pub enum Health {
 }
 
 impl Instance {
+    /// The current generation of one of its timer chains.
+    #[inline]
+    pub fn gen(&self, chain: Chain) -> Gen {
+        self.chains[chain as usize]
+    }
+
+    /// Makes every queued event of `chain` stale; returns the new generation.
+    pub fn bump(&mut self, chain: Chain) -> Gen {
+        self.chains[chain as usize].bump();
+        self.gen(chain)
+    }
+
+    /// Takes over a reused slot: every chain continues past the previous
+    /// occupant's, so its events still queued stay stale.
+    pub fn succeed(&mut self, previous: &Instance) {
+        self.chains = previous.chains.map(Gen::next);
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         seed: u64,
@@ -175,8 +190,7 @@ impl Instance {
             },
             condition: Condition::Ok,
             slow_factor: 1.0,
-            epoch: 0,
-            fault_gen: 0,
+            chains: [Gen::default(); 4],
             launched_at: now,
             terminated_at: None,
             slots: vec![None; workers as usize],
@@ -197,7 +211,6 @@ impl Instance {
             in_service_at: now,
             routed: 0,
             at_evaluation: (0, 0, 0),
-            probe_gen: 0,
             probe_streak: 0,
             health: Health::Unchecked,
         }
@@ -306,6 +319,29 @@ impl Instance {
     pub fn address_string(&self) -> String {
         let [a, b, c, d] = self.address;
         format!("{a}.{b}.{c}.{d}")
+    }
+
+    /// Whether it listens for connections: booted, not gone, not crashed.
+    pub fn listening(&self) -> bool {
+        self.lifecycle.running() && self.condition != Condition::Crashed
+    }
+
+    /// Whether its load balancer probes it: a registered target.
+    pub fn probed(&self) -> bool {
+        matches!(self.lifecycle, Lifecycle::InService | Lifecycle::Unhealthy)
+    }
+
+    /// Whether its group counts it in its capacity (not draining or gone).
+    pub fn counted(&self) -> bool {
+        matches!(
+            self.lifecycle,
+            Lifecycle::Pending | Lifecycle::InService | Lifecycle::Unhealthy
+        )
+    }
+
+    /// Whether it can actually serve: a target whose condition is ok.
+    pub fn healthy(&self) -> bool {
+        self.is_target() && self.condition == Condition::Ok
     }
 
     /// Billed time: from launch until termination (or now).

@@ -1,0 +1,201 @@
+//! The clients: where logical requests come from (`traffic`), the attempts
+//! they send, and what a client does with each attempt's result: it
+//! observes a response or a timeout, and resends (after a backoff, within
+//! its attempts and its retry budget) or finishes the request. Every
+//! attempt carries the logical request's idempotency token.
+//!
+//! Rules kept here: every attempt belongs to one logical request; a request
+//! finishes with exactly one outcome; attempts = requests + retries.
+
+mod traffic;
+
+use crate::engine::{Event, Leg, Message, Timer};
+use crate::log::Note;
+use crate::params::Params;
+use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
+use crate::retry::Budget;
+use crate::rng::{Purpose, Stream};
+use crate::slab::{Handle, Slab};
+use crate::world::World;
+use traffic::Traffic;
+
+pub(crate) struct Clients {
+    traffic: Traffic,
+    requests: Slab<LogicalRequest>,
+    attempts: Slab<Attempt>,
+    next_request: u64,
+    /// Backoff jitter, for all clients.
+    retry_rng: Stream,
+    budget: Budget,
+}
+
+impl Clients {
+    pub fn new(params: &Params) -> Clients {
+        let seed = params.seed;
+        Clients {
+            traffic: Traffic::new(seed),
+            requests: Slab::new(),
+            attempts: Slab::new(),
+            next_request: 1,
+            retry_rng: Stream::derive(seed, Purpose::Retry, "", 0),
+            budget: Budget::new(&params.retry),
+        }
+    }
+
+    /// Logical requests created and not yet finished.
+    pub fn requests_in_flight(&self) -> u64 {
+        self.requests.len() as u64
+    }
+
+    /// Attempts sent whose outcome the client has not yet observed.
+    pub fn attempts_in_flight(&self) -> u64 {
+        self.attempts.len() as u64
+    }
+
+    /// Whether a logical request is still in flight.
+    pub fn has_request(&self, request: Handle) -> bool {
+        self.requests.get(request).is_some()
+    }
+
+    /// Whether the client still waits for an attempt's outcome.
+    pub fn has_attempt(&self, attempt: Handle) -> bool {
+        self.attempts.get(attempt).is_some()
+    }
+
+    /// The request and number of an attempt still in flight.
+    pub fn attempt(&self, attempt: Handle) -> Option<(RequestId, u32)> {
+        self.attempts.get(attempt).map(|a| (a.id, a.number))
+    }
+
+    fn new_request(&mut self, source: Source, w: &mut World) -> Option<Message> {
+        let kind = self.traffic.pick_kind(&w.params.traffic) as u8;
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        w.metrics.in_system_changes(w.now, self.requests.len());
+        let request = self.requests.insert(LogicalRequest {
+            id,
+            kind,
+            created: w.now,
+            source,
+            attempts: 0,
+            last_wait_ns: 0,
+        });
+        w.metrics.request_created();
+        self.send_attempt(request, w)
+    }
+
+    /// The next attempt of a logical request, with its timeout set; `None`
+    /// if the request has finished.
+    fn send_attempt(&mut self, request: Handle, w: &mut World) -> Option<Message> {
+        let r = self.requests.get_mut(request)?;
+        r.attempts += 1;
+        let (id, number, kind) = (r.id, r.attempts, r.kind);
+        let attempt = self.attempts.insert(Attempt {
+            request,
+            id,
+            number,
+            fate: Fate::Unknown,
+        });
+        let retry = number > 1;
+        w.metrics.attempt_created(retry);
+        if !retry {
+            self.budget.deposit(&w.params.retry);
+        }
+        w.queue
+            .push_timer(w.now + w.params.timeout_ns, Timer::Attempt(attempt));
+        let service = w.params.traffic.kinds[kind as usize].service;
+        Some(Message {
+            attempt,
+            token: id.0 as u32,
+            sent_at: w.now,
+            instance: 0,
+            target: 0,
+            gen: Default::default(),
+            slot: 0,
+            service: service as u8,
+            kind,
+            leg: Leg::ClientToLb,
+            status: Status::Ok,
+            lost: false,
+            marks: if retry { Message::RETRY } else { 0 },
+        })
+    }
+
+    /// A message of `attempt` disappeared on `leg`: the simulator records
+    /// where (the client will only see a timeout) and notes it.
+    pub fn lost(&mut self, msg: &Message, w: &mut World) {
+        let Some(a) = self.attempts.get_mut(msg.attempt) else {
+            return;
+        };
+        a.fate = if msg.leg.is_response() {
+            Fate::ResponseLost
+        } else {
+            Fate::RequestLost
+        };
+        let (request, leg, service) = (a.id, msg.leg, msg.service as u16);
+        w.note(Note::Lost {
+            request,
+            leg,
+            service,
+        });
+    }
+
+    /// The client observes an attempt's result (a response or its timeout),
+    /// classifies it by ground truth, and resends or finishes the request.
+    pub fn observe(&mut self, attempt: Handle, seen: Observed, w: &mut World) {
+        let Some(a) = self.attempts.remove(attempt) else {
+            w.metrics.late_response();
+            return;
+        };
+        let outcome = a.classify(seen);
+        w.metrics.attempt_finished(outcome);
+        let policy = &w.params.retry;
+        let retry =
+            outcome != Outcome::Success && policy.max_attempts > 1 && policy.retries(outcome);
+        if !(retry && self.retry_later(a.request, outcome, w)) {
+            self.finish(a.request, outcome, w);
+        }
+    }
+
+    /// Schedules the logical request's next attempt after its backoff;
+    /// false if the client gives up instead (attempts used up, or the
+    /// retry budget spent).
+    fn retry_later(&mut self, request: Handle, last: Outcome, w: &mut World) -> bool {
+        let policy = w.params.retry;
+        let Some(r) = self.requests.get_mut(request) else {
+            return false;
+        };
+        let refused = r.attempts < policy.max_attempts && !self.budget.withdraw(&policy);
+        if refused || r.attempts >= policy.max_attempts {
+            w.metrics.gave_up(refused);
+            let note = Note::GaveUp {
+                request: r.id,
+                attempts: r.attempts,
+                last,
+                refused,
+            };
+            w.note(note);
+            return false;
+        }
+        let wait = policy.wait_ns(r.attempts - 1, r.last_wait_ns, &mut self.retry_rng);
+        r.last_wait_ns = wait;
+        w.queue.push(w.now + wait, Event::Retry { request });
+        true
+    }
+
+    /// A backoff ended: the request's next attempt, to send.
+    pub fn on_retry(&mut self, request: Handle, w: &mut World) -> Option<Message> {
+        self.send_attempt(request, w)
+    }
+
+    fn finish(&mut self, request: Handle, outcome: Outcome, w: &mut World) {
+        w.metrics.in_system_changes(w.now, self.requests.len());
+        let Some(r) = self.requests.remove(request) else {
+            return;
+        };
+        w.metrics.request_finished(outcome, w.now - r.created);
+        if let Source::User(u) = r.source {
+            self.traffic.think(u, w);
+        }
+    }
+}

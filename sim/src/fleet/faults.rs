@@ -1,0 +1,161 @@
+//! Faults: random crashes from each service's MTBF and MTTR, the scenario's
+//! scheduled faults, and the user's kill, hang, slow and repair. A crash
+//! loses the work the instance held; a hang keeps it and never finishes
+//! it; a slow instance multiplies its service time.
+
+use super::{Condition, Fleets, Lifecycle};
+use crate::engine::{Chain, Event, Message};
+use crate::log::Note;
+use crate::scenario::FaultKind;
+use crate::world::World;
+
+impl Fleets {
+    /// Crashes an instance, to be repaired after `repair_after_ns` if given.
+    /// Returns the 502s its load balancer answers for the work it held.
+    pub fn crash(&mut self, i: u32, repair_after_ns: Option<u64>, w: &mut World) -> Vec<Message> {
+        let mut out = Vec::new();
+        self.crash_into(i, repair_after_ns, w, &mut out);
+        self.settle(w);
+        out
+    }
+
+    fn crash_into(&mut self, i: u32, repair: Option<u64>, w: &mut World, out: &mut Vec<Message>) {
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Terminated {
+            return;
+        }
+        inst.condition = Condition::Crashed;
+        // Its memory is gone, per-instance idempotency tokens with it.
+        inst.tokens.clear();
+        w.note(Note::Crashed(inst.id));
+        self.fail_held_work(i, w, out);
+        self.after_fault(i, repair, w);
+    }
+
+    /// Makes an instance hang: it keeps accepting work and never answers.
+    pub fn hang(&mut self, i: u32, repair_after_ns: Option<u64>, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Terminated || inst.condition != Condition::Ok {
+            return;
+        }
+        // Work in progress freezes: its completions become stale.
+        inst.freeze(w.now);
+        inst.bump(Chain::Work);
+        w.note(Note::Hung(inst.id));
+        self.after_fault(i, repair_after_ns, w);
+    }
+
+    /// Multiplies an instance's service time by `factor` from now on.
+    pub fn slow(&mut self, i: u32, factor: f64, repair_after_ns: Option<u64>, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Terminated {
+            return;
+        }
+        inst.slow_factor = factor;
+        w.note(Note::Slowed(inst.id, factor));
+        self.after_fault(i, repair_after_ns, w);
+    }
+
+    /// Ends the instance's random fault chain and schedules its repair.
+    fn after_fault(&mut self, i: u32, repair_after_ns: Option<u64>, w: &mut World) {
+        let gen = self.instances[i as usize].bump(Chain::Faults);
+        if let Some(d) = repair_after_ns {
+            w.queue.push(w.now + d, Event::Repair { instance: i, gen });
+        }
+    }
+
+    /// Restarts a faulty instance healthy: a hung one loses the work it
+    /// held (502s, returned). It registers again with its load balancer
+    /// once it is back; with health checks, once they pass.
+    pub fn repair(&mut self, i: u32, w: &mut World) -> Vec<Message> {
+        let mut out = Vec::new();
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Terminated {
+            return out;
+        }
+        let was = inst.condition;
+        inst.condition = Condition::Ok;
+        inst.slow_factor = 1.0;
+        inst.bump(Chain::Faults);
+        let id = inst.id;
+        if was == Condition::Hung {
+            self.fail_held_work(i, w, &mut out);
+            self.instances[i as usize].tokens.clear();
+        }
+        w.note(Note::Repaired(id));
+        let inst = &self.instances[i as usize];
+        let checked = w.params.services[inst.service as usize].health.enabled;
+        if inst.lifecycle == Lifecycle::Unhealthy && !checked {
+            self.set_lifecycle(i, Lifecycle::InService, w.now);
+        }
+        self.schedule_random_fault(i, w);
+        self.finish_draining(i, w);
+        self.settle(w);
+        out
+    }
+
+    /// Schedules the next random crash from the service's MTBF.
+    pub(super) fn schedule_random_fault(&mut self, i: u32, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        let mtbf = w.params.services[inst.service as usize].mtbf_ns;
+        if mtbf > 0.0 && inst.lifecycle != Lifecycle::Terminated {
+            let at = w.now + inst.fault_rng.exponential(mtbf) as u64;
+            let gen = inst.gen(Chain::Faults);
+            w.queue.push(at, Event::RandomFault { instance: i, gen });
+        }
+    }
+
+    /// A random crash, repaired after a time drawn from the service's MTTR.
+    pub fn on_random_fault(&mut self, i: u32, w: &mut World) -> Vec<Message> {
+        let inst = &mut self.instances[i as usize];
+        let mttr = w.params.services[inst.service as usize].mttr_ns;
+        let repair = inst.fault_rng.exponential(mttr) as u64;
+        self.crash(i, Some(repair), w)
+    }
+
+    /// The scenario's scheduled fault number `index` happens.
+    pub fn on_scheduled_fault(&mut self, index: usize, w: &mut World) -> Vec<Message> {
+        let f = w.params.faults[index];
+        let mut out = Vec::new();
+        let hit: Vec<u32> = self
+            .live(f.service)
+            .into_iter()
+            .filter(|&k| {
+                f.instance
+                    .is_none_or(|o| o == self.instances[k as usize].ordinal)
+            })
+            .collect();
+        for i in hit {
+            match f.kind {
+                FaultKind::Crash => self.crash_into(i, f.repair_after_ns, w, &mut out),
+                FaultKind::Hang => self.hang(i, f.repair_after_ns, w),
+                FaultKind::Slow => self.slow(i, f.factor, f.repair_after_ns, w),
+            }
+        }
+        self.settle(w);
+        out
+    }
+
+    /// Crashes every live instance of service `s`, each repaired after
+    /// `duration_ns`.
+    pub fn outage(&mut self, s: usize, duration_ns: u64, w: &mut World) -> Vec<Message> {
+        let mut out = Vec::new();
+        for i in self.live(s) {
+            self.crash_into(i, Some(duration_ns), w, &mut out);
+        }
+        self.settle(w);
+        out
+    }
+
+    /// Healthy instances of service `s` draw their next random crash from
+    /// the service's new fault rates.
+    pub fn restart_fault_chains(&mut self, s: usize, w: &mut World) {
+        for i in self.live(s) {
+            let inst = &mut self.instances[i as usize];
+            if inst.condition == Condition::Ok {
+                inst.bump(Chain::Faults);
+                self.schedule_random_fault(i, w);
+            }
+        }
+    }
+}

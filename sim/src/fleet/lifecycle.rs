@@ -1,0 +1,198 @@
+//! Instance lifecycles and the groups that keep their capacity: launch,
+//! boot, drain (which terminates once idle, or when the deregistration
+//! delay runs out), and `reconcile`, which brings a group to its desired
+//! capacity. Health checks, scaling policies, faults and the user all drive
+//! these same verbs.
+
+use super::instance::Instance;
+use super::{Condition, Fleets, InstanceId, Lifecycle};
+use crate::engine::{Chain, Event, Leg, Message};
+use crate::log::Note;
+use crate::request::Status;
+use crate::world::World;
+
+impl Fleets {
+    /// Launches a new instance of service `s` with a fresh id and address,
+    /// in service at once (`booted`) or after the service's boot time.
+    pub(super) fn launch(&mut self, s: usize, booted: bool, w: &mut World) {
+        let id = InstanceId(self.next_instance);
+        self.next_instance += 1;
+        let fleet = &mut self.services[s];
+        let ordinal = fleet.launches;
+        fleet.launches += 1;
+        let p = &w.params.services[s];
+        let mut fresh = Instance::new(
+            w.params.seed,
+            id,
+            s as u16,
+            &p.name,
+            ordinal,
+            p.workers,
+            w.now,
+            booted,
+        );
+        let reused = self
+            .instances
+            .iter()
+            .position(|i| i.lifecycle == Lifecycle::Terminated);
+        let slot = match reused {
+            Some(k) => {
+                let old = &self.instances[k];
+                self.retired_billed_ns += old.billed_ns(w.now);
+                let area = &mut self.services[old.service as usize].retired_area;
+                area.0 += old.cpu_area;
+                area.1 += old.capacity_area;
+                fresh.succeed(old);
+                self.instances[k] = fresh;
+                k as u32
+            }
+            None => {
+                self.instances.push(fresh);
+                (self.instances.len() - 1) as u32
+            }
+        };
+        self.services[s].unsettled |= booted;
+        w.note(Note::Launched(id));
+        w.metrics.launched();
+        if booted {
+            self.start_probes(slot, w);
+        } else {
+            let gen = self.instances[slot as usize].gen(Chain::Work);
+            let at = w.now + w.params.services[s].boot_ns;
+            w.queue.push(
+                at,
+                Event::Booted {
+                    instance: slot,
+                    gen,
+                },
+            );
+        }
+        self.schedule_random_fault(slot, w);
+    }
+
+    /// A pending instance finished booting: it registers with its load
+    /// balancer.
+    pub fn on_booted(&mut self, i: u32, w: &mut World) {
+        self.set_lifecycle(i, Lifecycle::InService, w.now);
+        w.note(Note::InService(self.instances[i as usize].id));
+        self.start_probes(i, w);
+        self.settle(w);
+    }
+
+    /// Brings service `s` to its group's desired capacity: launches, or
+    /// drains the broken and unhealthy first and then the oldest.
+    pub(super) fn reconcile(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
+        let desired = self.services[s].group.desired as usize;
+        let boot_now = w.params.services[s].boot_ns == 0;
+        let mut current: Vec<u32> = (0..self.instances.len() as u32)
+            .filter(|&k| {
+                let i = &self.instances[k as usize];
+                i.service as usize == s && i.counted()
+            })
+            .collect();
+        current.sort_by_key(|&k| {
+            let i = &self.instances[k as usize];
+            let healthy = i.condition == Condition::Ok && i.lifecycle != Lifecycle::Unhealthy;
+            (healthy, i.ordinal)
+        });
+        for &k in current.iter().take(current.len().saturating_sub(desired)) {
+            self.drain(k, w, out);
+        }
+        for _ in current.len()..desired {
+            self.launch(s, boot_now, w);
+        }
+    }
+
+    /// Stops routing to an instance; it stops once its work is done, or
+    /// when the deregistration delay runs out. A broken instance has no
+    /// work worth waiting for and stops at once.
+    pub(super) fn drain(&mut self, i: u32, w: &mut World, out: &mut Vec<Message>) {
+        self.set_lifecycle(i, Lifecycle::Draining, w.now);
+        let inst = &mut self.instances[i as usize];
+        // No longer a registered target: its probe chain ends.
+        inst.bump(Chain::Probes);
+        let (id, broken) = (inst.id, inst.condition != Condition::Ok);
+        w.note(Note::Draining(id));
+        if broken {
+            self.fail_held_work(i, w, out);
+        }
+        self.finish_draining(i, w);
+        let inst = &self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Draining {
+            let delay = w.params.services[inst.service as usize]
+                .health
+                .deregistration_delay_ns;
+            let gen = inst.gen(Chain::Life);
+            w.queue
+                .push(w.now + delay, Event::DrainDeadline { instance: i, gen });
+        }
+    }
+
+    /// The deregistration delay is over: work still held is cut off.
+    pub fn on_drain_deadline(&mut self, i: u32, w: &mut World) -> Vec<Message> {
+        let mut out = Vec::new();
+        w.note(Note::DrainTimedOut(self.instances[i as usize].id));
+        self.fail_held_work(i, w, &mut out);
+        self.finish_draining(i, w);
+        self.settle(w);
+        out
+    }
+
+    /// Terminates a draining instance once it is idle.
+    pub(super) fn finish_draining(&mut self, i: u32, w: &mut World) {
+        let inst = &self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Draining && inst.is_idle() {
+            self.set_lifecycle(i, Lifecycle::Terminated, w.now);
+            let inst = &mut self.instances[i as usize];
+            for chain in [Chain::Work, Chain::Faults, Chain::Life] {
+                inst.bump(chain);
+            }
+            w.note(Note::Terminated(inst.id));
+            w.metrics.terminated();
+        }
+    }
+
+    /// The load balancer saw a connection to the instance fail: it stops
+    /// routing to it until it is repaired (passive health checking).
+    pub(super) fn unreachable(&mut self, i: u32, w: &mut World) {
+        if self.instances[i as usize].lifecycle == Lifecycle::InService {
+            self.set_lifecycle(i, Lifecycle::Unhealthy, w.now);
+            w.note(Note::Unreachable(self.instances[i as usize].id));
+        }
+    }
+
+    /// Work held by an instance is lost: the load balancer sees each
+    /// connection break and answers the client with a 502 (in `out`).
+    pub(super) fn fail_held_work(&mut self, i: u32, w: &mut World, out: &mut Vec<Message>) {
+        let now = w.now;
+        let inst = &mut self.instances[i as usize];
+        let jobs = inst.drain_jobs(now);
+        let crashed = inst.condition == Condition::Crashed && !jobs.is_empty();
+        let gen = inst.bump(Chain::Work);
+        inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
+        let (service, target) = (inst.service, inst.id.0);
+        if let Some(store) = self.token_store(i, w.params.idempotency) {
+            for job in &jobs {
+                store.forget(job.token);
+            }
+        }
+        out.extend(jobs.into_iter().map(|job| Message {
+            attempt: job.attempt,
+            token: job.token,
+            sent_at: now,
+            instance: i,
+            target,
+            gen,
+            slot: 0,
+            service: service as u8,
+            kind: job.kind,
+            leg: Leg::LbToClient,
+            status: Status::ConnectionError,
+            lost: false,
+            marks: job.marks,
+        }));
+        if crashed {
+            self.unreachable(i, w);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+//! The fleets: for each service, its load balancer, its auto-scaling group
+//! and the instances in it, with their health checks, lifecycles and
+//! faults. Instances of all services share one slot space (messages and
+//! timers name an instance by its slot; a terminated instance's slot is
+//! reused by the next launch), so this owner holds all services' fleets.
+//!
+//! Rules kept here, not by callers:
+//! - A load balancer's targets are its service's instances in service, in
+//!   slot order. Every lifecycle change marks its service unsettled, and
+//!   every verb called from outside settles before it returns, so a caller
+//!   never sees (or has to remember to refresh) a stale target list.
+//! - After `reconcile`, a group's capacity (pending + in service +
+//!   unhealthy) equals its desired capacity, within [min, max].
+//! - A reused slot's timer chains continue past its previous occupant's, and
+//!   messages carry the instance id, so nothing meant for an instance that is
+//!   gone reaches the slot's new occupant.
+
+mod autoscaler;
+mod balancer;
+mod changes;
+mod faults;
+mod health;
+mod instance;
+mod lifecycle;
+mod scaling;
+mod view;
+mod work;
+
+pub(crate) use autoscaler::Decision;
+pub use instance::{Condition, Health, InstanceId, Lifecycle};
+pub(crate) use work::Worked;
+
+use crate::engine::{Chain, Gen};
+use crate::idempotency::{Executions, TokenStore};
+use crate::log::Note;
+use crate::params::Params;
+use crate::scenario::Balancer as Algorithm;
+use crate::world::World;
+use autoscaler::Group;
+use balancer::Balancer;
+use instance::Instance;
+
+pub(crate) struct Fleets {
+    /// Every instance that still holds a slot, all services together.
+    instances: Vec<Instance>,
+    next_instance: u32,
+    /// Per service, in scenario order.
+    services: Vec<Fleet>,
+    /// Billed time of instances whose slots were reused.
+    retired_billed_ns: u64,
+    /// Shared idempotency tokens: a table beside the database.
+    shared_tokens: TokenStore,
+    /// Ground truth for duplicates: every execution of a mutating request.
+    executions: Executions,
+}
+
+/// One service's part of the fleets.
+struct Fleet {
+    balancer: Balancer,
+    group: Group,
+    /// Instances launched so far (the next one's ordinal).
+    launches: u32,
+    /// CPU and capacity integrals of instances whose slots were reused, so
+    /// the run's utilisation keeps them.
+    retired_area: (u64, u64),
+    /// A lifecycle changed since the targets were last rebuilt.
+    unsettled: bool,
+}
+
+impl Fleets {
+    pub fn new(params: &Params) -> Fleets {
+        Fleets {
+            instances: Vec::new(),
+            next_instance: 1,
+            services: params
+                .services
+                .iter()
+                .map(|s| Fleet {
+                    balancer: Balancer::new(params.seed, &s.name, s.balancer),
+                    group: Group::new(s.desired, s.scaling.period_ns),
+                    launches: 0,
+                    retired_area: (0, 0),
+                    unsettled: false,
+                })
+                .collect(),
+            retired_billed_ns: 0,
+            shared_tokens: TokenStore::default(),
+            executions: Executions::default(),
+        }
+    }
+
+    /// Every service's initial instances, in service at time 0.
+    pub fn launch_initial(&mut self, w: &mut World) {
+        for s in 0..self.services.len() {
+            for _ in 0..self.services[s].group.desired {
+                self.launch(s, true, w);
+            }
+            self.settle(w);
+        }
+    }
+
+    /// Whether an event scheduled for `slot`'s `chain` at `gen` still matters.
+    #[inline]
+    pub fn current(&self, slot: u32, chain: Chain, gen: Gen) -> bool {
+        self.instances[slot as usize].gen(chain) == gen
+    }
+
+    /// The slot of a live instance.
+    pub fn find(&self, id: InstanceId) -> Option<u32> {
+        self.instances
+            .iter()
+            .position(|i| i.id == id && i.lifecycle != Lifecycle::Terminated)
+            .map(|k| k as u32)
+    }
+
+    /// Slots of a service's instances that are not terminated.
+    fn live(&self, s: usize) -> Vec<u32> {
+        (0..self.instances.len() as u32)
+            .filter(|&k| {
+                let i = &self.instances[k as usize];
+                i.service as usize == s && i.lifecycle != Lifecycle::Terminated
+            })
+            .collect()
+    }
+
+    /// Moves an instance to `state`; its load balancer's targets are rebuilt
+    /// when the current verb settles.
+    fn set_lifecycle(&mut self, i: u32, state: Lifecycle, now: u64) {
+        let inst = &mut self.instances[i as usize];
+        inst.set_lifecycle(now, state);
+        self.services[inst.service as usize].unsettled = true;
+    }
+
+    /// Rebuilds the targets of every service whose lifecycles changed.
+    fn settle(&mut self, w: &mut World) {
+        for s in 0..self.services.len() {
+            if self.services[s].unsettled {
+                self.services[s].unsettled = false;
+                self.refresh_targets(s, w);
+            }
+        }
+    }
+
+    /// Rebuilds service `s`'s target list from its instances' lifecycles.
+    fn refresh_targets(&mut self, s: usize, w: &mut World) {
+        let lb = &mut self.services[s].balancer;
+        let had = lb.has_targets();
+        let mut targets = Vec::new();
+        let mut oldest: Option<(u32, u32)> = None; // (slot, ordinal)
+        for (k, inst) in self.instances.iter().enumerate() {
+            if inst.service as usize != s {
+                continue;
+            }
+            if inst.is_target() {
+                targets.push(k as u32);
+            }
+            if inst.lifecycle != Lifecycle::Terminated
+                && oldest.is_none_or(|(_, ordinal)| inst.ordinal < ordinal)
+            {
+                oldest = Some((k as u32, inst.ordinal));
+            }
+        }
+        lb.set_targets(targets);
+        lb.hand_out_address(oldest.map(|(k, _)| (k, self.instances[k as usize].id)));
+        if had && !lb.has_targets() && lb.algorithm() != Algorithm::None {
+            w.note(Note::NoTargets { service: s as u16 });
+        }
+    }
+}

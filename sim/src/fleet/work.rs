@@ -1,0 +1,306 @@
+//! What an instance does with a request: the load balancer routes it, the
+//! instance takes it on (a free worker, its queue, or a 503), looks up its
+//! idempotency token, computes, calls the database if it must, and answers.
+//! Verbs here return the message to send; the simulation puts it on the
+//! network (which may deliver it at once) before it calls the next verb.
+
+use super::instance::Job;
+use super::{Condition, Fleets};
+use crate::engine::{Chain, Event, Leg, Message, Timer};
+use crate::idempotency::{Lookup, TokenStore};
+use crate::log::Note;
+use crate::request::{RequestId, Status};
+use crate::scenario::Idempotency;
+use crate::world::World;
+
+/// Where a worker's job goes after its own computing.
+pub(crate) enum Worked {
+    /// To the database: send this query.
+    Query(Message),
+    /// Nowhere: the job is done and answers now.
+    Done,
+}
+
+impl Fleets {
+    /// The load balancer of `msg`'s service routes it to a target, or
+    /// answers 503 itself when it has none.
+    #[inline]
+    pub fn route(&mut self, mut msg: Message) -> Message {
+        let lb = &mut self.services[msg.service as usize].balancer;
+        match lb.route(&self.instances) {
+            Some(i) => {
+                let inst = &mut self.instances[i as usize];
+                inst.outstanding += 1;
+                inst.routed += 1;
+                msg.target = inst.id.0;
+                msg.instance = i;
+                msg.leg = Leg::LbToInstance;
+            }
+            None => {
+                msg.status = Status::NoTarget;
+                msg.leg = Leg::LbToClient;
+            }
+        }
+        msg
+    }
+
+    /// Whether the message's instance still holds its slot.
+    #[inline]
+    fn addressee(&self, msg: &Message) -> bool {
+        self.instances[msg.instance as usize].id.0 == msg.target
+    }
+
+    /// A request reaches its instance. Returns the answer to send, unless
+    /// the instance took the work on.
+    #[inline]
+    pub fn at_instance(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
+        if !self.addressee(&msg) {
+            // Nothing answers at that address any more.
+            msg.leg = Leg::LbToClient;
+            msg.status = Status::ConnectionError;
+            return Some(msg);
+        }
+        let i = msg.instance;
+        if !self.instances[i as usize].listening() {
+            return Some(reply(msg, Status::ConnectionError));
+        }
+        let job = Job {
+            attempt: msg.attempt,
+            token: msg.token,
+            marks: msg.marks,
+            kind: msg.kind,
+            arrived: w.now,
+        };
+        let mutating = w.params.traffic.kinds[msg.kind as usize].mutating;
+        if mutating {
+            let (now, retention) = (w.now, w.params.retention_ns);
+            match self
+                .token_store(i, w.params.idempotency)
+                .map(|s| s.check(msg.token, now, retention))
+            {
+                Some(Lookup::Replay) => {
+                    w.metrics.replayed();
+                    return Some(reply(msg, Status::Ok));
+                }
+                Some(Lookup::Conflict) => {
+                    w.metrics.conflict();
+                    return Some(reply(msg, Status::Conflict));
+                }
+                Some(Lookup::Execute) | None => {}
+            }
+        }
+        let queue_capacity = w.params.services[msg.service as usize].queue_capacity as usize;
+        let inst = &mut self.instances[i as usize];
+        if let Some(slot) = inst.free_slot() {
+            self.start_job(i, slot, job, w);
+            None
+        } else if inst.queue.len() < queue_capacity {
+            inst.queue.push_back(job);
+            None
+        } else {
+            if mutating {
+                if let Some(s) = self.token_store(i, w.params.idempotency) {
+                    s.forget(msg.token);
+                }
+            }
+            Some(reply(msg, Status::Rejected))
+        }
+    }
+
+    /// Where instance `i` looks idempotency tokens up, if anywhere.
+    pub(super) fn token_store(
+        &mut self,
+        i: u32,
+        idempotency: Idempotency,
+    ) -> Option<&mut TokenStore> {
+        match idempotency {
+            Idempotency::Off => None,
+            Idempotency::PerInstance => Some(&mut self.instances[i as usize].tokens),
+            Idempotency::Shared => Some(&mut self.shared_tokens),
+        }
+    }
+
+    fn start_job(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
+        let now = w.now;
+        w.metrics.job_started(now - job.arrived);
+        let inst = &mut self.instances[i as usize];
+        inst.occupy(now, slot, job);
+        if inst.condition == Condition::Hung {
+            return; // it took the work and will never finish it
+        }
+        let work = w.params.services[inst.service as usize].work;
+        let d = work.sample(&mut inst.work_rng, inst.slow_factor);
+        let gen = inst.gen(Chain::Work);
+        w.queue.push(
+            now + d,
+            Event::WorkDone {
+                instance: i,
+                slot,
+                gen,
+            },
+        );
+    }
+
+    /// A worker finished its own computing: it calls the database or is done.
+    pub fn work_done(&mut self, i: u32, slot: u16, w: &mut World) -> Option<Worked> {
+        let inst = &mut self.instances[i as usize];
+        let job = inst.slots[slot as usize]?;
+        inst.computed(w.now);
+        Some(
+            if w.params.traffic.kinds[job.kind as usize].db_queries > 0 {
+                Worked::Query(self.job_message(i, slot, job, Leg::InstanceToDb, Status::Ok, w.now))
+            } else {
+                Worked::Done
+            },
+        )
+    }
+
+    /// A message about `job`, held in `slot` of instance `i`, sent at `now`.
+    fn job_message(
+        &self,
+        i: u32,
+        slot: u16,
+        job: Job,
+        leg: Leg,
+        status: Status,
+        now: u64,
+    ) -> Message {
+        let inst = &self.instances[i as usize];
+        Message {
+            attempt: job.attempt,
+            token: job.token,
+            sent_at: now,
+            instance: i,
+            target: inst.id.0,
+            gen: inst.gen(Chain::Work),
+            slot,
+            service: inst.service as u8,
+            kind: job.kind,
+            leg,
+            status,
+            lost: false,
+            marks: job.marks,
+        }
+    }
+
+    /// The database's answer reached the instance: whether the worker still
+    /// holds the job (unless the instance crashed or hung since, or its
+    /// slot now holds a newer instance, maybe with fewer workers).
+    pub fn holds(&self, msg: &Message) -> bool {
+        let inst = &self.instances[msg.instance as usize];
+        inst.gen(Chain::Work) == msg.gen
+            && inst
+                .slots
+                .get(msg.slot as usize)
+                .is_some_and(|j| j.is_some_and(|j| j.attempt == msg.attempt))
+    }
+
+    /// The worker in `slot` is done with its job: the answer to send back
+    /// to the load balancer. Call `next_job` once it is sent.
+    pub fn finish_job(
+        &mut self,
+        i: u32,
+        slot: u16,
+        status: Status,
+        w: &mut World,
+    ) -> Option<Message> {
+        let inst = &mut self.instances[i as usize];
+        let mut job = inst.release(w.now, slot)?;
+        inst.served += 1;
+        if w.params.traffic.kinds[job.kind as usize].mutating && self.executed(i, job, status, w) {
+            job.marks |= Message::DUPLICATE;
+        }
+        Some(self.job_message(i, slot, job, Leg::InstanceToLb, status, w.now))
+    }
+
+    /// The worker is free: it takes the next queued job; a draining
+    /// instance with nothing left stops.
+    pub fn next_job(&mut self, i: u32, w: &mut World) {
+        self.start_queued(i, w);
+        self.finish_draining(i, w);
+        self.settle(w);
+    }
+
+    /// Starts queued work while the instance has free workers.
+    pub(super) fn start_queued(&mut self, i: u32, w: &mut World) {
+        loop {
+            let inst = &mut self.instances[i as usize];
+            let Some(slot) = inst.free_slot() else {
+                return;
+            };
+            let Some(job) = inst.queue.pop_front() else {
+                return;
+            };
+            self.start_job(i, slot, job, w);
+        }
+    }
+
+    /// A mutating request's work on instance `i` ended with `status`: with
+    /// a 200 it executed (the cart changed, the card was charged). Records
+    /// its token, and returns whether the execution was a duplicate.
+    fn executed(&mut self, i: u32, job: Job, status: Status, w: &mut World) -> bool {
+        let now = w.now;
+        let ok = status == Status::Ok;
+        if let Some(store) = self.token_store(i, w.params.idempotency) {
+            if ok {
+                store.complete(job.token, now);
+            } else {
+                store.forget(job.token);
+            }
+        }
+        // Without retries every request executes at most once.
+        let duplicate =
+            ok && w.params.retry.max_attempts > 1 && self.executions.executed(job.token, now);
+        if duplicate {
+            w.metrics.duplicate();
+            let kind = w.params.traffic.kinds[job.kind as usize].kind;
+            let request = RequestId(job.token as u64);
+            w.note(Note::Duplicate { request, kind });
+        }
+        duplicate
+    }
+
+    /// An answer from an instance reached its load balancer, which stops
+    /// counting it as outstanding; a refused connection takes the instance
+    /// out of service (passive health checking).
+    pub fn answered(&mut self, msg: &Message, w: &mut World) {
+        if self.addressee(msg) {
+            let inst = &mut self.instances[msg.instance as usize];
+            inst.outstanding = inst.outstanding.saturating_sub(1);
+            if msg.status == Status::ConnectionError {
+                self.unreachable(msg.instance, w);
+                self.settle(w);
+            }
+        }
+    }
+
+    /// A message between the load balancer and an instance was lost: the
+    /// load balancer stops waiting for it.
+    pub fn lost_between_balancer_and_instance(&mut self, msg: &Message) {
+        if self.addressee(msg) {
+            let inst = &mut self.instances[msg.instance as usize];
+            inst.outstanding = inst.outstanding.saturating_sub(1);
+        }
+    }
+
+    /// A database call or its answer was lost: the worker waits for it
+    /// until the client's timeout, then answers 504.
+    pub fn database_call_lost(&mut self, msg: &Message, w: &mut World) {
+        let deadline = (msg.sent_at + w.params.timeout_ns).max(w.now);
+        w.queue.push_timer(
+            deadline,
+            Timer::DbCall {
+                instance: msg.instance,
+                slot: msg.slot,
+                gen: msg.gen,
+            },
+        );
+    }
+}
+
+/// An instance answers: back over its hop to the load balancer.
+fn reply(mut msg: Message, status: Status) -> Message {
+    msg.leg = Leg::InstanceToLb;
+    msg.status = status;
+    msg
+}

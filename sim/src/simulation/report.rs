@@ -1,0 +1,168 @@
+//! What the simulation reports without changing anything: the view's
+//! snapshot, the run summary and its cost.
+
+use super::Simulation;
+use crate::engine::{Event, Leg, Message};
+use crate::fleet::InstanceId;
+use crate::metrics::Metrics;
+use crate::network::HOPS;
+use crate::request::Outcome;
+use crate::snapshot::{ClientsView, LinkView, MessageView, Snapshot, MAX_MESSAGES};
+use crate::summary::{Cost, Latency, Outcomes, Summary};
+use crate::time::SimTime;
+use std::collections::BTreeMap;
+
+impl Simulation {
+    pub fn snapshot(&self) -> Snapshot {
+        let w = &self.world;
+        let now = w.now;
+        let services = (0..w.params.services.len())
+            .map(|s| self.fleets.view(s, w))
+            .collect();
+        let total: u64 = (0..HOPS.len())
+            .map(|hop| self.network.in_flight(hop) as u64)
+            .sum();
+        let stride = (total as usize).div_ceil(MAX_MESSAGES).max(1);
+        let messages = w
+            .queue
+            .iter()
+            .filter_map(|e| match e.event {
+                Event::Deliver(m) => Some((e.time, m)),
+                _ => None,
+            })
+            .step_by(stride)
+            .take(MAX_MESSAGES)
+            .map(|(t, m)| {
+                let attempt = self.clients.attempt(m.attempt);
+                MessageView {
+                    kind: w.params.traffic.kinds[m.kind as usize].kind,
+                    leg: m.leg,
+                    service: m.service as u16,
+                    instance: match m.leg {
+                        Leg::ClientToLb | Leg::LbToClient => None,
+                        _ => Some(InstanceId(m.target)),
+                    },
+                    sent: SimTime(m.sent_at),
+                    arrives: SimTime(if m.lost { 2 * t - m.sent_at } else { t }),
+                    lost_at: m.lost.then_some(SimTime(t)),
+                    status: m.status,
+                    request: attempt.map(|a| a.0),
+                    attempt: attempt.map_or(0, |a| a.1),
+                    is_retry: m.marks & Message::RETRY != 0,
+                    is_duplicate: m.marks & Message::DUPLICATE != 0,
+                }
+            })
+            .collect();
+        let hops = [
+            &self.scenario.network.client_to_lb,
+            &self.scenario.network.lb_to_instance,
+            &self.scenario.network.instance_to_db,
+        ];
+        Snapshot {
+            time: SimTime(now),
+            clients: ClientsView {
+                rate_rps: w.params.traffic.rate_at(SimTime(now)),
+                users: w.params.traffic.users,
+            },
+            links: hops
+                .iter()
+                .enumerate()
+                .map(|(h, spec)| LinkView {
+                    hop: HOPS[h],
+                    latency_ms: spec.latency.ms(),
+                    request_loss: spec.request_loss,
+                    response_loss: spec.response_loss,
+                    in_flight: self.network.in_flight(h),
+                    bytes: self.network.bytes(h),
+                })
+                .collect(),
+            services,
+            database: self.database.view(self.fleets.shared_tokens()),
+            messages,
+            messages_in_flight: total,
+            totals: w.metrics.totals().clone(),
+            requests_in_flight: self.clients.requests_in_flight(),
+            attempts_in_flight: self.clients.attempts_in_flight(),
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let m: &Metrics = self.metrics();
+        let t = m.totals();
+        let now = self.now().as_nanos();
+        let secs = now as f64 / 1e9;
+        let per_s = |x: u64| if secs > 0.0 { x as f64 / secs } else { 0.0 };
+        let names = || self.world.params.services.iter().map(|s| s.name.clone());
+        let mut utilisation: BTreeMap<String, f64> = names()
+            .enumerate()
+            .map(|(s, name)| (name, self.fleets.utilisation(s)))
+            .collect();
+        utilisation.insert("database".to_string(), self.database.utilisation());
+        Summary {
+            scenario: self.scenario().name.clone(),
+            seed: self.scenario().seed,
+            duration_s: secs,
+            requests: t.requests,
+            outcomes: Outcomes {
+                success: t.outcome(Outcome::Success),
+                dropped_request: t.outcome(Outcome::DroppedRequest),
+                dropped_response: t.outcome(Outcome::DroppedResponse),
+                rejected: t.outcome(Outcome::Rejected),
+                timeout: t.outcome(Outcome::Timeout),
+                no_healthy_target: t.outcome(Outcome::NoHealthyTarget),
+                crashed: t.outcome(Outcome::Crashed),
+            },
+            latency_ms: Latency {
+                p50: m.latency_ms(0.5),
+                p95: m.latency_ms(0.95),
+                p99: m.latency_ms(0.99),
+                mean: m.mean_latency_ms(),
+            },
+            throughput_rps: per_s(t.finished_total()),
+            goodput_rps: per_s(t.outcome(Outcome::Success)),
+            utilisation,
+            events_processed: t.events,
+            wall_ms: 0.0,
+            attempts: t.attempts,
+            in_flight: self.in_flight(),
+            late_responses: t.late_responses,
+            mean_in_system: m.mean_in_system(now, self.in_flight()),
+            mean_queue_wait_ms: m.mean_queue_wait_ms(),
+            p_wait: m.p_wait(),
+            cost: self.cost(),
+            retries: t.retries,
+            attempts_per_request: if t.requests == 0 {
+                0.0
+            } else {
+                t.attempts as f64 / t.requests as f64
+            },
+            gave_up: t.gave_up,
+            retries_refused: t.retries_refused,
+            duplicates: t.duplicates,
+            replayed: t.replayed,
+            conflicts: t.conflicts,
+            instances_launched: t.instances_launched,
+            instances_terminated: t.instances_terminated,
+            scaling_actions: t.scaling_actions,
+            desired: names().zip(self.fleets.desired()).collect(),
+            digest: format!("{:016x}", self.digest()),
+        }
+    }
+
+    /// Instance-hours (billed from launch to termination) and data moved.
+    pub(super) fn cost(&self) -> Cost {
+        let prices = &self.world.params.prices;
+        let hours = self.fleets.billed_ns(self.world.now) as f64 / 3.6e12;
+        let bytes: u64 = (0..3).map(|hop| self.network.bytes(hop)).sum();
+        let gb = bytes as f64 / 1e9;
+        let instance_usd = hours * prices.instance_hour_usd;
+        let transfer_usd = gb * prices.transfer_gb_usd;
+        Cost {
+            instance_hours: hours,
+            instance_usd,
+            transfer_gb: gb,
+            transfer_usd,
+            total_usd: instance_usd + transfer_usd,
+        }
+    }
+}

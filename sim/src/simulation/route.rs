@@ -1,0 +1,91 @@
+//! The request path: client → internet → load balancer → instance
+//! (→ database → instance) → load balancer → internet → client. A message
+//! a part sends goes onto its hop; when it arrives (at once, or as a
+//! `Deliver` event) it is handed to the part at the end of its leg.
+
+use super::Simulation;
+use crate::engine::{Leg, Message};
+use crate::fleet::Worked;
+use crate::request::{Observed, Status};
+
+impl Simulation {
+    /// Puts a message on its hop; one that arrives at once is delivered now.
+    #[inline]
+    pub(super) fn send(&mut self, msg: Message) {
+        if let Some(now) = self.network.send(msg, &mut self.world) {
+            self.deliver(now);
+        }
+    }
+
+    /// Sends every message, in order.
+    pub(super) fn send_all(&mut self, messages: impl IntoIterator<Item = Message>) {
+        for msg in messages {
+            self.send(msg);
+        }
+    }
+
+    /// A message reaches the end of its leg.
+    pub(super) fn deliver(&mut self, mut msg: Message) {
+        let w = &mut self.world;
+        match msg.leg {
+            Leg::ClientToLb => {
+                let routed = self.fleets.route(msg);
+                self.send(routed);
+            }
+            Leg::LbToInstance => {
+                let answer = self.fleets.at_instance(msg, w);
+                self.send_all(answer);
+            }
+            Leg::InstanceToDb => {
+                let refused = self.database.arrive(msg, w);
+                self.send_all(refused);
+            }
+            Leg::DbToInstance => {
+                if self.fleets.holds(&msg) {
+                    self.finish_job(msg.instance, msg.slot, msg.status);
+                }
+            }
+            Leg::InstanceToLb => {
+                self.fleets.answered(&msg, w);
+                msg.leg = Leg::LbToClient;
+                self.send(msg);
+            }
+            Leg::LbToClient => self
+                .clients
+                .observe(msg.attempt, Observed::Response(msg.status), w),
+        }
+    }
+
+    /// A message disappears: the simulator records where, the client will
+    /// only see a timeout.
+    pub(super) fn on_lost(&mut self, msg: Message) {
+        let w = &mut self.world;
+        self.clients.lost(&msg, w);
+        match msg.leg {
+            Leg::LbToInstance | Leg::InstanceToLb => {
+                self.fleets.lost_between_balancer_and_instance(&msg)
+            }
+            // The instance waits for the database until its own timeout.
+            Leg::InstanceToDb | Leg::DbToInstance => self.fleets.database_call_lost(&msg, w),
+            Leg::ClientToLb | Leg::LbToClient => {}
+        }
+    }
+
+    /// A worker finished its own computing.
+    pub(super) fn on_work_done(&mut self, i: u32, slot: u16) {
+        match self.fleets.work_done(i, slot, &mut self.world) {
+            Some(Worked::Query(query)) => self.send(query),
+            Some(Worked::Done) => self.finish_job(i, slot, Status::Ok),
+            None => {}
+        }
+    }
+
+    /// The worker in `slot` of instance `i` is done: it answers, then takes
+    /// the next job.
+    pub(super) fn finish_job(&mut self, i: u32, slot: u16, status: Status) {
+        if let Some(answer) = self.fleets.finish_job(i, slot, status, &mut self.world) {
+            self.send(answer);
+            self.fleets.next_job(i, &mut self.world);
+        }
+    }
+}
