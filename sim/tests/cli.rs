@@ -198,3 +198,34 @@ fn errors_are_clear_and_exit_non_zero() {
         assert!(stdout(&o).is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // `sahara-sim run --csv … | head -1`: the reader closes the pipe after
+    // one line; the CLI must stop without an error message or a backtrace.
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sahara-sim"))
+        .args([
+            "run",
+            "--scenario",
+            "baseline",
+            "--duration",
+            "30m",
+            "--csv",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("t_s,"), "{first}");
+    // The pipe's read end is closed here; 30 minutes of rows (over 100 KB)
+    // cannot fit in its buffer, so the CLI meets the closed pipe.
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert!(out.status.success(), "{:?}", out.status);
+}

@@ -13,12 +13,13 @@ mod output;
 
 use args::{Command, Format, RunArgs};
 use sahara_sim::{presets, Scenario, SimTime, Simulation};
+use std::io::{ErrorKind, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
-    match args::parse(&argv).and_then(execute) {
+    match args::parse(&argv).and_then(execute).and_then(write_out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("sahara-sim: {message}");
@@ -27,26 +28,32 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(command: Command) -> Result<(), String> {
+/// Writes the output. A reader that stops early (`| head`) closes the pipe:
+/// like any Unix filter, stop quietly then.
+fn write_out(text: String) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}")),
+        _ => Ok(()),
+    }
+}
+
+/// The command's output, or what went wrong.
+fn execute(command: Command) -> Result<String, String> {
     match command {
-        Command::Help => {
-            print!("{}", args::USAGE);
-            Ok(())
-        }
-        Command::List => {
-            for name in presets::names() {
+        Command::Help => Ok(args::USAGE.to_string()),
+        Command::List => Ok(presets::names()
+            .into_iter()
+            .map(|name| {
                 let first_line = presets::get(name)
                     .map(|s| s.description.lines().next().unwrap_or("").to_string())
                     .unwrap_or_default();
-                println!("{name:<24} {first_line}");
-            }
-            Ok(())
-        }
-        Command::Show(name) => {
-            let text = presets::toml(&name).ok_or_else(|| unknown_preset(&name))?;
-            print!("{text}");
-            Ok(())
-        }
+                format!("{name:<24} {first_line}\n")
+            })
+            .collect()),
+        Command::Show(name) => presets::toml(&name)
+            .map(str::to_string)
+            .ok_or_else(|| unknown_preset(&name)),
         Command::Run(run) => execute_run(run),
     }
 }
@@ -84,7 +91,7 @@ fn toml_value_as_json(value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
-fn execute_run(run: RunArgs) -> Result<(), String> {
+fn execute_run(run: RunArgs) -> Result<String, String> {
     let mut scenario = load(&run.scenario)?;
     let mut sets = Vec::new();
     if let Some(seed) = &run.seed {
@@ -122,13 +129,9 @@ fn execute_run(run: RunArgs) -> Result<(), String> {
     }
     let mut summary = sim.summary();
     summary.wall_ms = started.elapsed().as_secs_f64() * 1000.0;
-    match run.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?
-        ),
-        Format::Csv => print!("{}", output::csv(sim.scenario(), &rows)),
-        Format::Text => print!("{}", output::text(&summary)),
-    }
-    Ok(())
+    Ok(match run.format {
+        Format::Json => serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())? + "\n",
+        Format::Csv => output::csv(sim.scenario(), &rows),
+        Format::Text => output::text(&summary),
+    })
 }
