@@ -3,11 +3,13 @@
 //! ```js
 //! iframe.contentWindow.postMessage({ sahara: "play" }, "*");
 //! // also "pause", "reset", "state", { sahara: "step", step: 3 },
-//! // { sahara: "set", key: "jitter", value: "full" }
+//! // { sahara: "set", key: "jitter", value: "full" },
+//! // { sahara: "run", seconds: 60 } (jump ahead 60 simulated seconds, paused)
 //! ```
 //!
 //! Every accepted message is answered with the view's state,
-//! `{ sahara: "state", playing, time_s, scenario, step, speed }`, posted back
+//! `{ sahara: "state", playing, time_s, scenario, step, speed, error,
+//! fingerprint }` (the run fingerprint as 16 hex digits), posted back
 //! to the sender's window. Anything else is ignored with a console warning.
 //! (Tested in the browser: `e2e/tests/embed.spec.js`.)
 
@@ -26,11 +28,23 @@ enum Command {
     State,
     Step(usize),
     Set(String, String),
+    /// Simulated seconds to run at once.
+    Run(f64),
 }
+
+/// The longest jump `run` takes: an hour, what the charts hold.
+const MAX_RUN_S: f64 = 3600.0;
 
 /// Listens for messages for the life of the page.
 pub fn install(live: Live, tour: Tour) {
     let handle = window_event_listener(ev::message, move |e: web_sys::MessageEvent| {
+        // Our own replies come back to us when the sender is this window:
+        // the API is for other windows (the deck around an iframe).
+        if e.source()
+            .is_some_and(|s| js_sys::Object::is(&s, &window()))
+        {
+            return;
+        }
         let data = e.data();
         // Messages that are not for us (browser extensions, other tools) are
         // not objects with a `sahara` field: leave them alone silently.
@@ -77,6 +91,16 @@ fn parse(verb: &str, data: &JsValue) -> Result<Command, String> {
                 })?;
             Command::Step(n as usize - 1)
         }
+        "run" => {
+            let seconds = js_sys::Reflect::get(data, &JsValue::from_str("seconds"))
+                .ok()
+                .and_then(|v| v.as_f64())
+                .filter(|s| *s > 0.0 && *s <= MAX_RUN_S)
+                .ok_or_else(|| {
+                    format!("\"run\" needs seconds: a number above 0 and at most {MAX_RUN_S}")
+                })?;
+            Command::Run(seconds)
+        }
         "set" => match (field(data, "key"), field(data, "value")) {
             (Some(key), Some(value)) => Command::Set(key, value),
             _ => return Err("\"set\" needs key and value, both strings".into()),
@@ -93,6 +117,10 @@ fn run(live: Live, tour: Tour, command: Command) {
         Command::State => {}
         Command::Step(i) => tour.go(live, i),
         Command::Set(key, value) => live.set(&crate::url_state::path_of(&key), value),
+        Command::Run(seconds) => {
+            live.playing.set(false);
+            live.step(seconds);
+        }
     }
 }
 
@@ -128,6 +156,10 @@ fn reply(live: Live, tour: Tour, e: &web_sys::MessageEvent) {
         live.error
             .get_untracked()
             .map_or(JsValue::NULL, JsValue::from),
+    );
+    put(
+        "fingerprint",
+        format!("{:016x}", live.fingerprint.get_untracked()).into(),
     );
     let origin = e.origin();
     let target = if origin.is_empty() || origin == "null" {

@@ -72,8 +72,11 @@ test('a slide deck drives an embedded view with postMessage and hears its state'
   page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
   expect(await send({ sahara: 'explode' })).toBeNull();
   expect(await send({ sahara: 'step', step: 99 })).toBeNull();
+  expect(await send({ sahara: 'run', seconds: -5 })).toBeNull();
   expect(await send('play')).toBeNull();
-  await expect.poll(() => warnings.filter((w) => w.includes('Sahara Sim ignored a message')).length).toBe(2);
+  await expect.poll(() => warnings.filter((w) => w.includes('Sahara Sim ignored a message')).length).toBe(3);
+  // `run` jumps ahead, paused, and the reply carries the run's fingerprint.
+  expect(await send({ sahara: 'run', seconds: 30 })).toMatchObject({ playing: false, fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
 });
 
 test('the tour walks the lecture with previous/next and contents', async ({ page }) => {
