@@ -53,19 +53,20 @@ impl Database {
     }
 
     /// A call arrives: it runs if a connection is free, waits if the queue
-    /// has room, and is otherwise refused (the answer to send, a 503).
+    /// has room, and is otherwise refused: then `msg` becomes the answer to
+    /// send (a 503) and this returns true.
     #[inline]
-    pub fn arrive(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
+    pub fn arrive(&mut self, msg: &mut Message, w: &mut World) -> bool {
         if self.busy < self.connections {
-            self.start(msg, w);
-            None
+            self.start(*msg, w);
+            false
         } else if self.queue.len() < w.params.db.queue_capacity as usize {
-            self.queue.push_back(msg);
-            None
+            self.queue.push_back(*msg);
+            false
         } else {
             msg.leg = Leg::DbToInstance;
             msg.status = Status::Rejected;
-            Some(msg)
+            true
         }
     }
 

@@ -47,11 +47,11 @@ impl Network {
         }
     }
 
-    /// Puts a message on its hop. Returns it if it arrives at once (to be
+    /// Puts a message on its hop. Returns true if it arrives at once (to be
     /// delivered now); otherwise its arrival, or the moment it is lost, is
     /// queued as a `Deliver` event.
     #[inline]
-    pub fn send(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
+    pub fn send(&mut self, msg: &mut Message, w: &mut World) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();
         let k = &w.params.traffic.kinds[msg.kind as usize];
@@ -65,11 +65,11 @@ impl Network {
         msg.sent_at = w.now;
         msg.lost = flight.lost;
         if !flight.lost && flight.at == w.now {
-            Some(msg)
+            true
         } else {
             link.in_flight += 1;
-            w.queue.push(flight.at, Event::Deliver(msg));
-            None
+            w.queue.push(flight.at, Event::Deliver(*msg));
+            false
         }
     }
 

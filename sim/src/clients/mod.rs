@@ -53,11 +53,13 @@ impl Clients {
     }
 
     /// Whether a logical request is still in flight.
+    #[inline]
     pub fn has_request(&self, request: Handle) -> bool {
         self.requests.get(request).is_some()
     }
 
     /// Whether the client still waits for an attempt's outcome.
+    #[inline]
     pub fn has_attempt(&self, attempt: Handle) -> bool {
         self.attempts.get(attempt).is_some()
     }

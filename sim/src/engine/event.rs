@@ -101,6 +101,7 @@ pub(crate) enum Claim {
 impl Event {
     /// What must still hold for the event to matter; `None` for events that
     /// are never stale.
+    #[inline]
     pub fn claim(&self) -> Option<Claim> {
         let instance = |slot: u32, chain, gen| Some(Claim::Instance { slot, chain, gen });
         match *self {

@@ -25,7 +25,7 @@ impl Fleets {
     /// The load balancer of `msg`'s service routes it to a target, or
     /// answers 503 itself when it has none.
     #[inline]
-    pub fn route(&mut self, mut msg: Message) -> Message {
+    pub fn route(&mut self, msg: &mut Message) {
         let lb = &mut self.services[msg.service as usize].balancer;
         match lb.route(&self.instances) {
             Some(i) => {
@@ -41,7 +41,6 @@ impl Fleets {
                 msg.leg = Leg::LbToClient;
             }
         }
-        msg
     }
 
     /// Whether the message's instance still holds its slot.
@@ -50,19 +49,19 @@ impl Fleets {
         self.instances[msg.instance as usize].id.0 == msg.target
     }
 
-    /// A request reaches its instance. Returns the answer to send, unless
-    /// the instance took the work on.
+    /// A request reaches its instance. Returns true if `msg` became the
+    /// answer to send; false if the instance took the work on.
     #[inline]
-    pub fn at_instance(&mut self, mut msg: Message, w: &mut World) -> Option<Message> {
-        if !self.addressee(&msg) {
+    pub fn at_instance(&mut self, msg: &mut Message, w: &mut World) -> bool {
+        if !self.addressee(msg) {
             // Nothing answers at that address any more.
             msg.leg = Leg::LbToClient;
             msg.status = Status::ConnectionError;
-            return Some(msg);
+            return true;
         }
         let i = msg.instance;
         if !self.instances[i as usize].listening() {
-            return Some(reply(msg, Status::ConnectionError));
+            return reply(msg, Status::ConnectionError);
         }
         let job = Job {
             attempt: msg.attempt,
@@ -80,11 +79,11 @@ impl Fleets {
             {
                 Some(Lookup::Replay) => {
                     w.metrics.replayed();
-                    return Some(reply(msg, Status::Ok));
+                    return reply(msg, Status::Ok);
                 }
                 Some(Lookup::Conflict) => {
                     w.metrics.conflict();
-                    return Some(reply(msg, Status::Conflict));
+                    return reply(msg, Status::Conflict);
                 }
                 Some(Lookup::Execute) | None => {}
             }
@@ -93,17 +92,17 @@ impl Fleets {
         let inst = &mut self.instances[i as usize];
         if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job, w);
-            None
+            false
         } else if inst.queue.len() < queue_capacity {
             inst.queue.push_back(job);
-            None
+            false
         } else {
             if mutating {
                 if let Some(s) = self.token_store(i, w.params.idempotency) {
                     s.forget(msg.token);
                 }
             }
-            Some(reply(msg, Status::Rejected))
+            reply(msg, Status::Rejected)
         }
     }
 
@@ -298,9 +297,9 @@ impl Fleets {
     }
 }
 
-/// An instance answers: back over its hop to the load balancer.
-fn reply(mut msg: Message, status: Status) -> Message {
+/// An instance answers: `msg` goes back over its hop to the load balancer.
+fn reply(msg: &mut Message, status: Status) -> bool {
     msg.leg = Leg::InstanceToLb;
     msg.status = status;
-    msg
+    true
 }

@@ -154,6 +154,7 @@ impl Simulation {
 
     /// Whether what a queued event was scheduled for still holds: the one
     /// place where stale events are recognised (and then dropped uncounted).
+    #[inline]
     fn holds(&self, claim: Claim) -> bool {
         match claim {
             Claim::Arrivals(gen) => self.clients.arrivals_current(gen),

@@ -11,9 +11,9 @@ use crate::request::{Observed, Status};
 impl Simulation {
     /// Puts a message on its hop; one that arrives at once is delivered now.
     #[inline]
-    pub(super) fn send(&mut self, msg: Message) {
-        if let Some(now) = self.network.send(msg, &mut self.world) {
-            self.deliver(now);
+    pub(super) fn send(&mut self, mut msg: Message) {
+        if self.network.send(&mut msg, &mut self.world) {
+            self.deliver(msg);
         }
     }
 
@@ -29,16 +29,18 @@ impl Simulation {
         let w = &mut self.world;
         match msg.leg {
             Leg::ClientToLb => {
-                let routed = self.fleets.route(msg);
-                self.send(routed);
+                self.fleets.route(&mut msg);
+                self.send(msg);
             }
             Leg::LbToInstance => {
-                let answer = self.fleets.at_instance(msg, w);
-                self.send_all(answer);
+                if self.fleets.at_instance(&mut msg, w) {
+                    self.send(msg);
+                }
             }
             Leg::InstanceToDb => {
-                let refused = self.database.arrive(msg, w);
-                self.send_all(refused);
+                if self.database.arrive(&mut msg, w) {
+                    self.send(msg);
+                }
             }
             Leg::DbToInstance => {
                 if self.fleets.holds(&msg) {
