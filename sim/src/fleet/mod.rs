@@ -132,7 +132,11 @@ impl Fleets {
     }
 
     /// Rebuilds the targets of every service whose lifecycles changed.
+    #[inline]
     fn settle(&mut self, w: &mut World) {
+        if !self.services.iter().any(|f| f.unsettled) {
+            return;
+        }
         for s in 0..self.services.len() {
             if self.services[s].unsettled {
                 self.services[s].unsettled = false;

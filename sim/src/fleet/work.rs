@@ -155,6 +155,7 @@ impl Fleets {
     }
 
     /// A message about `job`, held in `slot` of instance `i`, sent at `now`.
+    #[inline]
     fn job_message(
         &self,
         i: u32,
@@ -214,6 +215,7 @@ impl Fleets {
 
     /// The worker is free: it takes the next queued job; a draining
     /// instance with nothing left stops.
+    #[inline]
     pub fn next_job(&mut self, i: u32, w: &mut World) {
         self.start_queued(i, w);
         self.finish_draining(i, w);
