@@ -125,6 +125,28 @@ impl Clients {
         })
     }
 
+    /// The 504 a load balancer sends back for `attempt` when its idle
+    /// timeout runs out.
+    pub fn gateway_timeout(&self, attempt: Handle, w: &World) -> Option<Message> {
+        let a = self.attempts.get(attempt)?;
+        let kind = self.requests.get(a.request)?.kind;
+        Some(Message {
+            attempt,
+            token: a.id.0 as u32,
+            sent_at: w.now,
+            instance: 0,
+            target: 0,
+            gen: Default::default(),
+            slot: 0,
+            service: w.params.traffic.kinds[kind as usize].service as u8,
+            kind,
+            leg: Leg::LbToClient,
+            status: Status::GatewayTimeout,
+            lost: false,
+            marks: if a.number > 1 { Message::RETRY } else { 0 },
+        })
+    }
+
     /// A message of `attempt` disappeared on `leg`: the simulator records
     /// where (the client will only see a timeout) and notes it.
     pub fn lost(&mut self, msg: &Message, w: &mut World) {

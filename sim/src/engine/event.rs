@@ -51,6 +51,13 @@ pub(crate) enum Timer {
     Attempt(Handle),
     /// An instance gives up on a database call that was lost.
     DbCall { instance: u32, slot: u16, gen: Gen },
+    /// A load balancer's idle timeout for an attempt it routed to instance
+    /// `target` (in slot `instance`).
+    Idle {
+        attempt: Handle,
+        instance: u32,
+        target: u32,
+    },
 }
 
 /// The generation of a timer chain. Bumping it makes every event of the
@@ -119,7 +126,9 @@ impl Event {
             Event::Probe { instance: i, gen } => instance(i, Chain::Probes, gen),
             Event::DrainDeadline { instance: i, gen } => instance(i, Chain::Life, gen),
             Event::Retry { request } => Some(Claim::Request(request)),
-            Event::Timer(Timer::Attempt(a)) => Some(Claim::Attempt(a)),
+            Event::Timer(Timer::Attempt(a) | Timer::Idle { attempt: a, .. }) => {
+                Some(Claim::Attempt(a))
+            }
             Event::UserReady { .. }
             | Event::Deliver(_)
             | Event::DbDone(_)

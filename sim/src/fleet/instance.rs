@@ -135,6 +135,10 @@ pub(super) struct Instance {
     /// Health checks: consecutive results, and the last result.
     pub probe_streak: u32,
     pub health: Health,
+    /// Attempts it holds whose connection its load balancer closed on the
+    /// idle timeout (answering the client 504): their answers are dropped
+    /// at the load balancer. Never more than the jobs it holds.
+    pub closed: Vec<Handle>,
 }
 
 /// What the load balancer's health checks last said about an instance.
@@ -213,6 +217,7 @@ impl Instance {
             at_evaluation: (0, 0, 0),
             probe_streak: 0,
             health: Health::Unchecked,
+            closed: Vec::new(),
         }
     }
 
@@ -275,6 +280,23 @@ impl Instance {
         self.touch(now);
         self.busy -= 1;
         Some(job)
+    }
+
+    /// Whether it holds a job of `attempt` (running or queued).
+    pub fn holds(&self, attempt: Handle) -> bool {
+        self.slots.iter().flatten().any(|j| j.attempt == attempt)
+            || self.queue.iter().any(|j| j.attempt == attempt)
+    }
+
+    /// Forgets a connection its load balancer closed; whether it was one.
+    #[inline]
+    pub fn reopen(&mut self, attempt: Handle) -> bool {
+        if let Some(k) = self.closed.iter().position(|&a| a == attempt) {
+            self.closed.swap_remove(k);
+            true
+        } else {
+            false
+        }
     }
 
     /// Every job held (running or queued), leaving the instance empty.

@@ -166,9 +166,14 @@ impl Fleets {
     pub(super) fn fail_held_work(&mut self, i: u32, w: &mut World, out: &mut Vec<Message>) {
         let now = w.now;
         let inst = &mut self.instances[i as usize];
-        let jobs = inst.drain_jobs(now);
+        let mut jobs = inst.drain_jobs(now);
         let crashed = inst.condition == Condition::Crashed && !jobs.is_empty();
         let gen = inst.bump(Chain::Work);
+        // The load balancer already answered those it closed on its idle
+        // timeout.
+        if !inst.closed.is_empty() {
+            jobs.retain(|j| !inst.reopen(j.attempt));
+        }
         inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
         let (service, target) = (inst.service, inst.id.0);
         if let Some(store) = self.token_store(i, w.params.idempotency) {

@@ -11,6 +11,7 @@ use crate::idempotency::{Lookup, TokenStore};
 use crate::log::Note;
 use crate::request::{RequestId, Status};
 use crate::scenario::Idempotency;
+use crate::slab::Handle;
 use crate::world::World;
 
 /// Where a worker's job goes after its own computing.
@@ -24,8 +25,10 @@ pub(crate) enum Worked {
 impl Fleets {
     /// The load balancer of `msg`'s service routes it to a target, or
     /// answers 503 itself when it has none.
+    /// A client that waits longer than the load balancer's idle timeout gets
+    /// a 504 from the load balancer when it runs out (`Timer::Idle`).
     #[inline]
-    pub fn route(&mut self, msg: &mut Message) {
+    pub fn route(&mut self, msg: &mut Message, w: &mut World) {
         let lb = &mut self.services[msg.service as usize].balancer;
         match lb.route(&self.instances) {
             Some(i) => {
@@ -35,6 +38,16 @@ impl Fleets {
                 msg.target = inst.id.0;
                 msg.instance = i;
                 msg.leg = Leg::LbToInstance;
+                let idle = w.params.services[msg.service as usize].idle_timeout_ns;
+                if idle < w.params.timeout_ns {
+                    let (attempt, target) = (msg.attempt, msg.target);
+                    let timer = Timer::Idle {
+                        attempt,
+                        instance: i,
+                        target,
+                    };
+                    w.queue.push_timer(w.now + idle, timer);
+                }
             }
             None => {
                 msg.status = Status::NoTarget;
@@ -264,15 +277,22 @@ impl Fleets {
     /// An answer from an instance reached its load balancer, which stops
     /// counting it as outstanding; a refused connection takes the instance
     /// out of service (passive health checking).
-    pub fn answered(&mut self, msg: &Message, w: &mut World) {
-        if self.addressee(msg) {
-            let inst = &mut self.instances[msg.instance as usize];
-            inst.outstanding = inst.outstanding.saturating_sub(1);
-            if msg.status == Status::ConnectionError {
-                self.unreachable(msg.instance, w);
-                self.settle(w);
-            }
+    /// Returns false when the load balancer had closed the connection on
+    /// its idle timeout: then the answer is dropped.
+    pub fn answered(&mut self, msg: &Message, w: &mut World) -> bool {
+        if !self.addressee(msg) {
+            return true;
         }
+        let inst = &mut self.instances[msg.instance as usize];
+        if !inst.closed.is_empty() && inst.reopen(msg.attempt) {
+            return false;
+        }
+        inst.outstanding = inst.outstanding.saturating_sub(1);
+        if msg.status == Status::ConnectionError {
+            self.unreachable(msg.instance, w);
+            self.settle(w);
+        }
+        true
     }
 
     /// A message between the load balancer and an instance was lost: the
@@ -280,7 +300,21 @@ impl Fleets {
     pub fn lost_between_balancer_and_instance(&mut self, msg: &Message) {
         if self.addressee(msg) {
             let inst = &mut self.instances[msg.instance as usize];
+            if inst.closed.is_empty() || !inst.reopen(msg.attempt) {
+                inst.outstanding = inst.outstanding.saturating_sub(1);
+            }
+        }
+    }
+
+    /// The load balancer's idle timeout ran out for an attempt the client
+    /// still waits for: it closes the connection (and will drop the
+    /// instance's answer) and answers the client 504 itself. The instance
+    /// does not know and keeps working on it.
+    pub fn close_idle(&mut self, i: u32, target: u32, attempt: Handle) {
+        let inst = &mut self.instances[i as usize];
+        if inst.id.0 == target && inst.holds(attempt) {
             inst.outstanding = inst.outstanding.saturating_sub(1);
+            inst.closed.push(attempt);
         }
     }
 

@@ -82,6 +82,8 @@ pub(crate) struct ServiceParams {
     pub queue_capacity: u32,
     pub work: Dist,
     pub balancer: Balancer,
+    /// The load balancer's connection idle timeout.
+    pub idle_timeout_ns: u64,
     pub boot_ns: u64,
     /// 0 = never fails at random.
     pub mtbf_ns: f64,
@@ -267,6 +269,7 @@ fn service(v: &scenario::Service) -> ServiceParams {
         queue_capacity: v.queue_capacity,
         work: Dist::new(&v.service_time),
         balancer: v.balancer,
+        idle_timeout_ns: s_to_ns(v.idle_timeout_s),
         boot_ns: s_to_ns(v.boot_s),
         mtbf_ns: v.mtbf_s * NANOS_PER_SEC as f64,
         mttr_ns: v.mttr_s * NANOS_PER_SEC as f64,

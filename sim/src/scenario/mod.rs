@@ -355,6 +355,12 @@ pub struct Service {
     pub service_time: ServiceTime,
     #[serde(default)]
     pub balancer: Balancer,
+    /// How long the load balancer waits for an instance to answer a request
+    /// before it closes the connection and answers the client 504 (AWS ALB's
+    /// connection idle timeout: 1–4000 s, default 60). Only a client that
+    /// waits longer than this ever sees it.
+    #[serde(default = "defaults::idle_timeout_s")]
+    pub idle_timeout_s: f64,
     /// Time from launch to in service.
     #[serde(default)]
     pub boot_s: f64,
@@ -523,6 +529,9 @@ mod defaults {
         100
     }
     pub fn mttr_s() -> f64 {
+        60.0
+    }
+    pub fn idle_timeout_s() -> f64 {
         60.0
     }
     pub fn slow_factor() -> f64 {

@@ -243,6 +243,12 @@ impl Scenario {
                 MAX_QUEUE,
             );
             check_service_time(c, &format!("{path}.service_time"), &s.service_time);
+            c.range(
+                &format!("{path}.idle_timeout_s"),
+                s.idle_timeout_s,
+                1.0,
+                4000.0,
+            );
             c.range(&format!("{path}.boot_s"), s.boot_s, 0.0, 3600.0);
             c.range(&format!("{path}.mtbf_s"), s.mtbf_s, 0.0, 1e9);
             c.positive(&format!("{path}.mttr_s"), s.mttr_s, 1e9);

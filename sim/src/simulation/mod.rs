@@ -181,6 +181,15 @@ impl Simulation {
                 self.send_all(next);
             }
             Event::Timer(Timer::Attempt(a)) => self.clients.observe(a, Observed::TimedOut, w),
+            Event::Timer(Timer::Idle {
+                attempt,
+                instance,
+                target,
+            }) => {
+                self.fleets.close_idle(instance, target, attempt);
+                let answer = self.clients.gateway_timeout(attempt, w);
+                self.send_all(answer);
+            }
             Event::Deliver(msg) => {
                 self.network.landed(&msg);
                 if msg.lost {

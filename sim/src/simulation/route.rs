@@ -29,7 +29,7 @@ impl Simulation {
         let w = &mut self.world;
         match msg.leg {
             Leg::ClientToLb => {
-                self.fleets.route(&mut msg);
+                self.fleets.route(&mut msg, w);
                 self.send(msg);
             }
             Leg::LbToInstance => {
@@ -48,9 +48,10 @@ impl Simulation {
                 }
             }
             Leg::InstanceToLb => {
-                self.fleets.answered(&msg, w);
-                msg.leg = Leg::LbToClient;
-                self.send(msg);
+                if self.fleets.answered(&msg, w) {
+                    msg.leg = Leg::LbToClient;
+                    self.send(msg);
+                }
             }
             Leg::LbToClient => self
                 .clients
