@@ -14,8 +14,6 @@ pub struct SimDuration(pub u64);
 pub(crate) const NANOS_PER_SEC: u64 = 1_000_000_000;
 
 impl SimTime {
-    pub const ZERO: SimTime = SimTime(0);
-
     pub fn from_secs_f64(s: f64) -> SimTime {
         SimTime(secs_to_nanos(s))
     }
@@ -48,9 +46,6 @@ impl SimDuration {
     }
     pub fn as_secs_f64(self) -> f64 {
         self.0 as f64 / NANOS_PER_SEC as f64
-    }
-    pub fn as_millis_f64(self) -> f64 {
-        self.0 as f64 / 1e6
     }
 }
 
