@@ -1,6 +1,7 @@
-//! `Scenario::set`: change one field by its dotted path, generically, by a
-//! round trip through a JSON value tree. No per-field code: a field added to
-//! the scenario is settable at once, by the UI, the CLI's `--set` and URLs.
+//! `Scenario::set` and `Scenario::get`: one field by its dotted path,
+//! generically, through a JSON value tree. No per-field code: a field added
+//! to the scenario is settable and readable at once, by the UI, the CLI's
+//! `--set` and URLs.
 //!
 //! Path segments name table keys; inside an array of tables a segment picks
 //! the element whose `name` (services) or `kind` (the traffic mix) equals it,
@@ -16,45 +17,88 @@ impl Scenario {
     /// (The CLI's `--set` also takes TOML inline tables and converts them.)
     /// The scenario is left unchanged unless the result is valid.
     pub fn set(&mut self, path: &str, value: &str) -> Result<(), ScenarioError> {
-        let mut tree = serde_json::to_value(&*self).map_err(|e| ScenarioError::BadValue {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        let (parent_path, key) = match path.rsplit_once('.') {
-            Some((p, k)) => (Some(p), k),
-            None => (None, path),
-        };
-        if path.is_empty() || key.is_empty() {
-            return Err(ScenarioError::UnknownPath(path.to_string()));
+        let updated = self.with(path, parse_value(value))?;
+        updated.validate().map_err(ScenarioError::Invalid)?;
+        *self = updated;
+        Ok(())
+    }
+
+    /// The value of the field at `path`, written the way `set` takes it
+    /// (`3`, `0.25`, `true`, a bare name such as `home_to_uq`, JSON for a
+    /// table), so `set(path, &get(path)?)` leaves the scenario as it was.
+    ///
+    /// It reads what the model uses. An optional field left out reads as
+    /// `null` (which `set` takes to leave it out), except a group's limits:
+    /// `min_instances` and `max_instances` left out are its desired capacity,
+    /// `instances`, and read as that number. Setting that number back pins
+    /// the limit, which then no longer follows `instances`.
+    pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
+        split(path)?;
+        let tree = self.tree(path)?;
+        if let Some(v) = pointer(&tree, path).ok().and_then(|p| tree.pointer(&p)) {
+            return Ok(text(v));
         }
-        let parent = match parent_path {
-            Some(p) => walk(&mut tree, p).ok_or_else(|| ScenarioError::UnknownPath(path.into()))?,
-            None => &mut tree,
-        };
-        let new = parse_value(value);
-        let existed = match parent {
-            Value::Object(t) => t.insert(key.to_string(), new).is_some(),
-            Value::Array(items) => {
-                let slot = element(items, key)
-                    .ok_or_else(|| ScenarioError::UnknownPath(path.to_string()))?;
-                *slot = new;
+        if let Some(n) = self.derived(&tree, path) {
+            return Ok(n.to_string());
+        }
+        // Left out, or not there at all: which one, serde says.
+        let left_out = self.with(path, Value::Null)?;
+        if left_out == *self {
+            Ok("null".to_string())
+        } else {
+            Err(unknown(path, "it is not a field here".into()))
+        }
+    }
+
+    /// The value the model uses for a field left out that stands for
+    /// another: a group's limits are its desired capacity.
+    fn derived(&self, tree: &Value, path: &str) -> Option<u32> {
+        let (parent, key) = path.rsplit_once('.')?;
+        let at = pointer(tree, parent).ok()?;
+        let service = self
+            .services
+            .get(at.strip_prefix("/services/")?.parse::<usize>().ok()?)?;
+        match key {
+            "min_instances" => Some(service.min()),
+            "max_instances" => Some(service.max()),
+            _ => None,
+        }
+    }
+
+    /// The scenario with the field at `path` replaced by `new` (or added, for
+    /// an optional field left out), not validated.
+    fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
+        let (parent_path, key) = split(path)?;
+        let mut tree = self.tree(path)?;
+        let at = pointer(&tree, parent_path).map_err(|message| unknown(path, message))?;
+        let existed = match tree.pointer_mut(&at) {
+            Some(Value::Object(t)) => t.insert(key.to_string(), new).is_some(),
+            Some(Value::Array(items)) => {
+                let i = position(items, key)
+                    .ok_or_else(|| unknown(path, no_element(parent_path, key, items)))?;
+                items[i] = new;
                 true
             }
-            _ => return Err(ScenarioError::UnknownPath(path.to_string())),
+            _ => return Err(unknown(path, not_a_table(parent_path))),
         };
-        let updated: Scenario = serde_json::from_value(tree).map_err(|e| {
+        serde_json::from_value(tree).map_err(|e| {
             if existed {
                 ScenarioError::BadValue {
                     path: path.to_string(),
                     message: e.to_string(),
                 }
             } else {
-                ScenarioError::UnknownPath(path.to_string())
+                unknown(path, e.to_string())
             }
-        })?;
-        updated.validate().map_err(ScenarioError::Invalid)?;
-        *self = updated;
-        Ok(())
+        })
+    }
+
+    /// The scenario as a JSON value tree.
+    fn tree(&self, path: &str) -> Result<Value, ScenarioError> {
+        serde_json::to_value(self).map_err(|e| ScenarioError::BadValue {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -139,27 +183,96 @@ fn text(v: &Value) -> String {
     }
 }
 
-fn walk<'a>(mut node: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    for seg in path.split('.') {
-        node = match node {
-            Value::Object(t) => t.get_mut(seg)?,
-            Value::Array(items) => element(items, seg)?,
-            _ => return None,
-        };
+/// The path of the table or array holding the field `path` names (`""` for
+/// the scenario itself), and the field's key in it.
+fn split(path: &str) -> Result<(&str, &str), ScenarioError> {
+    if path.split('.').any(str::is_empty) {
+        return Err(unknown(
+            path,
+            "a path names a field by its keys between dots, e.g. `traffic.rate_rps`".into(),
+        ));
     }
-    Some(node)
+    Ok(path.rsplit_once('.').unwrap_or(("", path)))
 }
 
-/// The array element a path segment names: by index, or by `name`/`kind`.
-fn element<'a>(items: &'a mut [Value], seg: &str) -> Option<&'a mut Value> {
-    if let Ok(i) = seg.parse::<usize>() {
-        return items.get_mut(i);
+/// The JSON pointer to the node `path` names in `tree` (`""` is the whole
+/// tree), or what is wrong with the path.
+fn pointer(tree: &Value, path: &str) -> Result<String, String> {
+    let mut node = tree;
+    let mut pointer = String::new();
+    let mut here = "";
+    for seg in path.split('.').filter(|_| !path.is_empty()) {
+        let (next, step) = match node {
+            Value::Object(t) => match t.get(seg) {
+                Some(v) => (v, seg.replace('~', "~0").replace('/', "~1")),
+                None => {
+                    let keys: Vec<&str> = t.keys().map(String::as_str).collect();
+                    return Err(format!(
+                        "{} has no `{seg}`; it has {}",
+                        table_name(here),
+                        keys.join(", ")
+                    ));
+                }
+            },
+            Value::Array(items) => match position(items, seg) {
+                Some(i) => (&items[i], i.to_string()),
+                None => return Err(no_element(here, seg, items)),
+            },
+            _ => return Err(not_a_table(here)),
+        };
+        node = next;
+        pointer = format!("{pointer}/{step}");
+        here = &path[..here.len() + usize::from(!here.is_empty()) + seg.len()];
     }
-    items.iter_mut().find(|v| {
+    Ok(pointer)
+}
+
+/// Which array element a path segment names: by index, or by `name`/`kind`.
+fn position(items: &[Value], seg: &str) -> Option<usize> {
+    if let Ok(i) = seg.parse::<usize>() {
+        return (i < items.len()).then_some(i);
+    }
+    items.iter().position(|v| {
         ["name", "kind"]
             .iter()
             .any(|k| v.get(k).and_then(Value::as_str) == Some(seg))
     })
+}
+
+fn unknown(path: &str, message: String) -> ScenarioError {
+    ScenarioError::UnknownPath {
+        path: path.to_string(),
+        message,
+    }
+}
+
+fn table_name(path: &str) -> String {
+    if path.is_empty() {
+        "the scenario".into()
+    } else {
+        format!("`{path}`")
+    }
+}
+
+fn not_a_table(path: &str) -> String {
+    format!("{} is a value, not a table", table_name(path))
+}
+
+fn no_element(array: &str, seg: &str, items: &[Value]) -> String {
+    let names: Vec<String> = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| element_name(v, i))
+        .collect();
+    format!(
+        "{} has no element `{seg}`; its elements are {}",
+        table_name(array),
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    )
 }
 
 fn parse_value(value: &str) -> Value {
@@ -169,8 +282,135 @@ fn parse_value(value: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::element_name;
     use crate::presets;
     use crate::scenario::{Balancer, Latency, LatencyPreset, ScenarioError, Shape};
+    use serde_json::Value;
+
+    #[test]
+    fn get_after_set_reads_what_was_set() {
+        let mut s = presets::get("baseline").unwrap();
+        for (path, value) in [
+            ("services.cart.instances", "5"),
+            ("network.client_to_lb.response_loss", "0.25"),
+            ("traffic.rate_rps", "120.5"),
+            ("services.cart.balancer", "power_of_two"),
+            ("client.retry.backoff", "constant"),
+            ("client.idempotency", "shared"),
+            ("services.cart.health_check.enabled", "true"),
+            ("client.retry.on_503", "false"),
+            ("network.lb_to_instance.latency", "home_to_uq"),
+            ("network.client_to_lb.latency", "12.5"),
+            ("traffic.mix.browse.payload", "composite"),
+            ("traffic.mix.checkout.response_payload", "2000"),
+            ("services.cart.min_instances", "1"),
+            (
+                "traffic.shape",
+                r#"{"at_s":10.0,"factor":2.0,"kind":"step"}"#,
+            ),
+        ] {
+            s.set(path, value)
+                .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
+            assert_eq!(s.get(path).as_deref(), Ok(value), "{path}");
+        }
+        // A number that was written as an integer reads as the float it is.
+        s.set("traffic.rate_rps", "120").unwrap();
+        assert_eq!(s.get("traffic.rate_rps").as_deref(), Ok("120.0"));
+    }
+
+    /// `set(path, get(path))` changes nothing, for every field and table of
+    /// every preset.
+    #[test]
+    fn setting_what_get_reads_changes_nothing() {
+        fn paths(v: &Value, path: String, out: &mut Vec<String>) {
+            let child = |seg: &str| {
+                if path.is_empty() {
+                    seg.to_string()
+                } else {
+                    format!("{path}.{seg}")
+                }
+            };
+            match v {
+                Value::Object(t) => t.iter().for_each(|(k, v)| paths(v, child(k), out)),
+                Value::Array(items) => items
+                    .iter()
+                    .enumerate()
+                    .for_each(|(i, v)| paths(v, child(&element_name(v, i)), out)),
+                _ => {}
+            }
+            if !path.is_empty() {
+                out.push(path);
+            }
+        }
+        for name in presets::names() {
+            let s = presets::get(name).unwrap();
+            let mut all = Vec::new();
+            paths(&serde_json::to_value(&s).unwrap(), String::new(), &mut all);
+            assert!(all.len() > 50, "{name}: {} paths", all.len());
+            for path in all {
+                let value = s.get(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let mut again = s.clone();
+                again
+                    .set(&path, &value)
+                    .unwrap_or_else(|e| panic!("{name}: {path}={value}: {e}"));
+                assert_eq!(again, s, "{name}: {path}={value}");
+            }
+        }
+    }
+
+    #[test]
+    fn get_reads_what_the_model_uses_for_a_field_left_out() {
+        let mut s = presets::get("retry-storm").unwrap();
+        // A group's limits default to its desired capacity.
+        let browse = s.service_index("browse").unwrap();
+        assert_eq!(s.services[browse].min_instances, None);
+        let instances = s.services[browse].instances.to_string();
+        assert_eq!(
+            s.get("services.browse.min_instances"),
+            Ok(instances.clone())
+        );
+        assert_eq!(s.get("services.browse.max_instances"), Ok(instances));
+        // Other optional fields left out read as null, which leaves them out.
+        assert_eq!(s.faults[0].instance, None);
+        assert_eq!(s.get("faults.crash.instance").as_deref(), Ok("null"));
+        let before = s.clone();
+        s.set("faults.crash.instance", "null").unwrap();
+        assert_eq!(s, before);
+        assert_eq!(s.get("faults.0.repair_after_s").as_deref(), Ok("60.0"));
+    }
+
+    #[test]
+    fn get_names_what_is_wrong_with_a_path() {
+        let s = presets::get("baseline").unwrap();
+        let message = |path: &str| match s.get(path) {
+            Err(e @ ScenarioError::UnknownPath { .. }) => e.to_string(),
+            other => panic!("{path}: {other:?}"),
+        };
+        let wrong = message("services.kart.instances");
+        assert!(
+            wrong.contains(
+                "`services` has no element `kart`; its elements are browse, cart, checkout"
+            ),
+            "{wrong}"
+        );
+        let wrong = message("network.nowhere.latency");
+        assert!(
+            wrong.contains("`network` has no `nowhere`; it has client_to_lb"),
+            "{wrong}"
+        );
+        let wrong = message("services.cart.colour");
+        assert!(wrong.contains("unknown field `colour`"), "{wrong}");
+        let wrong = message("client.timeout_ms.seconds");
+        assert!(wrong.contains("`client.timeout_ms` is a value"), "{wrong}");
+        let wrong = message("faults.3.at_s");
+        assert!(
+            wrong.contains("`faults` has no element `3`; its elements are none"),
+            "{wrong}"
+        );
+        for path in ["", "traffic.", "nothing"] {
+            message(path);
+        }
+    }
 
     #[test]
     fn sets_nested_fields_by_name() {
@@ -246,11 +486,11 @@ mod tests {
         let before = s.clone();
         assert!(matches!(
             s.set("network.nowhere.loss", "1"),
-            Err(ScenarioError::UnknownPath(_))
+            Err(ScenarioError::UnknownPath { .. })
         ));
         assert!(matches!(
             s.set("services.cart.colour", "1"),
-            Err(ScenarioError::UnknownPath(_))
+            Err(ScenarioError::UnknownPath { .. })
         ));
         assert!(matches!(
             s.set("services.cart.instances", "many"),
