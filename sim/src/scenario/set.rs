@@ -5,7 +5,8 @@
 //!
 //! Path segments name table keys; inside an array of tables a segment picks
 //! the element whose `name` (services) or `kind` (the traffic mix) equals it,
-//! or a 0-based index (`faults.0.at_s`).
+//! or a 0-based index (`faults.0.at_s`). A name or kind that two elements
+//! share picks neither: they go by their index.
 
 use super::*;
 use serde_json::Value;
@@ -106,8 +107,8 @@ impl Scenario {
     /// Where `self` differs from `base`, as `(path, value)` pairs that `set`
     /// takes: applying them to `base` in order gives `self` back. It is how a
     /// view is written into a shareable URL: a preset plus what changed.
-    /// Array elements are named the way `set` reads them (by `name`/`kind`,
-    /// else by index); an array whose length or order changed, or a table
+    /// Array elements are named the way `set` reads them (by a `name`/`kind`
+    /// no other element shares, else by index); an array whose length or order changed, or a table
     /// that became another variant, is given whole.
     pub fn changes_from(&self, base: &Scenario) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -143,16 +144,8 @@ fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>
             }
         }
         (Value::Array(b), Value::Array(n)) if b.len() == n.len() => {
-            let names: Vec<String> = n
-                .iter()
-                .enumerate()
-                .map(|(i, v)| element_name(v, i))
-                .collect();
-            let same_order = b
-                .iter()
-                .enumerate()
-                .all(|(i, v)| element_name(v, i) == names[i]);
-            if !same_order {
+            let names = element_names(n);
+            if element_names(b) != names {
                 return out.push((path, text(now)));
             }
             for ((bv, nv), name) in b.iter().zip(n).zip(&names) {
@@ -166,12 +159,25 @@ fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>
 /// Fields that tell which variant of an enum a table is.
 const TAGS: [&str; 2] = ["kind", "distribution"];
 
-/// How `set` names an array element: its `name` or `kind`, else its index.
-fn element_name(v: &Value, index: usize) -> String {
-    ["name", "kind"]
+/// How a path names each element of an array: by its `name` or `kind`
+/// (services, the traffic mix), unless another element shares it or it reads
+/// as an index; else by its index (two faults of one kind are `faults.0` and
+/// `faults.1`).
+fn element_names(items: &[Value]) -> Vec<String> {
+    fn label(v: &Value) -> Option<&str> {
+        ["name", "kind"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(Value::as_str))
+    }
+    let unique = |l: &str| items.iter().filter(|v| label(v) == Some(l)).count() == 1;
+    items
         .iter()
-        .find_map(|k| v.get(k).and_then(Value::as_str))
-        .map_or_else(|| index.to_string(), str::to_string)
+        .enumerate()
+        .map(|(i, v)| match label(v) {
+            Some(l) if unique(l) && l.parse::<usize>().is_err() => l.to_string(),
+            _ => i.to_string(),
+        })
+        .collect()
 }
 
 /// A value as `set` reads it back: a bare word for a string that would not
@@ -227,16 +233,13 @@ fn pointer(tree: &Value, path: &str) -> Result<String, String> {
     Ok(pointer)
 }
 
-/// Which array element a path segment names: by index, or by `name`/`kind`.
+/// Which array element a path segment names: by index, or by the name
+/// `element_names` gives it.
 fn position(items: &[Value], seg: &str) -> Option<usize> {
-    if let Ok(i) = seg.parse::<usize>() {
-        return (i < items.len()).then_some(i);
+    match seg.parse::<usize>() {
+        Ok(i) => (i < items.len()).then_some(i),
+        Err(_) => element_names(items).iter().position(|n| n == seg),
     }
-    items.iter().position(|v| {
-        ["name", "kind"]
-            .iter()
-            .any(|k| v.get(k).and_then(Value::as_str) == Some(seg))
-    })
 }
 
 fn unknown(path: &str, message: String) -> ScenarioError {
@@ -259,11 +262,7 @@ fn not_a_table(path: &str) -> String {
 }
 
 fn no_element(array: &str, seg: &str, items: &[Value]) -> String {
-    let names: Vec<String> = items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| element_name(v, i))
-        .collect();
+    let names = element_names(items);
     format!(
         "{} has no element `{seg}`; its elements are {}",
         table_name(array),
@@ -282,7 +281,7 @@ fn parse_value(value: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use super::element_name;
+    use super::element_names;
     use crate::presets;
     use crate::scenario::{Balancer, Latency, LatencyPreset, ScenarioError, Shape};
     use serde_json::Value;
@@ -334,8 +333,8 @@ mod tests {
                 Value::Object(t) => t.iter().for_each(|(k, v)| paths(v, child(k), out)),
                 Value::Array(items) => items
                     .iter()
-                    .enumerate()
-                    .for_each(|(i, v)| paths(v, child(&element_name(v, i)), out)),
+                    .zip(element_names(items))
+                    .for_each(|(v, name)| paths(v, child(&name), out)),
                 _ => {}
             }
             if !path.is_empty() {
@@ -478,6 +477,29 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
         }
         assert_eq!(rebuilt, s);
+    }
+
+    /// Two faults of one kind are named by their index, so a link that
+    /// changes the second one changes the second one.
+    #[test]
+    fn elements_that_share_a_kind_go_by_their_index() {
+        let mut base = presets::get("retry-storm").unwrap();
+        let fault = base.get("faults.crash").unwrap();
+        base.set("faults", &format!("[{fault}, {fault}]")).unwrap();
+        let mut s = base.clone();
+        s.set("faults.1.at_s", "90").unwrap();
+        let changes = s.changes_from(&base);
+        assert_eq!(changes, [("faults.1.at_s".to_string(), "90.0".to_string())]);
+        let mut rebuilt = base.clone();
+        for (path, value) in changes {
+            rebuilt.set(&path, &value).unwrap();
+        }
+        assert_eq!(rebuilt, s);
+        let wrong = s.get("faults.crash.at_s").unwrap_err().to_string();
+        assert!(
+            wrong.contains("`faults` has no element `crash`; its elements are 0, 1"),
+            "{wrong}"
+        );
     }
 
     #[test]
