@@ -34,35 +34,24 @@ impl Scenario {
     /// `instances`, and read as that number. Setting that number back pins
     /// the limit, which then no longer follows `instances`.
     pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
-        split(path)?;
-        let tree = self.tree(path)?;
-        if let Some(v) = pointer(&tree, path).ok().and_then(|p| tree.pointer(&p)) {
-            return Ok(text(v));
-        }
-        if let Some(n) = self.derived(&tree, path) {
-            return Ok(n.to_string());
-        }
-        // Left out, or not there at all: which one, serde says.
-        let left_out = self.with(path, Value::Null)?;
-        if left_out == *self {
-            Ok("null".to_string())
-        } else {
-            Err(unknown(path, "it is not a field here".into()))
-        }
-    }
-
-    /// The value the model uses for a field left out that stands for
-    /// another: a group's limits are its desired capacity.
-    fn derived(&self, tree: &Value, path: &str) -> Option<u32> {
-        let (parent, key) = path.rsplit_once('.')?;
-        let at = pointer(tree, parent).ok()?;
-        let service = self
-            .services
-            .get(at.strip_prefix("/services/")?.parse::<usize>().ok()?)?;
-        match key {
-            "min_instances" => Some(service.min()),
-            "max_instances" => Some(service.max()),
+        let (parent_path, key) = split(path)?;
+        let mut tree = self.tree(path)?;
+        let found = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
+            // A service's limit left out is its `instances` (`Service::min`, `max`).
+            Value::Object(t) => t.get(key).or_else(|| {
+                ["min_instances", "max_instances"]
+                    .contains(&key)
+                    .then(|| t.get("instances"))
+                    .flatten()
+            }),
+            Value::Array(items) => position(items, key).and_then(|i| items.get(i)),
             _ => None,
+        };
+        match found {
+            Some(v) => Ok(text(v)),
+            // Not in the tree: an optional field left out, if serde takes a
+            // null there (it leaves the field out again), else no field.
+            None => self.with(path, Value::Null).map(|_| "null".to_string()),
         }
     }
 
@@ -71,16 +60,16 @@ impl Scenario {
     fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
         let (parent_path, key) = split(path)?;
         let mut tree = self.tree(path)?;
-        let at = pointer(&tree, parent_path).map_err(|message| unknown(path, message))?;
-        let existed = match tree.pointer_mut(&at) {
-            Some(Value::Object(t)) => t.insert(key.to_string(), new).is_some(),
-            Some(Value::Array(items)) => {
-                let i = position(items, key)
-                    .ok_or_else(|| unknown(path, no_element(parent_path, key, items)))?;
-                items[i] = new;
-                true
-            }
-            _ => return Err(unknown(path, not_a_table(parent_path))),
+        let existed = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
+            Value::Object(t) => t.insert(key.to_string(), new).is_some(),
+            Value::Array(items) => match position(items, key) {
+                Some(i) => {
+                    items[i] = new;
+                    true
+                }
+                None => return Err(unknown(path, no_element(key, items))),
+            },
+            _ => return Err(unknown(path, no_field(key))),
         };
         serde_json::from_value(tree).map_err(|e| {
             if existed {
@@ -192,45 +181,32 @@ fn text(v: &Value) -> String {
 /// The path of the table or array holding the field `path` names (`""` for
 /// the scenario itself), and the field's key in it.
 fn split(path: &str) -> Result<(&str, &str), ScenarioError> {
-    if path.split('.').any(str::is_empty) {
-        return Err(unknown(
+    match path.rsplit_once('.').unwrap_or(("", path)) {
+        (_, "") => Err(unknown(
             path,
-            "a path names a field by its keys between dots, e.g. `traffic.rate_rps`".into(),
-        ));
+            "a path names a field, e.g. `traffic.rate_rps`".into(),
+        )),
+        split => Ok(split),
     }
-    Ok(path.rsplit_once('.').unwrap_or(("", path)))
 }
 
-/// The JSON pointer to the node `path` names in `tree` (`""` is the whole
-/// tree), or what is wrong with the path.
-fn pointer(tree: &Value, path: &str) -> Result<String, String> {
-    let mut node = tree;
-    let mut pointer = String::new();
-    let mut here = "";
+/// The node at `path` (`""` is the whole tree), or what is wrong with the
+/// path.
+fn walk<'a>(mut node: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
     for seg in path.split('.').filter(|_| !path.is_empty()) {
-        let (next, step) = match node {
-            Value::Object(t) => match t.get(seg) {
-                Some(v) => (v, seg.replace('~', "~0").replace('/', "~1")),
-                None => {
-                    let keys: Vec<&str> = t.keys().map(String::as_str).collect();
-                    return Err(format!(
-                        "{} has no `{seg}`; it has {}",
-                        table_name(here),
-                        keys.join(", ")
-                    ));
-                }
-            },
-            Value::Array(items) => match position(items, seg) {
-                Some(i) => (&items[i], i.to_string()),
-                None => return Err(no_element(here, seg, items)),
-            },
-            _ => return Err(not_a_table(here)),
+        let index = match &*node {
+            Value::Array(items) => {
+                Some(position(items, seg).ok_or_else(|| no_element(seg, items))?)
+            }
+            _ => None,
         };
-        node = next;
-        pointer = format!("{pointer}/{step}");
-        here = &path[..here.len() + usize::from(!here.is_empty()) + seg.len()];
+        node = match index {
+            Some(i) => node.get_mut(i),
+            None => node.get_mut(seg),
+        }
+        .ok_or_else(|| no_field(seg))?;
     }
-    Ok(pointer)
+    Ok(node)
 }
 
 /// Which array element a path segment names: by index, or by the name
@@ -249,28 +225,14 @@ fn unknown(path: &str, message: String) -> ScenarioError {
     }
 }
 
-fn table_name(path: &str) -> String {
-    if path.is_empty() {
-        "the scenario".into()
-    } else {
-        format!("`{path}`")
-    }
+fn no_field(key: &str) -> String {
+    format!("there is no `{key}` there")
 }
 
-fn not_a_table(path: &str) -> String {
-    format!("{} is a value, not a table", table_name(path))
-}
-
-fn no_element(array: &str, seg: &str, items: &[Value]) -> String {
-    let names = element_names(items);
+fn no_element(seg: &str, items: &[Value]) -> String {
     format!(
-        "{} has no element `{seg}`; its elements are {}",
-        table_name(array),
-        if names.is_empty() {
-            "none".to_string()
-        } else {
-            names.join(", ")
-        }
+        "there is no element `{seg}` among [{}]",
+        element_names(items).join(", ")
     )
 }
 
@@ -387,23 +349,21 @@ mod tests {
         };
         let wrong = message("services.kart.instances");
         assert!(
-            wrong.contains(
-                "`services` has no element `kart`; its elements are browse, cart, checkout"
-            ),
+            wrong.ends_with("there is no element `kart` among [browse, cart, checkout]"),
             "{wrong}"
         );
         let wrong = message("network.nowhere.latency");
         assert!(
-            wrong.contains("`network` has no `nowhere`; it has client_to_lb"),
+            wrong.ends_with("network.nowhere.latency: there is no `nowhere` there"),
             "{wrong}"
         );
         let wrong = message("services.cart.colour");
         assert!(wrong.contains("unknown field `colour`"), "{wrong}");
         let wrong = message("client.timeout_ms.seconds");
-        assert!(wrong.contains("`client.timeout_ms` is a value"), "{wrong}");
+        assert!(wrong.ends_with("there is no `seconds` there"), "{wrong}");
         let wrong = message("faults.3.at_s");
         assert!(
-            wrong.contains("`faults` has no element `3`; its elements are none"),
+            wrong.ends_with("there is no element `3` among []"),
             "{wrong}"
         );
         for path in ["", "traffic.", "nothing"] {
@@ -497,7 +457,7 @@ mod tests {
         assert_eq!(rebuilt, s);
         let wrong = s.get("faults.crash.at_s").unwrap_err().to_string();
         assert!(
-            wrong.contains("`faults` has no element `crash`; its elements are 0, 1"),
+            wrong.ends_with("there is no element `crash` among [0, 1]"),
             "{wrong}"
         );
     }
