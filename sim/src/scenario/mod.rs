@@ -140,7 +140,7 @@ impl RequestKind {
     pub fn is_mutating(self) -> bool {
         !matches!(self, RequestKind::Browse)
     }
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RequestKind::Browse => "browse",
             RequestKind::AddToCart => "add_to_cart",
@@ -163,6 +163,16 @@ pub enum Payload {
 pub enum PayloadName {
     Id,
     Composite,
+}
+
+impl PayloadName {
+    pub const ALL: [PayloadName; 2] = [PayloadName::Id, PayloadName::Composite];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PayloadName::Id => "id",
+            PayloadName::Composite => "composite",
+        }
+    }
 }
 
 impl Default for Payload {
@@ -309,7 +319,7 @@ impl LatencyPreset {
             LatencyPreset::HomeToUsEast1 => 249.296,
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             LatencyPreset::Ec2ToEc2 => "ec2_to_ec2",
             LatencyPreset::HomeToUq => "home_to_uq",
@@ -414,7 +424,14 @@ pub enum Balancer {
 }
 
 impl Balancer {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [Balancer; 5] = [
+        Balancer::RoundRobin,
+        Balancer::Random,
+        Balancer::LeastOutstanding,
+        Balancer::PowerOfTwo,
+        Balancer::None,
+    ];
+    pub const fn as_str(self) -> &'static str {
         match self {
             Balancer::RoundRobin => "round_robin",
             Balancer::Random => "random",
@@ -565,5 +582,35 @@ impl Service {
     }
     pub fn max(&self) -> u32 {
         self.max_instances.unwrap_or(self.instances)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each enum's `as_str` is the name serde reads and writes, for every
+    /// variant in its `ALL`, so the names the UI offers are the ones `set`
+    /// takes and `get` gives.
+    #[test]
+    fn names_are_serdes_names() {
+        fn check<T: Serialize + Copy + core::fmt::Debug>(all: &[T], name: fn(T) -> &'static str) {
+            for &v in all {
+                assert_eq!(
+                    serde_json::to_value(v).ok(),
+                    Some(serde_json::Value::from(name(v))),
+                    "{v:?}"
+                );
+            }
+        }
+        check(&RequestKind::ALL, RequestKind::as_str);
+        check(&PayloadName::ALL, PayloadName::as_str);
+        check(&LatencyPreset::ALL, LatencyPreset::as_str);
+        check(&Balancer::ALL, Balancer::as_str);
+        check(&Backoff::ALL, Backoff::as_str);
+        check(&Jitter::ALL, Jitter::as_str);
+        check(&Idempotency::ALL, Idempotency::as_str);
+        check(&Policy::ALL, Policy::as_str);
+        check(&HealthCheckType::ALL, HealthCheckType::as_str);
     }
 }

@@ -70,6 +70,17 @@ pub enum Backoff {
     Exponential,
 }
 
+impl Backoff {
+    pub const ALL: [Backoff; 3] = [Backoff::None, Backoff::Constant, Backoff::Exponential];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Backoff::None => "none",
+            Backoff::Constant => "constant",
+            Backoff::Exponential => "exponential",
+        }
+    }
+}
+
 /// Randomness added to the backoff so clients that failed together do not
 /// retry together.
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
@@ -83,6 +94,23 @@ pub enum Jitter {
     Equal,
     /// `min(cap, uniform(base, previous × 3))`.
     Decorrelated,
+}
+
+impl Jitter {
+    pub const ALL: [Jitter; 4] = [
+        Jitter::None,
+        Jitter::Full,
+        Jitter::Equal,
+        Jitter::Decorrelated,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Jitter::None => "none",
+            Jitter::Full => "full",
+            Jitter::Equal => "equal",
+            Jitter::Decorrelated => "decorrelated",
+        }
+    }
 }
 
 /// Where a service records the idempotency tokens it has executed.
@@ -101,7 +129,12 @@ pub enum Idempotency {
 }
 
 impl Idempotency {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [Idempotency; 3] = [
+        Idempotency::Off,
+        Idempotency::PerInstance,
+        Idempotency::Shared,
+    ];
+    pub const fn as_str(self) -> &'static str {
         match self {
             Idempotency::Off => "off",
             Idempotency::PerInstance => "per_instance",
@@ -218,7 +251,13 @@ pub enum Policy {
 }
 
 impl Policy {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [Policy; 4] = [
+        Policy::None,
+        Policy::TargetTracking,
+        Policy::Step,
+        Policy::Simple,
+    ];
+    pub const fn as_str(self) -> &'static str {
         match self {
             Policy::None => "none",
             Policy::TargetTracking => "target_tracking",
@@ -265,4 +304,19 @@ pub enum HealthCheckType {
     /// Also what the load balancer marks unhealthy, so a hung instance is
     /// replaced once its health checks fail.
     Elb,
+}
+
+impl HealthCheckType {
+    pub const ALL: [HealthCheckType; 3] = [
+        HealthCheckType::None,
+        HealthCheckType::Ec2,
+        HealthCheckType::Elb,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HealthCheckType::None => "none",
+            HealthCheckType::Ec2 => "ec2",
+            HealthCheckType::Elb => "elb",
+        }
+    }
 }
