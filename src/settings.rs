@@ -1,11 +1,14 @@
 //! The catalogue of every setting a person can change, in the lecture's
-//! words: one entry per setting, with the scenario path it edits, how to
-//! read its current value, its range or choices, and one sentence of help.
+//! words: one entry per setting, with the scenario path it edits (and reads,
+//! through `Scenario::get`), its range or choices, and one sentence of help.
 //! The controls panel, the embed mode's `&controls=` list and the short
 //! names in shareable URLs all come from here, so they cannot disagree.
 
 use crate::view::slider::Range;
-use sahara_sim::scenario::{Payload, PayloadName, RequestKind, Scenario, Service};
+use sahara_sim::scenario::{
+    Backoff, Balancer, HealthCheckType, Idempotency, Jitter, LatencyPreset, PayloadName, Policy,
+    Scenario,
+};
 
 /// Where a setting appears in the controls panel.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -58,21 +61,18 @@ impl Group {
     }
 }
 
-/// What kind of control a setting is, and how to read its current value
-/// (given the scenario and the chosen service's name).
+/// What kind of control a setting is.
 #[derive(Clone, Copy)]
 pub enum Kind {
     Number {
         range: Range,
-        read: fn(&Scenario, &str) -> f64,
     },
+    /// `(name, label)`: each of an enum's names as the core spells them
+    /// (its `as_str`), with its label here.
     Choice {
         options: &'static [(&'static str, &'static str)],
-        read: fn(&Scenario, &str) -> &'static str,
     },
-    Toggle {
-        read: fn(&Scenario, &str) -> bool,
-    },
+    Toggle,
 }
 
 #[derive(Clone, Copy)]
@@ -82,7 +82,8 @@ pub struct Setting {
     pub group: Group,
     pub label: &'static str,
     pub unit: &'static str,
-    /// The scenario path it sets; `{service}` stands for the chosen service.
+    /// The scenario path it sets; a per-service group's paths start with
+    /// `services.{service}.`, where `{service}` stands for the chosen service.
     pub path: &'static str,
     pub kind: Kind,
     pub help: &'static str,
@@ -91,9 +92,33 @@ pub struct Setting {
 impl Setting {
     /// The scenario path for the chosen service.
     pub fn path_for(&self, service: &str) -> String {
-        self.path.replace("{service}", service)
+        match self.path.strip_prefix(SERVICE) {
+            Some(rest) => format!("services.{service}.{rest}"),
+            None => self.path.to_string(),
+        }
+    }
+
+    /// The setting's value for the chosen service, as `Scenario::get` reads
+    /// it (what the model uses); empty where it has none (no such service).
+    pub fn read(&self, scenario: &Scenario, service: &str) -> String {
+        scenario.get(&self.path_for(service)).unwrap_or_default()
+    }
+
+    /// A number setting's value: the number it reads, or, for a latency
+    /// given as one of the lecture's figures (`home_to_uq`), its
+    /// milliseconds; 0 where it has none.
+    pub fn number(&self, scenario: &Scenario, service: &str) -> f64 {
+        number(&self.read(scenario, service)).unwrap_or(0.0)
+    }
+
+    /// Whether a toggle is on.
+    pub fn is_on(&self, scenario: &Scenario, service: &str) -> bool {
+        self.read(scenario, service) == "true"
     }
 }
+
+/// How the path of a per-service setting starts.
+const SERVICE: &str = "services.{service}.";
 
 /// The setting called `id`.
 pub fn find(id: &str) -> Option<&'static Setting> {
@@ -108,23 +133,90 @@ pub fn short_name(path: &str) -> Option<&'static str> {
         .map(|s| s.id)
 }
 
-fn service<'a>(s: &'a Scenario, name: &str) -> Option<&'a Service> {
-    s.services.iter().find(|x| x.name == name)
+/// A number as `Scenario::get` writes it, or a latency named by one of the
+/// lecture's figures (`home_to_uq`) as its milliseconds.
+fn number(text: &str) -> Option<f64> {
+    text.parse().ok().or_else(|| {
+        LatencyPreset::ALL
+            .into_iter()
+            .find(|p| p.as_str() == text)
+            .map(LatencyPreset::ms)
+    })
 }
 
-/// Reads a number off the named service (0 if there is none).
-fn svc(s: &Scenario, name: &str, f: fn(&Service) -> f64) -> f64 {
-    service(s, name).map_or(0.0, f)
+/// A load-balancing algorithm in words: its choice in the controls and its
+/// label on the diagram.
+pub const fn balancer_label(b: Balancer) -> &'static str {
+    match b {
+        Balancer::RoundRobin => "round robin",
+        Balancer::Random => "random",
+        Balancer::LeastOutstanding => "least outstanding requests",
+        Balancer::PowerOfTwo => "power of two choices",
+        Balancer::None => "none (a fixed address)",
+    }
 }
+
+// The choices, one per variant of the core's enum (a test checks that none
+// is missing), in the order of its `ALL`.
+
+const PAYLOADS: &[(&str, &str)] = &[
+    (PayloadName::Id.as_str(), "an id (100 B)"),
+    (PayloadName::Composite.as_str(), "the whole record (20 kB)"),
+];
+
+const BACKOFFS: &[(&str, &str)] = &[
+    (Backoff::None.as_str(), "none: resend at once"),
+    (Backoff::Constant.as_str(), "constant"),
+    (Backoff::Exponential.as_str(), "exponential: base × 2^retry"),
+];
+
+const JITTERS: &[(&str, &str)] = &[
+    (Jitter::None.as_str(), "none"),
+    (Jitter::Full.as_str(), "full: uniform(0, backoff)"),
+    (Jitter::Equal.as_str(), "equal: half fixed, half random"),
+    (Jitter::Decorrelated.as_str(), "decorrelated"),
+];
+
+const TOKENS: &[(&str, &str)] = &[
+    (
+        Idempotency::Off.as_str(),
+        "off: a resent checkout charges twice",
+    ),
+    (
+        Idempotency::PerInstance.as_str(),
+        "per instance (in memory)",
+    ),
+    (Idempotency::Shared.as_str(), "shared (in the database)"),
+];
 
 const BALANCERS: &[(&str, &str)] = &[
-    ("round_robin", "round robin"),
-    ("random", "random"),
-    ("least_outstanding", "least outstanding requests"),
-    ("power_of_two", "power of two choices"),
+    balancer(Balancer::RoundRobin),
+    balancer(Balancer::Random),
+    balancer(Balancer::LeastOutstanding),
+    balancer(Balancer::PowerOfTwo),
+    balancer(Balancer::None),
+];
+
+const fn balancer(b: Balancer) -> (&'static str, &'static str) {
+    (b.as_str(), balancer_label(b))
+}
+
+const POLICIES: &[(&str, &str)] = &[
+    (Policy::None.as_str(), "none: desired is what you set"),
+    (Policy::TargetTracking.as_str(), "target tracking"),
+    (Policy::Step.as_str(), "step scaling"),
+    (Policy::Simple.as_str(), "simple scaling with cooldown"),
+];
+
+const REPLACEMENTS: &[(&str, &str)] = &[
     (
-        "none",
-        "none: every client uses one instance's fixed address",
+        HealthCheckType::None.as_str(),
+        "never replaced (repaired in place)",
+    ),
+    (HealthCheckType::Ec2.as_str(), "crashed (instance status)"),
+    (
+        HealthCheckType::Elb.as_str(),
+        "crashed or failing health checks",
     ),
 ];
 
@@ -136,7 +228,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Request rate",
         unit: "req/s",
         path: "traffic.rate_rps",
-        kind: Kind::Number { range: Range::log(1.0, 20_000.0, 1.0), read: |s, _| s.traffic.rate_rps },
+        kind: Kind::Number { range: Range::log(1.0, 20_000.0, 1.0) },
         help: "Open-loop arrivals: new requests per second from all clients, before the load shape.",
     },
     // Network
@@ -146,7 +238,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Request loss (Failure 1)",
         unit: "",
         path: "network.client_to_lb.request_loss",
-        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01), read: |s, _| s.network.client_to_lb.request_loss },
+        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
         help: "Probability a request is lost on the internet on its way to the service.",
     },
     Setting {
@@ -155,7 +247,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Response loss (Failure 2)",
         unit: "",
         path: "network.client_to_lb.response_loss",
-        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01), read: |s, _| s.network.client_to_lb.response_loss },
+        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
         help: "Probability a response is lost on its way back: the work was done, the client never hears.",
     },
     Setting {
@@ -164,7 +256,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Internet latency (one way)",
         unit: "ms",
         path: "network.client_to_lb.latency",
-        kind: Kind::Number { range: Range::log(0.1, 2000.0, 0.001), read: |s, _| s.network.client_to_lb.latency.ms() },
+        kind: Kind::Number { range: Range::log(0.1, 2000.0, 0.001) },
         help: "Latency is not zero: one-way delay between the clients and Sahara's data centre.",
     },
     Setting {
@@ -173,7 +265,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Internet bandwidth (0 = unlimited)",
         unit: "Mbit/s",
         path: "network.client_to_lb.bandwidth_mbps",
-        kind: Kind::Number { range: Range::linear(0.0, 1000.0, 1.0), read: |s, _| s.network.client_to_lb.bandwidth_mbps },
+        kind: Kind::Number { range: Range::linear(0.0, 1000.0, 1.0) },
         help: "Bandwidth is not infinite: messages share this capacity; big payloads take longer.",
     },
     Setting {
@@ -182,17 +274,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "A browse request carries",
         unit: "",
         path: "traffic.mix.browse.payload",
-        kind: Kind::Choice {
-            options: &[("id", "an id (100 B)"), ("composite", "the whole record (20 kB)")],
-            read: |s, _| {
-                let browse = s.traffic.mix.iter().find(|m| m.kind == RequestKind::Browse);
-                match browse.map(|m| m.payload) {
-                    Some(Payload::Named(PayloadName::Composite)) => "composite",
-                    Some(Payload::Named(PayloadName::Id)) => "id",
-                    _ => "",
-                }
-            },
-        },
+        kind: Kind::Choice { options: PAYLOADS },
         help: "Stamp coupling: a whole composite record instead of its id costs bandwidth and time on every hop.",
     },
     // Client retries
@@ -202,7 +284,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Per-attempt timeout",
         unit: "ms",
         path: "client.timeout_ms",
-        kind: Kind::Number { range: Range::log(10.0, 60_000.0, 1.0), read: |s, _| s.client.timeout_ms },
+        kind: Kind::Number { range: Range::log(10.0, 60_000.0, 1.0) },
         help: "How long a client waits for a response: the only way it can notice a lost request or response.",
     },
     Setting {
@@ -211,7 +293,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Attempts per request (1 = no retries)",
         unit: "",
         path: "client.max_attempts",
-        kind: Kind::Number { range: Range::linear(1.0, 10.0, 1.0), read: |s, _| s.client.max_attempts as f64 },
+        kind: Kind::Number { range: Range::linear(1.0, 10.0, 1.0) },
         help: "The lecture's answer to Failure 1: resend. How many times a client tries in all.",
     },
     Setting {
@@ -220,14 +302,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Backoff",
         unit: "",
         path: "client.retry.backoff",
-        kind: Kind::Choice {
-            options: &[("none", "none: resend at once"), ("constant", "constant"), ("exponential", "exponential: base × 2^retry")],
-            read: |s, _| match s.client.retry.backoff {
-                sahara_sim::scenario::Backoff::None => "none",
-                sahara_sim::scenario::Backoff::Constant => "constant",
-                sahara_sim::scenario::Backoff::Exponential => "exponential",
-            },
-        },
+        kind: Kind::Choice { options: BACKOFFS },
         help: "How long a client waits before resending, so a recovering service is not crushed.",
     },
     Setting {
@@ -236,7 +311,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Backoff base",
         unit: "ms",
         path: "client.retry.base_ms",
-        kind: Kind::Number { range: Range::log(1.0, 10_000.0, 1.0), read: |s, _| s.client.retry.base_ms },
+        kind: Kind::Number { range: Range::log(1.0, 10_000.0, 1.0) },
         help: "The constant wait, or the first exponential one.",
     },
     Setting {
@@ -245,7 +320,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Backoff cap",
         unit: "ms",
         path: "client.retry.cap_ms",
-        kind: Kind::Number { range: Range::log(10.0, 120_000.0, 1.0), read: |s, _| s.client.retry.cap_ms },
+        kind: Kind::Number { range: Range::log(10.0, 120_000.0, 1.0) },
         help: "The longest a backoff grows to.",
     },
     Setting {
@@ -254,20 +329,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Jitter",
         unit: "",
         path: "client.retry.jitter",
-        kind: Kind::Choice {
-            options: &[
-                ("none", "none"),
-                ("full", "full: uniform(0, backoff)"),
-                ("equal", "equal: half fixed, half random"),
-                ("decorrelated", "decorrelated"),
-            ],
-            read: |s, _| match s.client.retry.jitter {
-                sahara_sim::scenario::Jitter::None => "none",
-                sahara_sim::scenario::Jitter::Full => "full",
-                sahara_sim::scenario::Jitter::Equal => "equal",
-                sahara_sim::scenario::Jitter::Decorrelated => "decorrelated",
-            },
-        },
+        kind: Kind::Choice { options: JITTERS },
         help: "Randomness in the wait, so clients that failed together do not all retry together.",
     },
     Setting {
@@ -276,7 +338,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Retry budget (0 = none)",
         unit: "of first attempts",
         path: "client.retry.budget_ratio",
-        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01), read: |s, _| s.client.retry.budget_ratio },
+        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
         help: "Retries are allowed only while they stay under this fraction of first attempts.",
     },
     // Idempotency
@@ -286,14 +348,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Tokens",
         unit: "",
         path: "client.idempotency",
-        kind: Kind::Choice {
-            options: &[
-                ("off", "off: a resent checkout charges twice"),
-                ("per_instance", "per instance (in memory)"),
-                ("shared", "shared (in the database)"),
-            ],
-            read: |s, _| s.client.idempotency.as_str(),
-        },
+        kind: Kind::Choice { options: TOKENS },
         help: "Every attempt of a request carries the same token; a service that has seen it answers without doing the work again.",
     },
     // Service
@@ -303,7 +358,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Workers per instance",
         unit: "",
         path: "services.{service}.workers",
-        kind: Kind::Number { range: Range::linear(1.0, 64.0, 1.0), read: |s, n| svc(s, n, |x| x.workers as f64) },
+        kind: Kind::Number { range: Range::linear(1.0, 64.0, 1.0) },
         help: "Requests one instance works on at once; more wait in its queue.",
     },
     Setting {
@@ -312,7 +367,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Mean service time",
         unit: "ms",
         path: "services.{service}.service_time.mean_ms",
-        kind: Kind::Number { range: Range::log(0.1, 5000.0, 0.1), read: |s, n| svc(s, n, |x| x.service_time.mean_ms()) },
+        kind: Kind::Number { range: Range::log(0.1, 5000.0, 0.1) },
         help: "How long one request keeps a worker busy, on average.",
     },
     // Failures
@@ -322,7 +377,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Mean time between crashes (0 = never)",
         unit: "s",
         path: "services.{service}.mtbf_s",
-        kind: Kind::Number { range: Range::linear(0.0, 3600.0, 1.0), read: |s, n| svc(s, n, |x| x.mtbf_s) },
+        kind: Kind::Number { range: Range::linear(0.0, 3600.0, 1.0) },
         help: "Each instance of the service crashes at random, on average this often.",
     },
     Setting {
@@ -331,7 +386,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Mean time to repair",
         unit: "s",
         path: "services.{service}.mttr_s",
-        kind: Kind::Number { range: Range::linear(1.0, 600.0, 1.0), read: |s, n| svc(s, n, |x| x.mttr_s) },
+        kind: Kind::Number { range: Range::linear(1.0, 600.0, 1.0) },
         help: "How long a crashed instance takes to come back, on average (when nothing replaces it).",
     },
     // Load balancer
@@ -341,8 +396,8 @@ pub const SETTINGS: &[Setting] = &[
         label: "Algorithm",
         unit: "",
         path: "services.{service}.balancer",
-        kind: Kind::Choice { options: BALANCERS, read: |s, n| service(s, n).map_or("", |x| x.balancer.as_str()) },
-        help: "How the load balancer spreads requests over the instances it considers healthy.",
+        kind: Kind::Choice { options: BALANCERS },
+        help: "How the load balancer spreads requests over the instances it considers healthy; with none, every client uses one instance's fixed address.",
     },
     Setting {
         id: "health_checks",
@@ -350,7 +405,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Health checks",
         unit: "",
         path: "services.{service}.health_check.enabled",
-        kind: Kind::Toggle { read: |s, n| service(s, n).is_some_and(|x| x.health_check.enabled) },
+        kind: Kind::Toggle,
         help: "The load balancer probes each instance and stops routing to one that fails.",
     },
     Setting {
@@ -359,7 +414,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Health-check interval",
         unit: "s",
         path: "services.{service}.health_check.interval_s",
-        kind: Kind::Number { range: Range::linear(1.0, 300.0, 1.0), read: |s, n| svc(s, n, |x| x.health_check.interval_s) },
+        kind: Kind::Number { range: Range::linear(1.0, 300.0, 1.0) },
         help: "How often each instance is probed.",
     },
     Setting {
@@ -368,10 +423,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Unhealthy after failed checks",
         unit: "",
         path: "services.{service}.health_check.unhealthy_threshold",
-        kind: Kind::Number {
-            range: Range::linear(1.0, 10.0, 1.0),
-            read: |s, n| svc(s, n, |x| x.health_check.unhealthy_threshold as f64),
-        },
+        kind: Kind::Number { range: Range::linear(1.0, 10.0, 1.0) },
         help: "Consecutive failed probes that take an instance out of service.",
     },
     Setting {
@@ -380,10 +432,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Healthy after passed checks",
         unit: "",
         path: "services.{service}.health_check.healthy_threshold",
-        kind: Kind::Number {
-            range: Range::linear(1.0, 10.0, 1.0),
-            read: |s, n| svc(s, n, |x| x.health_check.healthy_threshold as f64),
-        },
+        kind: Kind::Number { range: Range::linear(1.0, 10.0, 1.0) },
         help: "Consecutive passed probes that put an instance back in service.",
     },
     Setting {
@@ -392,10 +441,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Deregistration delay (draining)",
         unit: "s",
         path: "services.{service}.health_check.deregistration_delay_s",
-        kind: Kind::Number {
-            range: Range::linear(0.0, 600.0, 1.0),
-            read: |s, n| svc(s, n, |x| x.health_check.deregistration_delay_s),
-        },
+        kind: Kind::Number { range: Range::linear(0.0, 600.0, 1.0) },
         help: "How long an instance being removed may finish its in-flight work.",
     },
     // Auto-scaling
@@ -405,7 +451,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Desired capacity",
         unit: "instances",
         path: "services.{service}.instances",
-        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0), read: |s, n| svc(s, n, |x| x.instances as f64) },
+        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0) },
         help: "How many healthy instances we want the group to have.",
     },
     Setting {
@@ -414,7 +460,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Minimum capacity",
         unit: "instances",
         path: "services.{service}.min_instances",
-        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0), read: |s, n| svc(s, n, |x| x.min() as f64) },
+        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0) },
         help: "Hard lower limit of the group.",
     },
     Setting {
@@ -423,7 +469,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Maximum capacity",
         unit: "instances",
         path: "services.{service}.max_instances",
-        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0), read: |s, n| svc(s, n, |x| x.max() as f64) },
+        kind: Kind::Number { range: Range::linear(0.0, 60.0, 1.0) },
         help: "Hard upper limit of the group.",
     },
     Setting {
@@ -432,15 +478,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Scaling policy",
         unit: "",
         path: "services.{service}.scaling.policy",
-        kind: Kind::Choice {
-            options: &[
-                ("none", "none: desired is what you set"),
-                ("target_tracking", "target tracking"),
-                ("step", "step scaling"),
-                ("simple", "simple scaling with cooldown"),
-            ],
-            read: |s, n| service(s, n).map_or("", |x| x.scaling.policy.as_str()),
-        },
+        kind: Kind::Choice { options: POLICIES },
         help: "How the group decides its desired capacity.",
     },
     Setting {
@@ -449,7 +487,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Target (CPU % or req/s per instance)",
         unit: "",
         path: "services.{service}.scaling.target",
-        kind: Kind::Number { range: Range::linear(1.0, 1000.0, 1.0), read: |s, n| svc(s, n, |x| x.scaling.target) },
+        kind: Kind::Number { range: Range::linear(1.0, 1000.0, 1.0) },
         help: "Target tracking keeps the metric near this value.",
     },
     Setting {
@@ -458,7 +496,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Metric period",
         unit: "s",
         path: "services.{service}.scaling.period_s",
-        kind: Kind::Number { range: Range::linear(1.0, 300.0, 1.0), read: |s, n| svc(s, n, |x| x.scaling.period_s) },
+        kind: Kind::Number { range: Range::linear(1.0, 300.0, 1.0) },
         help: "The metric is averaged over this window and the policy evaluated at its end.",
     },
     Setting {
@@ -467,7 +505,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Cooldown",
         unit: "s",
         path: "services.{service}.scaling.cooldown_s",
-        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0), read: |s, n| svc(s, n, |x| x.scaling.cooldown_s) },
+        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0) },
         help: "How long the group waits after a change before the next one (before scaling in).",
     },
     Setting {
@@ -476,7 +514,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Warm-up",
         unit: "s",
         path: "services.{service}.scaling.warmup_s",
-        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0), read: |s, n| svc(s, n, |x| x.scaling.warmup_s) },
+        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0) },
         help: "A new instance's metrics are left out for this long.",
     },
     Setting {
@@ -485,18 +523,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Replace instances that are",
         unit: "",
         path: "services.{service}.scaling.health_check_type",
-        kind: Kind::Choice {
-            options: &[
-                ("none", "never replaced (repaired in place)"),
-                ("ec2", "crashed (instance status)"),
-                ("elb", "crashed or failing health checks"),
-            ],
-            read: |s, n| match service(s, n).map(|x| x.scaling.health_check_type) {
-                Some(sahara_sim::scenario::HealthCheckType::Ec2) => "ec2",
-                Some(sahara_sim::scenario::HealthCheckType::Elb) => "elb",
-                _ => "none",
-            },
-        },
+        kind: Kind::Choice { options: REPLACEMENTS },
         help: "What makes the group terminate an instance and launch a replacement.",
     },
     Setting {
@@ -505,7 +532,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Health-check grace period",
         unit: "s",
         path: "services.{service}.scaling.grace_s",
-        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0), read: |s, n| svc(s, n, |x| x.scaling.grace_s) },
+        kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0) },
         help: "Health is ignored for this long after an instance launches.",
     },
     Setting {
@@ -514,7 +541,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Boot time",
         unit: "s",
         path: "services.{service}.boot_s",
-        kind: Kind::Number { range: Range::linear(0.0, 600.0, 1.0), read: |s, n| svc(s, n, |x| x.boot_s) },
+        kind: Kind::Number { range: Range::linear(0.0, 600.0, 1.0) },
         help: "Time from launch to in service: why auto-scaling always lags a flash sale.",
     },
     // Database
@@ -524,7 +551,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Connections (capacity)",
         unit: "",
         path: "database.connections",
-        kind: Kind::Number { range: Range::linear(1.0, 500.0, 1.0), read: |s, _| s.database.connections as f64 },
+        kind: Kind::Number { range: Range::linear(1.0, 500.0, 1.0) },
         help: "Queries the shared database runs at once; the rest wait.",
     },
     Setting {
@@ -533,7 +560,7 @@ pub const SETTINGS: &[Setting] = &[
         label: "Mean query time",
         unit: "ms",
         path: "database.service_time.mean_ms",
-        kind: Kind::Number { range: Range::log(0.1, 1000.0, 0.1), read: |s, _| s.database.service_time.mean_ms() },
+        kind: Kind::Number { range: Range::log(0.1, 1000.0, 0.1) },
         help: "How long one query holds a connection, on average.",
     },
 ];
@@ -550,46 +577,101 @@ mod tests {
                 "duplicate id {}",
                 a.id
             );
-            if !a.group.per_service() {
+            if a.group.per_service() {
+                assert!(a.path.starts_with(SERVICE), "{}: {}", a.id, a.path);
+            } else {
+                assert!(!a.path.contains("{service}"), "{}: {}", a.id, a.path);
                 assert_eq!(short_name(a.path), Some(a.id));
             }
         }
     }
 
-    /// Every setting's path exists in the scenario and takes the value it
-    /// reads: a renamed field in the core fails here, not in a lecture.
+    /// Every variant of the core's enums is offered, in its order.
+    #[test]
+    fn choices_are_the_cores_names() {
+        fn names(options: &[(&'static str, &str)]) -> Vec<&'static str> {
+            options.iter().map(|o| o.0).collect()
+        }
+        assert_eq!(names(PAYLOADS), PayloadName::ALL.map(PayloadName::as_str));
+        assert_eq!(names(BACKOFFS), Backoff::ALL.map(Backoff::as_str));
+        assert_eq!(names(JITTERS), Jitter::ALL.map(Jitter::as_str));
+        assert_eq!(names(TOKENS), Idempotency::ALL.map(Idempotency::as_str));
+        assert_eq!(names(BALANCERS), Balancer::ALL.map(Balancer::as_str));
+        assert_eq!(names(POLICIES), Policy::ALL.map(Policy::as_str));
+        assert_eq!(
+            names(REPLACEMENTS),
+            HealthCheckType::ALL.map(HealthCheckType::as_str)
+        );
+    }
+
+    /// Every setting reads its current value, and reads back a different
+    /// one after it is set through the catalogue, for every service: a
+    /// renamed field in the core fails here, not in a lecture.
     #[test]
     fn every_setting_sets_what_it_reads() {
         let base = sahara_sim::presets::get("baseline").expect("baseline preset");
-        let service = base.services[0].name.clone();
         for s in SETTINGS {
-            let mut scenario = base.clone();
-            let path = s.path_for(&service);
-            let value = match s.kind {
-                Kind::Number { read, .. } => crate::view::slider::fmt(read(&scenario, &service)),
-                Kind::Choice { options, read } => {
-                    assert!(
-                        options.iter().any(|o| o.0 == read(&scenario, &service)),
-                        "{}: current value is a choice",
-                        s.id
-                    );
-                    options[options.len() - 1].0.to_string()
-                }
-                Kind::Toggle { read } => (!read(&scenario, &service)).to_string(),
+            let services: Vec<&str> = if s.group.per_service() {
+                base.services.iter().map(|x| x.name.as_str()).collect()
+            } else {
+                vec![""]
             };
-            scenario
-                .set(&path, &value)
-                .unwrap_or_else(|e| panic!("{}: {path}={value}: {e}", s.id));
-            if let Kind::Choice { read, .. } = s.kind {
-                assert_eq!(read(&scenario, &service), value, "{} reads back", s.id);
-            }
-            if let Kind::Toggle { read } = s.kind {
-                assert_eq!(
-                    read(&scenario, &service).to_string(),
-                    value,
-                    "{} reads back",
-                    s.id
-                );
+            for service in services {
+                let at = format!("{} ({service})", s.id);
+                let current = s.read(&base, service);
+                // Other values than the current one, the first that the
+                // scenario's rules allow is taken.
+                let candidates: Vec<String> = match s.kind {
+                    Kind::Number { range } => {
+                        let now = number(&current)
+                            .unwrap_or_else(|| panic!("{at}: {current:?} is not a number"));
+                        let mid = ((range.min + range.max) / 2.0 / range.step).round() * range.step;
+                        [mid, range.min, range.max]
+                            .into_iter()
+                            .filter(|v| *v != now)
+                            .map(crate::view::slider::fmt)
+                            .collect()
+                    }
+                    Kind::Choice { options } => {
+                        let names: Vec<&str> = options.iter().map(|o| o.0).collect();
+                        assert!(
+                            names.contains(&current.as_str()),
+                            "{at}: {current:?} is not one of {names:?}"
+                        );
+                        names
+                            .into_iter()
+                            .filter(|n| *n != current)
+                            .map(str::to_string)
+                            .collect()
+                    }
+                    Kind::Toggle => {
+                        assert!(
+                            ["true", "false"].contains(&current.as_str()),
+                            "{at}: {current:?}"
+                        );
+                        vec![(current != "true").to_string()]
+                    }
+                };
+                let path = s.path_for(service);
+                let mut errors = Vec::new();
+                let set = candidates.iter().find_map(|value| {
+                    let mut scenario = base.clone();
+                    match scenario.set(&path, value) {
+                        Ok(()) => Some((scenario, value)),
+                        Err(e) => {
+                            errors.push(format!("{path}={value}: {e}"));
+                            None
+                        }
+                    }
+                });
+                let (scenario, value) = set.unwrap_or_else(|| panic!("{at}: {errors:?}"));
+                let read = s.read(&scenario, service);
+                match s.kind {
+                    Kind::Number { .. } => {
+                        assert_eq!(number(&read), value.parse().ok(), "{at} reads back")
+                    }
+                    _ => assert_eq!(&read, value, "{at} reads back"),
+                }
             }
         }
     }

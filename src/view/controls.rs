@@ -27,20 +27,21 @@ pub fn SettingControl(
     let path = move || setting.path_for(&service.get_untracked());
     let id = format!("{id_prefix}{}", setting.id);
     match setting.kind {
-        Kind::Number { range, read } => {
-            let value = Signal::derive(move || live.scenario.with(|s| read(s, &service.get())));
+        Kind::Number { range } => {
+            let value =
+                Signal::derive(move || live.scenario.with(|s| setting.number(s, &service.get())));
             let on_change = Callback::new(move |v: f64| live.set(&path(), fmt(v)));
             view! {
                 <Slider id label=setting.label unit=setting.unit range value on_change help=setting.help />
             }
             .into_any()
         }
-        Kind::Choice { options, read } => view! {
+        Kind::Choice { options } => view! {
             <label class="field" title=setting.help>
                 {setting.label} " "
                 <select
                     id=id
-                    prop:value=move || live.scenario.with(|s| read(s, &service.get()))
+                    prop:value=move || live.scenario.with(|s| setting.read(s, &service.get()))
                     on:change=move |ev| live.set(&path(), event_target_value(&ev))
                 >
                     {options.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
@@ -48,12 +49,12 @@ pub fn SettingControl(
             </label>
         }
         .into_any(),
-        Kind::Toggle { read } => view! {
+        Kind::Toggle => view! {
             <label class="field toggle" title=setting.help>
                 <input
                     id=id
                     type="checkbox"
-                    prop:checked=move || live.scenario.with(|s| read(s, &service.get()))
+                    prop:checked=move || live.scenario.with(|s| setting.is_on(s, &service.get()))
                     on:change=move |ev| live.set(&path(), event_target_checked(&ev))
                 />
                 {setting.label}

@@ -7,6 +7,7 @@ use super::flow::{Flow, FlowNote};
 use super::layout::{self, Point};
 use crate::live::Live;
 use crate::security::Security;
+use crate::settings::balancer_label;
 use leptos::prelude::*;
 use sahara_sim::scenario::Balancer;
 use sahara_sim::{Condition, InstanceId, InstanceView, Lifecycle, ServiceView, Snapshot};
@@ -210,14 +211,14 @@ fn service_row(
                 class:absent=no_lb
                 tabindex="0"
                 role="button"
-                aria-label=format!("Load balancer of {}: {}", svc.name, balancer_name(svc.balancer))
+                aria-label=format!("Load balancer of {}: {}", svc.name, balancer_label(svc.balancer))
                 on:click=click(selected, Selected::Balancer(s))
                 on:keydown=keypress(selected, Selected::Balancer(s))
             >
                 <title>"A load balancer spreads the service's requests over the instances it considers healthy."</title>
                 <polygon points=diamond(lb, 28.0) />
                 <text x=lb.x y=lb.y + 4.0 text-anchor="middle" class="label">{if no_lb { "—" } else { "LB" }}</text>
-                <text x=lb.x y=lb.y + 44.0 text-anchor="middle" class="small">{balancer_name(svc.balancer)}</text>
+                <text x=lb.x y=lb.y + 44.0 text-anchor="middle" class="small">{balancer_label(svc.balancer)}</text>
             </g>
             <g class="group">
                 <title>"An auto-scaling group: a collection of identical, stateless instances of one service."</title>
@@ -307,16 +308,6 @@ pub fn state_words(inst: &InstanceView) -> String {
         String::new()
     };
     format!("{life}{fault}{slow}")
-}
-
-pub fn balancer_name(b: Balancer) -> &'static str {
-    match b {
-        Balancer::RoundRobin => "round robin",
-        Balancer::Random => "random",
-        Balancer::LeastOutstanding => "least outstanding",
-        Balancer::PowerOfTwo => "power of two choices",
-        Balancer::None => "no load balancer",
-    }
 }
 
 fn diamond(c: Point, r: f64) -> String {

@@ -23,8 +23,9 @@ pub enum ScenarioError {
     Parse(String),
     /// The scenario is well-formed but breaks the rules: every problem.
     Invalid(Vec<ValidationError>),
-    /// A `set` path names nothing in the scenario.
-    UnknownPath(String),
+    /// A `set` or `get` path names nothing in the scenario: the path, and
+    /// which part of it is wrong and what is there instead.
+    UnknownPath { path: String, message: String },
     /// A `set` value does not fit the field.
     BadValue { path: String, message: String },
     /// The change cannot be applied to a running simulation.
@@ -44,7 +45,9 @@ impl fmt::Display for ScenarioError {
                 }
                 Ok(())
             }
-            ScenarioError::UnknownPath(p) => write!(f, "no such setting: {p}"),
+            ScenarioError::UnknownPath { path, message } => {
+                write!(f, "no such setting: {path}: {message}")
+            }
             ScenarioError::BadValue { path, message } => write!(f, "{path}: {message}"),
             ScenarioError::NeedsRestart(what) => {
                 write!(

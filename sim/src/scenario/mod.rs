@@ -136,11 +136,11 @@ impl RequestKind {
         RequestKind::Checkout,
     ];
 
-    /// Mutating kinds are the ones whose duplicates do harm (issue 4).
+    /// Mutating kinds are the ones whose duplicates do harm.
     pub fn is_mutating(self) -> bool {
         !matches!(self, RequestKind::Browse)
     }
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             RequestKind::Browse => "browse",
             RequestKind::AddToCart => "add_to_cart",
@@ -165,6 +165,16 @@ pub enum PayloadName {
     Composite,
 }
 
+impl PayloadName {
+    pub const ALL: [PayloadName; 2] = [PayloadName::Id, PayloadName::Composite];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PayloadName::Id => "id",
+            PayloadName::Composite => "composite",
+        }
+    }
+}
+
 impl Default for Payload {
     fn default() -> Self {
         Payload::Named(PayloadName::Id)
@@ -181,60 +191,61 @@ impl Payload {
     }
 }
 
-/// What clients do with each attempt.
+/// What clients do with each attempt. A field left out takes its value
+/// from `Client::default`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Client {
     /// How long a client waits for an attempt's response before giving up on
     /// it: the only way it can notice a lost request or response.
-    #[serde(default = "defaults::timeout_ms")]
     pub timeout_ms: f64,
     /// Attempts per logical request, the first included; 1 = no retries.
-    #[serde(default = "defaults::one")]
     pub max_attempts: u32,
     /// Which failures are retried, and after what wait.
-    #[serde(default)]
     pub retry: Retry,
     /// Whether services recognise a resent request by its token, and where
     /// they record the tokens they executed.
-    #[serde(default)]
     pub idempotency: Idempotency,
     /// How long a recorded token is kept.
-    #[serde(default = "resilience::retention_s")]
     pub idempotency_retention_s: f64,
 }
 
+/// Clients that wait 5 s for an answer, try once and send no tokens; a
+/// token, once recorded, is kept for a day (as Stripe keeps its keys).
 impl Default for Client {
     fn default() -> Self {
         Client {
-            timeout_ms: defaults::timeout_ms(),
+            timeout_ms: 5000.0,
             max_attempts: 1,
             retry: Retry::default(),
             idempotency: Idempotency::Off,
-            idempotency_retention_s: resilience::retention_s(),
+            idempotency_retention_s: 24.0 * 3600.0,
         }
     }
 }
 
-/// The three hops of Sahara's request path.
+/// The three hops of Sahara's request path. A hop left out takes its value
+/// from `Network::default`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Network {
     /// The internet: clients to each service's load balancer.
-    #[serde(default = "defaults::internet")]
     pub client_to_lb: Link,
     /// Inside the data centre: load balancer to an instance.
-    #[serde(default)]
     pub lb_to_instance: Link,
     /// Inside the data centre: an instance to the database.
-    #[serde(default)]
     pub instance_to_db: Link,
 }
 
+/// The internet as the lecture measured it from home to UQ; the data
+/// centre's hops as fast as EC2 to EC2.
 impl Default for Network {
     fn default() -> Self {
         Network {
-            client_to_lb: defaults::internet(),
+            client_to_lb: Link {
+                latency: Latency::Preset(LatencyPreset::HomeToUq),
+                ..Link::default()
+            },
             lb_to_instance: Link::default(),
             instance_to_db: Link::default(),
         }
@@ -243,27 +254,26 @@ impl Default for Network {
 
 /// One hop. Each message takes `latency` + jitter (+ transfer time when the
 /// hop has a bandwidth), and may be lost, independently per direction.
+/// A field left out takes its value from `Link::default`, whichever hop it
+/// is: a `[network.client_to_lb]` table without `latency` is as fast as
+/// EC2 to EC2, not the internet of `Network::default`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Link {
     /// One-way latency: milliseconds, or one of the lecture's measured figures.
-    #[serde(default)]
     pub latency: Latency,
     /// Mean of an exponential extra delay per message.
-    #[serde(default)]
     pub jitter_ms: f64,
     /// Probability a request is lost on this hop (the lecture's Failure 1).
-    #[serde(default)]
     pub request_loss: f64,
     /// Probability a response is lost on this hop (Failure 2).
-    #[serde(default)]
     pub response_loss: f64,
     /// Capacity of the hop in each direction, shared by all its messages;
     /// 0 means unlimited (Fallacy 3: bandwidth is infinite — it is not).
-    #[serde(default)]
     pub bandwidth_mbps: f64,
 }
 
+/// A hop inside the data centre: EC2 to EC2, no jitter, no loss, unlimited.
 impl Default for Link {
     fn default() -> Self {
         Link {
@@ -282,12 +292,6 @@ impl Default for Link {
 pub enum Latency {
     Ms(f64),
     Preset(LatencyPreset),
-}
-
-impl Default for Latency {
-    fn default() -> Self {
-        Latency::Preset(LatencyPreset::Ec2ToEc2)
-    }
 }
 
 /// The lecture's measured network figures. We treat each as the ONE-WAY
@@ -315,7 +319,7 @@ impl LatencyPreset {
             LatencyPreset::HomeToUsEast1 => 249.296,
         }
     }
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             LatencyPreset::Ec2ToEc2 => "ec2_to_ec2",
             LatencyPreset::HomeToUq => "home_to_uq",
@@ -347,7 +351,7 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_instances: Option<u32>,
     /// Requests an instance works on at once (threads / connections).
-    #[serde(default = "defaults::one")]
+    #[serde(default = "defaults::workers")]
     pub workers: u32,
     /// Requests an instance holds waiting for a worker; more get a 503.
     #[serde(default = "defaults::queue_capacity")]
@@ -426,7 +430,14 @@ pub enum Balancer {
 }
 
 impl Balancer {
-    pub fn as_str(self) -> &'static str {
+    pub const ALL: [Balancer; 5] = [
+        Balancer::RoundRobin,
+        Balancer::Random,
+        Balancer::LeastOutstanding,
+        Balancer::PowerOfTwo,
+        Balancer::None,
+    ];
+    pub const fn as_str(self) -> &'static str {
         match self {
             Balancer::RoundRobin => "round_robin",
             Balancer::Random => "random",
@@ -437,7 +448,9 @@ impl Balancer {
     }
 }
 
-/// The shared database behind every service.
+/// The shared database behind every service. Left out, it is
+/// `Database::default`; a `[database]` table gives at least its
+/// connections and service time.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(deny_unknown_fields)]
 pub struct Database {
@@ -450,6 +463,8 @@ pub struct Database {
     pub service_time: ServiceTime,
 }
 
+/// Without a `[database]` table: 20 connections, exponential queries of
+/// 2 ms on average.
 impl Default for Database {
     fn default() -> Self {
         Database {
@@ -461,22 +476,23 @@ impl Default for Database {
 }
 
 /// Prices for the run's cost (Fallacy 7: transport cost is zero — it is not).
+/// A price left out takes its value from `Cost::default`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Cost {
-    /// Price of one instance for one hour (default: an on-demand t3.medium).
-    #[serde(default = "defaults::instance_hour_usd")]
+    /// Price of one instance for one hour.
     pub instance_hour_usd: f64,
     /// Price of moving one GB (10^9 bytes) over any hop.
-    #[serde(default = "defaults::transfer_gb_usd")]
     pub transfer_gb_usd: f64,
 }
 
+/// AWS list prices: an on-demand t3.medium, and data transfer out to the
+/// internet.
 impl Default for Cost {
     fn default() -> Self {
         Cost {
-            instance_hour_usd: defaults::instance_hour_usd(),
-            transfer_gb_usd: defaults::transfer_gb_usd(),
+            instance_hour_usd: 0.0416,
+            transfer_gb_usd: 0.09,
         }
     }
 }
@@ -511,18 +527,16 @@ pub enum FaultKind {
     Slow,
 }
 
+/// Defaults of fields in tables that also have required fields, so they
+/// cannot take them from a `Default` of the whole table.
 mod defaults {
-    use super::*;
     pub fn seed() -> u64 {
         1
     }
-    pub fn one() -> u32 {
+    pub fn workers() -> u32 {
         1
     }
     pub fn think_time_ms() -> f64 {
-        5000.0
-    }
-    pub fn timeout_ms() -> f64 {
         5000.0
     }
     pub fn queue_capacity() -> u32 {
@@ -536,18 +550,6 @@ mod defaults {
     }
     pub fn slow_factor() -> f64 {
         5.0
-    }
-    pub fn instance_hour_usd() -> f64 {
-        0.0416
-    }
-    pub fn transfer_gb_usd() -> f64 {
-        0.09
-    }
-    pub fn internet() -> Link {
-        Link {
-            latency: Latency::Preset(LatencyPreset::HomeToUq),
-            ..Link::default()
-        }
     }
 }
 
@@ -589,5 +591,35 @@ impl Service {
     }
     pub fn max(&self) -> u32 {
         self.max_instances.unwrap_or(self.instances)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each enum's `as_str` is the name serde reads and writes, for every
+    /// variant in its `ALL`, so the names the UI offers are the ones `set`
+    /// takes and `get` gives.
+    #[test]
+    fn names_are_serdes_names() {
+        fn check<T: Serialize + Copy + core::fmt::Debug>(all: &[T], name: fn(T) -> &'static str) {
+            for &v in all {
+                assert_eq!(
+                    serde_json::to_value(v).ok(),
+                    Some(serde_json::Value::from(name(v))),
+                    "{v:?}"
+                );
+            }
+        }
+        check(&RequestKind::ALL, RequestKind::as_str);
+        check(&PayloadName::ALL, PayloadName::as_str);
+        check(&LatencyPreset::ALL, LatencyPreset::as_str);
+        check(&Balancer::ALL, Balancer::as_str);
+        check(&Backoff::ALL, Backoff::as_str);
+        check(&Jitter::ALL, Jitter::as_str);
+        check(&Idempotency::ALL, Idempotency::as_str);
+        check(&Policy::ALL, Policy::as_str);
+        check(&HealthCheckType::ALL, HealthCheckType::as_str);
     }
 }

@@ -56,11 +56,10 @@ impl NumberOrName for Payload {
         (x >= 0.0 && x.fract() == 0.0 && x <= u64::MAX as f64).then_some(Payload::Bytes(x as u64))
     }
     fn name(s: &str) -> Option<Self> {
-        match s {
-            "id" => Some(Payload::Named(PayloadName::Id)),
-            "composite" => Some(Payload::Named(PayloadName::Composite)),
-            _ => None,
-        }
+        PayloadName::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .map(Payload::Named)
     }
 }
 

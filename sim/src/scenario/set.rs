@@ -1,10 +1,12 @@
-//! `Scenario::set`: change one field by its dotted path, generically, by a
-//! round trip through a JSON value tree. No per-field code: a field added to
-//! the scenario is settable at once, by the UI, the CLI's `--set` and URLs.
+//! `Scenario::set` and `Scenario::get`: one field by its dotted path,
+//! generically, through a JSON value tree. No per-field code: a field added
+//! to the scenario is settable and readable at once, by the UI, the CLI's
+//! `--set` and URLs.
 //!
 //! Path segments name table keys; inside an array of tables a segment picks
 //! the element whose `name` (services) or `kind` (the traffic mix) equals it,
-//! or a 0-based index (`faults.0.at_s`).
+//! or a 0-based index (`faults.0.at_s`). A name or kind that two elements
+//! share picks neither: they go by their index.
 
 use super::*;
 use serde_json::Value;
@@ -16,45 +18,77 @@ impl Scenario {
     /// (The CLI's `--set` also takes TOML inline tables and converts them.)
     /// The scenario is left unchanged unless the result is valid.
     pub fn set(&mut self, path: &str, value: &str) -> Result<(), ScenarioError> {
-        let mut tree = serde_json::to_value(&*self).map_err(|e| ScenarioError::BadValue {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        let (parent_path, key) = match path.rsplit_once('.') {
-            Some((p, k)) => (Some(p), k),
-            None => (None, path),
+        let updated = self.with(path, parse_value(value))?;
+        updated.validate().map_err(ScenarioError::Invalid)?;
+        *self = updated;
+        Ok(())
+    }
+
+    /// The value of the field at `path`, written the way `set` takes it
+    /// (`3`, `0.25`, `true`, a bare name such as `home_to_uq`, JSON for a
+    /// table), so `set(path, &get(path)?)` leaves the scenario as it was.
+    ///
+    /// It reads what the model uses. An optional field left out reads as
+    /// `null` (which `set` takes to leave it out), except a group's limits:
+    /// `min_instances` and `max_instances` left out are its desired capacity,
+    /// `instances`, and read as that number. Setting that number back pins
+    /// the limit, which then no longer follows `instances`.
+    pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
+        let (parent_path, key) = split(path)?;
+        let mut tree = self.tree(path)?;
+        let found = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
+            // A service's limit left out is its `instances` (`Service::min`, `max`).
+            Value::Object(t) => t.get(key).or_else(|| {
+                ["min_instances", "max_instances"]
+                    .contains(&key)
+                    .then(|| t.get("instances"))
+                    .flatten()
+            }),
+            Value::Array(items) => position(items, key).and_then(|i| items.get(i)),
+            _ => None,
         };
-        if path.is_empty() || key.is_empty() {
-            return Err(ScenarioError::UnknownPath(path.to_string()));
+        match found {
+            Some(v) => Ok(text(v)),
+            // Not in the tree: an optional field left out, if serde takes a
+            // null there (it leaves the field out again), else no field.
+            None => self.with(path, Value::Null).map(|_| "null".to_string()),
         }
-        let parent = match parent_path {
-            Some(p) => walk(&mut tree, p).ok_or_else(|| ScenarioError::UnknownPath(path.into()))?,
-            None => &mut tree,
-        };
-        let new = parse_value(value);
-        let existed = match parent {
+    }
+
+    /// The scenario with the field at `path` replaced by `new` (or added, for
+    /// an optional field left out), not validated.
+    fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
+        let (parent_path, key) = split(path)?;
+        let mut tree = self.tree(path)?;
+        let existed = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
             Value::Object(t) => t.insert(key.to_string(), new).is_some(),
-            Value::Array(items) => {
-                let slot = element(items, key)
-                    .ok_or_else(|| ScenarioError::UnknownPath(path.to_string()))?;
-                *slot = new;
-                true
-            }
-            _ => return Err(ScenarioError::UnknownPath(path.to_string())),
+            Value::Array(items) => match position(items, key) {
+                Some(i) => {
+                    items[i] = new;
+                    true
+                }
+                None => return Err(unknown(path, no_element(key, items))),
+            },
+            _ => return Err(unknown(path, no_field(key))),
         };
-        let updated: Scenario = serde_json::from_value(tree).map_err(|e| {
+        serde_json::from_value(tree).map_err(|e| {
             if existed {
                 ScenarioError::BadValue {
                     path: path.to_string(),
                     message: e.to_string(),
                 }
             } else {
-                ScenarioError::UnknownPath(path.to_string())
+                unknown(path, e.to_string())
             }
-        })?;
-        updated.validate().map_err(ScenarioError::Invalid)?;
-        *self = updated;
-        Ok(())
+        })
+    }
+
+    /// The scenario as a JSON value tree.
+    fn tree(&self, path: &str) -> Result<Value, ScenarioError> {
+        serde_json::to_value(self).map_err(|e| ScenarioError::BadValue {
+            path: path.to_string(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -62,8 +96,8 @@ impl Scenario {
     /// Where `self` differs from `base`, as `(path, value)` pairs that `set`
     /// takes: applying them to `base` in order gives `self` back. It is how a
     /// view is written into a shareable URL: a preset plus what changed.
-    /// Array elements are named the way `set` reads them (by `name`/`kind`,
-    /// else by index); an array whose length or order changed, or a table
+    /// Array elements are named the way `set` reads them (by a `name`/`kind`
+    /// no other element shares, else by index); an array whose length or order changed, or a table
     /// that became another variant, is given whole.
     pub fn changes_from(&self, base: &Scenario) -> Vec<(String, String)> {
         let mut out = Vec::new();
@@ -99,16 +133,8 @@ fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>
             }
         }
         (Value::Array(b), Value::Array(n)) if b.len() == n.len() => {
-            let names: Vec<String> = n
-                .iter()
-                .enumerate()
-                .map(|(i, v)| element_name(v, i))
-                .collect();
-            let same_order = b
-                .iter()
-                .enumerate()
-                .all(|(i, v)| element_name(v, i) == names[i]);
-            if !same_order {
+            let names = element_names(n);
+            if element_names(b) != names {
                 return out.push((path, text(now)));
             }
             for ((bv, nv), name) in b.iter().zip(n).zip(&names) {
@@ -122,12 +148,25 @@ fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>
 /// Fields that tell which variant of an enum a table is.
 const TAGS: [&str; 2] = ["kind", "distribution"];
 
-/// How `set` names an array element: its `name` or `kind`, else its index.
-fn element_name(v: &Value, index: usize) -> String {
-    ["name", "kind"]
+/// How a path names each element of an array: by its `name` or `kind`
+/// (services, the traffic mix), unless another element shares it or it reads
+/// as an index; else by its index (two faults of one kind are `faults.0` and
+/// `faults.1`).
+fn element_names(items: &[Value]) -> Vec<String> {
+    fn label(v: &Value) -> Option<&str> {
+        ["name", "kind"]
+            .iter()
+            .find_map(|k| v.get(k).and_then(Value::as_str))
+    }
+    let unique = |l: &str| items.iter().filter(|v| label(v) == Some(l)).count() == 1;
+    items
         .iter()
-        .find_map(|k| v.get(k).and_then(Value::as_str))
-        .map_or_else(|| index.to_string(), str::to_string)
+        .enumerate()
+        .map(|(i, v)| match label(v) {
+            Some(l) if unique(l) && l.parse::<usize>().is_err() => l.to_string(),
+            _ => i.to_string(),
+        })
+        .collect()
 }
 
 /// A value as `set` reads it back: a bare word for a string that would not
@@ -139,27 +178,62 @@ fn text(v: &Value) -> String {
     }
 }
 
-fn walk<'a>(mut node: &'a mut Value, path: &str) -> Option<&'a mut Value> {
-    for seg in path.split('.') {
-        node = match node {
-            Value::Object(t) => t.get_mut(seg)?,
-            Value::Array(items) => element(items, seg)?,
-            _ => return None,
-        };
+/// The path of the table or array holding the field `path` names (`""` for
+/// the scenario itself), and the field's key in it.
+fn split(path: &str) -> Result<(&str, &str), ScenarioError> {
+    match path.rsplit_once('.').unwrap_or(("", path)) {
+        (_, "") => Err(unknown(
+            path,
+            "a path names a field, e.g. `traffic.rate_rps`".into(),
+        )),
+        split => Ok(split),
     }
-    Some(node)
 }
 
-/// The array element a path segment names: by index, or by `name`/`kind`.
-fn element<'a>(items: &'a mut [Value], seg: &str) -> Option<&'a mut Value> {
-    if let Ok(i) = seg.parse::<usize>() {
-        return items.get_mut(i);
+/// The node at `path` (`""` is the whole tree), or what is wrong with the
+/// path.
+fn walk<'a>(mut node: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
+    for seg in path.split('.').filter(|_| !path.is_empty()) {
+        let index = match &*node {
+            Value::Array(items) => {
+                Some(position(items, seg).ok_or_else(|| no_element(seg, items))?)
+            }
+            _ => None,
+        };
+        node = match index {
+            Some(i) => node.get_mut(i),
+            None => node.get_mut(seg),
+        }
+        .ok_or_else(|| no_field(seg))?;
     }
-    items.iter_mut().find(|v| {
-        ["name", "kind"]
-            .iter()
-            .any(|k| v.get(k).and_then(Value::as_str) == Some(seg))
-    })
+    Ok(node)
+}
+
+/// Which array element a path segment names: by index, or by the name
+/// `element_names` gives it.
+fn position(items: &[Value], seg: &str) -> Option<usize> {
+    match seg.parse::<usize>() {
+        Ok(i) => (i < items.len()).then_some(i),
+        Err(_) => element_names(items).iter().position(|n| n == seg),
+    }
+}
+
+fn unknown(path: &str, message: String) -> ScenarioError {
+    ScenarioError::UnknownPath {
+        path: path.to_string(),
+        message,
+    }
+}
+
+fn no_field(key: &str) -> String {
+    format!("there is no `{key}` there")
+}
+
+fn no_element(seg: &str, items: &[Value]) -> String {
+    format!(
+        "there is no element `{seg}` among [{}]",
+        element_names(items).join(", ")
+    )
 }
 
 fn parse_value(value: &str) -> Value {
@@ -169,8 +243,133 @@ fn parse_value(value: &str) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::element_names;
     use crate::presets;
     use crate::scenario::{Balancer, Latency, LatencyPreset, ScenarioError, Shape};
+    use serde_json::Value;
+
+    #[test]
+    fn get_after_set_reads_what_was_set() {
+        let mut s = presets::get("baseline").unwrap();
+        for (path, value) in [
+            ("services.cart.instances", "5"),
+            ("network.client_to_lb.response_loss", "0.25"),
+            ("traffic.rate_rps", "120.5"),
+            ("services.cart.balancer", "power_of_two"),
+            ("client.retry.backoff", "constant"),
+            ("client.idempotency", "shared"),
+            ("services.cart.health_check.enabled", "true"),
+            ("client.retry.on_503", "false"),
+            ("network.lb_to_instance.latency", "home_to_uq"),
+            ("network.client_to_lb.latency", "12.5"),
+            ("traffic.mix.browse.payload", "composite"),
+            ("traffic.mix.checkout.response_payload", "2000"),
+            ("services.cart.min_instances", "1"),
+            (
+                "traffic.shape",
+                r#"{"at_s":10.0,"factor":2.0,"kind":"step"}"#,
+            ),
+        ] {
+            s.set(path, value)
+                .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
+            assert_eq!(s.get(path).as_deref(), Ok(value), "{path}");
+        }
+        // A number that was written as an integer reads as the float it is.
+        s.set("traffic.rate_rps", "120").unwrap();
+        assert_eq!(s.get("traffic.rate_rps").as_deref(), Ok("120.0"));
+    }
+
+    /// `set(path, get(path))` changes nothing, for every field and table of
+    /// every preset.
+    #[test]
+    fn setting_what_get_reads_changes_nothing() {
+        fn paths(v: &Value, path: String, out: &mut Vec<String>) {
+            let child = |seg: &str| {
+                if path.is_empty() {
+                    seg.to_string()
+                } else {
+                    format!("{path}.{seg}")
+                }
+            };
+            match v {
+                Value::Object(t) => t.iter().for_each(|(k, v)| paths(v, child(k), out)),
+                Value::Array(items) => items
+                    .iter()
+                    .zip(element_names(items))
+                    .for_each(|(v, name)| paths(v, child(&name), out)),
+                _ => {}
+            }
+            if !path.is_empty() {
+                out.push(path);
+            }
+        }
+        for name in presets::names() {
+            let s = presets::get(name).unwrap();
+            let mut all = Vec::new();
+            paths(&serde_json::to_value(&s).unwrap(), String::new(), &mut all);
+            assert!(all.len() > 50, "{name}: {} paths", all.len());
+            for path in all {
+                let value = s.get(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                let mut again = s.clone();
+                again
+                    .set(&path, &value)
+                    .unwrap_or_else(|e| panic!("{name}: {path}={value}: {e}"));
+                assert_eq!(again, s, "{name}: {path}={value}");
+            }
+        }
+    }
+
+    #[test]
+    fn get_reads_what_the_model_uses_for_a_field_left_out() {
+        let mut s = presets::get("retry-storm").unwrap();
+        // A group's limits default to its desired capacity.
+        let browse = s.service_index("browse").unwrap();
+        assert_eq!(s.services[browse].min_instances, None);
+        let instances = s.services[browse].instances.to_string();
+        assert_eq!(
+            s.get("services.browse.min_instances"),
+            Ok(instances.clone())
+        );
+        assert_eq!(s.get("services.browse.max_instances"), Ok(instances));
+        // Other optional fields left out read as null, which leaves them out.
+        assert_eq!(s.faults[0].instance, None);
+        assert_eq!(s.get("faults.crash.instance").as_deref(), Ok("null"));
+        let before = s.clone();
+        s.set("faults.crash.instance", "null").unwrap();
+        assert_eq!(s, before);
+        assert_eq!(s.get("faults.0.repair_after_s").as_deref(), Ok("60.0"));
+    }
+
+    #[test]
+    fn get_names_what_is_wrong_with_a_path() {
+        let s = presets::get("baseline").unwrap();
+        let message = |path: &str| match s.get(path) {
+            Err(e @ ScenarioError::UnknownPath { .. }) => e.to_string(),
+            other => panic!("{path}: {other:?}"),
+        };
+        let wrong = message("services.kart.instances");
+        assert!(
+            wrong.ends_with("there is no element `kart` among [browse, cart, checkout]"),
+            "{wrong}"
+        );
+        let wrong = message("network.nowhere.latency");
+        assert!(
+            wrong.ends_with("network.nowhere.latency: there is no `nowhere` there"),
+            "{wrong}"
+        );
+        let wrong = message("services.cart.colour");
+        assert!(wrong.contains("unknown field `colour`"), "{wrong}");
+        let wrong = message("client.timeout_ms.seconds");
+        assert!(wrong.ends_with("there is no `seconds` there"), "{wrong}");
+        let wrong = message("faults.3.at_s");
+        assert!(
+            wrong.ends_with("there is no element `3` among []"),
+            "{wrong}"
+        );
+        for path in ["", "traffic.", "nothing"] {
+            message(path);
+        }
+    }
 
     #[test]
     fn sets_nested_fields_by_name() {
@@ -240,17 +439,40 @@ mod tests {
         assert_eq!(rebuilt, s);
     }
 
+    /// Two faults of one kind are named by their index, so a link that
+    /// changes the second one changes the second one.
+    #[test]
+    fn elements_that_share_a_kind_go_by_their_index() {
+        let mut base = presets::get("retry-storm").unwrap();
+        let fault = base.get("faults.crash").unwrap();
+        base.set("faults", &format!("[{fault}, {fault}]")).unwrap();
+        let mut s = base.clone();
+        s.set("faults.1.at_s", "90").unwrap();
+        let changes = s.changes_from(&base);
+        assert_eq!(changes, [("faults.1.at_s".to_string(), "90.0".to_string())]);
+        let mut rebuilt = base.clone();
+        for (path, value) in changes {
+            rebuilt.set(&path, &value).unwrap();
+        }
+        assert_eq!(rebuilt, s);
+        let wrong = s.get("faults.crash.at_s").unwrap_err().to_string();
+        assert!(
+            wrong.ends_with("there is no element `crash` among [0, 1]"),
+            "{wrong}"
+        );
+    }
+
     #[test]
     fn bad_paths_and_values_are_errors_and_leave_it_unchanged() {
         let mut s = presets::get("baseline").unwrap();
         let before = s.clone();
         assert!(matches!(
             s.set("network.nowhere.loss", "1"),
-            Err(ScenarioError::UnknownPath(_))
+            Err(ScenarioError::UnknownPath { .. })
         ));
         assert!(matches!(
             s.set("services.cart.colour", "1"),
-            Err(ScenarioError::UnknownPath(_))
+            Err(ScenarioError::UnknownPath { .. })
         ));
         assert!(matches!(
             s.set("services.cart.instances", "many"),
