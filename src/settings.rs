@@ -444,6 +444,15 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Number { range: Range::linear(0.0, 600.0, 1.0) },
         help: "How long an instance being removed may finish its in-flight work.",
     },
+    Setting {
+        id: "idle_timeout",
+        group: Group::Balancer,
+        label: "Idle timeout",
+        unit: "s",
+        path: "services.{service}.idle_timeout_s",
+        kind: Kind::Number { range: Range::log(1.0, 4000.0, 1.0) },
+        help: "How long the load balancer waits for an instance's answer before it answers 504 itself (AWS ALB: 60 s). Only clients that wait longer see it.",
+    },
     // Auto-scaling
     Setting {
         id: "desired",
