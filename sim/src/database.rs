@@ -55,7 +55,6 @@ impl Database {
     /// A call arrives: it runs if a connection is free, waits if the queue
     /// has room, and is otherwise refused: then `msg` becomes the answer to
     /// send (a 503) and this returns true.
-    #[inline]
     pub fn arrive(&mut self, msg: &mut Message, w: &mut World) -> bool {
         if self.busy < self.connections {
             self.start(*msg, w);

@@ -136,7 +136,7 @@ fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 || !v.is_finite() {
         return 1.0;
     }
-    let magnitude = 10f64.powf(v.log10().floor());
+    let magnitude = libm::pow(10.0, libm::floor(libm::log10(v)));
     [1.0, 2.0, 2.5, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)

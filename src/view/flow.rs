@@ -291,7 +291,7 @@ fn star(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
     for k in 0..10 {
         let a = std::f64::consts::PI * k as f64 / 5.0 - std::f64::consts::FRAC_PI_2;
         let rr = if k % 2 == 0 { r } else { r * 0.45 };
-        let (px, py) = (x + rr * a.cos(), y + rr * a.sin());
+        let (px, py) = (x + rr * libm::cos(a), y + rr * libm::sin(a));
         if k == 0 {
             ctx.move_to(px, py)
         } else {
@@ -308,8 +308,8 @@ fn burst(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
     ctx.begin_path();
     for k in 0..8 {
         let a = std::f64::consts::PI * k as f64 / 4.0;
-        ctx.move_to(x + 0.4 * r * a.cos(), y + 0.4 * r * a.sin());
-        ctx.line_to(x + r * a.cos(), y + r * a.sin());
+        ctx.move_to(x + 0.4 * r * libm::cos(a), y + 0.4 * r * libm::sin(a));
+        ctx.line_to(x + r * libm::cos(a), y + r * libm::sin(a));
     }
     ctx.stroke();
 }

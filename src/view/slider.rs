@@ -45,7 +45,7 @@ impl Range {
         let v = v.clamp(self.min, self.max);
         match self.scale {
             Scale::Linear => (v - self.min) / (self.max - self.min) * TRACK,
-            Scale::Log => (v / self.min).ln() / (self.max / self.min).ln() * TRACK,
+            Scale::Log => libm::log(v / self.min) / libm::log(self.max / self.min) * TRACK,
         }
     }
 
@@ -54,7 +54,7 @@ impl Range {
         let f = (t / TRACK).clamp(0.0, 1.0);
         let v = match self.scale {
             Scale::Linear => self.min + f * (self.max - self.min),
-            Scale::Log => self.min * (self.max / self.min).powf(f),
+            Scale::Log => self.min * libm::pow(self.max / self.min, f),
         };
         self.snap(v)
     }

@@ -69,7 +69,6 @@ impl Clients {
         self.attempts.get(attempt).map(|a| (a.id, a.number))
     }
 
-    #[inline]
     fn new_request(&mut self, source: Source, w: &mut World) -> Option<Message> {
         let kind = self.traffic.pick_kind(&w.params.traffic) as u8;
         let id = RequestId(self.next_request);
@@ -89,7 +88,6 @@ impl Clients {
 
     /// The next attempt of a logical request, with its timeout set; `None`
     /// if the request has finished.
-    #[inline]
     fn send_attempt(&mut self, request: Handle, w: &mut World) -> Option<Message> {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;

@@ -27,7 +27,6 @@ impl Fleets {
     /// answers 503 itself when it has none.
     /// A client that waits longer than the load balancer's idle timeout gets
     /// a 504 from the load balancer when it runs out (`Timer::Idle`).
-    #[inline]
     pub fn route(&mut self, msg: &mut Message, w: &mut World) {
         let lb = &mut self.services[msg.service as usize].balancer;
         match lb.route(&self.instances) {
@@ -64,7 +63,6 @@ impl Fleets {
 
     /// A request reaches its instance. Returns true if `msg` became the
     /// answer to send; false if the instance took the work on.
-    #[inline]
     pub fn at_instance(&mut self, msg: &mut Message, w: &mut World) -> bool {
         if !self.addressee(msg) {
             // Nothing answers at that address any more.
@@ -168,7 +166,6 @@ impl Fleets {
     }
 
     /// A message about `job`, held in `slot` of instance `i`, sent at `now`.
-    #[inline]
     fn job_message(
         &self,
         i: u32,
@@ -228,7 +225,6 @@ impl Fleets {
 
     /// The worker is free: it takes the next queued job; a draining
     /// instance with nothing left stops.
-    #[inline]
     pub fn next_job(&mut self, i: u32, w: &mut World) {
         self.start_queued(i, w);
         self.finish_draining(i, w);

@@ -170,15 +170,15 @@ impl Simulation {
         match event {
             Event::Arrival { .. } => {
                 let first = self.clients.on_arrival(w);
-                self.send_all(first);
+                self.send_some(first);
             }
             Event::UserReady { user } => {
                 let first = self.clients.on_user_ready(user, w);
-                self.send_all(first);
+                self.send_some(first);
             }
             Event::Retry { request } => {
                 let next = self.clients.on_retry(request, w);
-                self.send_all(next);
+                self.send_some(next);
             }
             Event::Timer(Timer::Attempt(a)) => self.clients.observe(a, Observed::TimedOut, w),
             Event::Timer(Timer::Idle {
@@ -188,7 +188,7 @@ impl Simulation {
             }) => {
                 self.fleets.close_idle(instance, target, attempt);
                 let answer = self.clients.gateway_timeout(attempt, w);
-                self.send_all(answer);
+                self.send_some(answer);
             }
             Event::Deliver(msg) => {
                 self.network.landed(&msg);

@@ -18,8 +18,15 @@ impl Simulation {
     }
 
     /// Sends every message, in order.
-    pub(super) fn send_all(&mut self, messages: impl IntoIterator<Item = Message>) {
+    pub(super) fn send_all(&mut self, messages: Vec<Message>) {
         for msg in messages {
+            self.send(msg);
+        }
+    }
+
+    /// Sends the message, if there is one.
+    pub(super) fn send_some(&mut self, message: Option<Message>) {
+        if let Some(msg) = message {
             self.send(msg);
         }
     }
