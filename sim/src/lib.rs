@@ -30,6 +30,7 @@ mod snapshot;
 mod summary;
 mod time;
 mod world;
+mod ziggurat;
 
 pub use change::Change;
 pub use engine::Leg;

@@ -2,8 +2,10 @@
 //! times, its faults, …) draws from its own PCG stream derived from the
 //! scenario seed and a stable key, so changing one parameter never reshuffles
 //! unrelated randomness. All maths goes through `libm`, whose results are the
-//! same bit for bit on every target, unlike the platform's `ln`/`exp`.
+//! same bit for bit on every target, unlike the platform's `ln`/`exp`;
+//! exponential and normal variates come from `crate::ziggurat`.
 
+use crate::ziggurat::{exponential_tail, normal_tail, Ziggurat};
 use rand_core::{RngCore, SeedableRng};
 use rand_pcg::Pcg64Mcg;
 
@@ -71,17 +73,19 @@ impl Stream {
         }
     }
 
-    /// Exponential with the given mean, by inversion: −mean·ln(1 − u).
+    /// Exponential with the given mean (the ziggurat method).
     #[inline]
     pub(crate) fn exponential(&mut self, mean: f64) -> f64 {
-        -mean * libm::log(1.0 - self.uniform())
+        let z = Ziggurat::exponential();
+        let mut next = || self.0.next_u64();
+        mean * z.sample(&mut next, false, |x| libm::exp(-x), exponential_tail)
     }
 
-    /// Standard normal by Box–Muller (one of the pair; simpler than caching).
+    /// Standard normal (the ziggurat method).
     pub(crate) fn normal(&mut self) -> f64 {
-        let u1 = 1.0 - self.uniform(); // (0, 1]
-        let u2 = self.uniform();
-        libm::sqrt(-2.0 * libm::log(u1)) * libm::cos(2.0 * core::f64::consts::PI * u2)
+        let z = Ziggurat::normal();
+        let mut next = || self.0.next_u64();
+        z.sample(&mut next, true, |x| libm::exp(-0.5 * x * x), normal_tail)
     }
 
     /// Log-normal with the given mean and shape σ (of the underlying normal):
@@ -116,14 +120,77 @@ mod tests {
         assert_ne!(xs, zs);
     }
 
+    /// Kolmogorov–Smirnov distance between `n` draws and the CDF `cdf`.
+    fn ks(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+        xs.sort_by(f64::total_cmp);
+        let n = xs.len() as f64;
+        xs.iter()
+            .enumerate()
+            .map(|(k, &x)| {
+                let f = cdf(x);
+                (f - k as f64 / n).abs().max((k as f64 + 1.0) / n - f)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    /// KS critical value at α = 0.001 for large n: 1.949 / √n.
+    fn ks_critical(n: usize) -> f64 {
+        1.949 / (n as f64).sqrt()
+    }
+
     #[test]
-    fn sample_means_match() {
+    fn exponential_draws_follow_the_exponential_law() {
         let mut s = Stream::derive(1, Purpose::ServiceTime, "x", 0);
-        let n = 200_000;
-        let exp: f64 = (0..n).map(|_| s.exponential(2.0)).sum::<f64>() / n as f64;
+        let n = 1_000_000;
+        let xs: Vec<f64> = (0..n).map(|_| s.exponential(2.0)).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        let var = xs.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+        // Mean 2, variance 4; 3 standard errors of the mean: 3 × 2 / √n.
+        assert!((mean - 2.0).abs() < 3.0 * 2.0 / (n as f64).sqrt(), "{mean}");
+        assert!((var - 4.0).abs() < 0.05, "{var}");
+        // The tail beyond r = 7.697 (in units of the mean) is e^−7.697 ≈ 4.5e−4
+        // of the draws: it is exercised, and its share is right.
+        let tail = xs
+            .iter()
+            .filter(|&&x| x > 2.0 * 7.697_117_470_131_05)
+            .count();
+        let expected = n as f64 * libm::exp(-7.697_117_470_131_05);
+        assert!(
+            (tail as f64 - expected).abs() < 4.0 * expected.sqrt(),
+            "{tail}"
+        );
+        let d = ks(xs, |x| 1.0 - libm::exp(-x / 2.0));
+        assert!(d < ks_critical(n), "KS {d}");
+    }
+
+    #[test]
+    fn normal_draws_follow_the_normal_law() {
+        let mut s = Stream::derive(2, Purpose::ServiceTime, "x", 0);
+        let n = 1_000_000;
+        let xs: Vec<f64> = (0..n).map(|_| s.normal()).collect();
+        let mean = xs.iter().sum::<f64>() / n as f64;
+        assert!(mean.abs() < 3.0 / (n as f64).sqrt(), "{mean}");
+        // Both tails beyond r = 3.654 hold 2.58e−4 of the draws.
+        let tail = xs
+            .iter()
+            .filter(|x| x.abs() > 3.654_152_885_361_009)
+            .count();
+        let expected = n as f64 * libm::erfc(3.654_152_885_361_009 / core::f64::consts::SQRT_2);
+        assert!(
+            (tail as f64 - expected).abs() < 4.0 * expected.sqrt(),
+            "{tail}"
+        );
+        let d = ks(xs, |x| 0.5 * libm::erfc(-x / core::f64::consts::SQRT_2));
+        assert!(d < ks_critical(n), "KS {d}");
+    }
+
+    #[test]
+    fn lognormal_has_the_mean_asked_for() {
+        let mut s = Stream::derive(1, Purpose::ServiceTime, "x", 0);
+        let n = 400_000;
         let ln: f64 = (0..n).map(|_| s.lognormal(3.0, 0.5)).sum::<f64>() / n as f64;
-        assert!((exp - 2.0).abs() < 0.03, "{exp}");
-        assert!((ln - 3.0).abs() < 0.03, "{ln}");
+        // Its standard deviation is 3·√(e^0.25 − 1) ≈ 1.60; 4 standard errors.
+        assert!((ln - 3.0).abs() < 4.0 * 1.60 / (n as f64).sqrt(), "{ln}");
         assert!((0..1000).all(|_| s.below(3) < 3));
     }
 }
