@@ -165,6 +165,8 @@ impl Simulation {
     }
 
     /// Routes one current event to the part of the model it concerns.
+    // Called from one place, the stepping loop, where it belongs inline.
+    #[inline(always)]
     fn handle(&mut self, event: Event) {
         let w = &mut self.world;
         match event {
@@ -190,12 +192,12 @@ impl Simulation {
                 let answer = self.clients.gateway_timeout(attempt, w);
                 self.send_some(answer);
             }
-            Event::Deliver(msg) => {
+            Event::Deliver(mut msg) => {
                 self.network.landed(&msg);
                 if msg.lost {
                     self.on_lost(msg);
                 } else {
-                    self.deliver(msg);
+                    self.deliver(&mut msg);
                 }
             }
             Event::WorkDone { instance, slot, .. } => self.on_work_done(instance, slot),
@@ -203,8 +205,8 @@ impl Simulation {
                 self.finish_job(instance, slot, Status::GatewayTimeout)
             }
             Event::DbDone(msg) => {
-                let answer = self.database.done(msg, w.now);
-                self.send(answer);
+                let mut answer = self.database.done(msg, w.now);
+                self.send(&mut answer);
                 self.database.start_waiting(&mut self.world);
             }
             Event::Booted { instance, .. } => self.fleets.on_booted(instance, w),

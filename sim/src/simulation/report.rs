@@ -26,8 +26,8 @@ impl Simulation {
         let messages = w
             .queue
             .iter()
-            .filter_map(|e| match e.event {
-                Event::Deliver(m) => Some((e.time, m)),
+            .filter_map(|(time, event)| match *event {
+                Event::Deliver(m) => Some((time, m)),
                 _ => None,
             })
             .step_by(stride)
