@@ -192,23 +192,8 @@ mod tests {
 
     #[test]
     fn steps_pick_the_most_extreme_threshold() {
-        let steps = vec![
-            Step {
-                above: Some(70.0),
-                below: None,
-                change: 1,
-            },
-            Step {
-                above: Some(90.0),
-                below: None,
-                change: 3,
-            },
-            Step {
-                above: None,
-                below: Some(30.0),
-                change: -1,
-            },
-        ];
+        // The lecture's example, the scenario's default: > 70 → +1, > 90 → +3, < 30 → −1.
+        let steps = crate::scenario::Scaling::default().steps;
         let step = scaling(Policy::Step, steps.clone(), 300);
         let g = group(4, Some(0));
         let to = |cfg: &ScalingParams, v, warming, now| {
