@@ -253,11 +253,11 @@ pub const SETTINGS: &[Setting] = &[
     Setting {
         id: "latency",
         group: Group::Network,
-        label: "Internet latency (one way)",
+        label: "Internet latency (round trip)",
         unit: "ms",
         path: "network.client_to_lb.latency",
         kind: Kind::Number { range: Range::log(0.1, 2000.0, 0.001) },
-        help: "Latency is not zero: one-way delay between the clients and Sahara's data centre.",
+        help: "Latency is not zero: the round-trip time between the clients and Sahara's data centre, as ping reports it; each direction takes half.",
     },
     Setting {
         id: "bandwidth",

@@ -81,13 +81,13 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         title: "Fallacy 2: latency is not zero",
-        body: "The lecture measured 20.025 ms from home to UQ, 249.296 ms to us-east-1 and 0.662 ms from EC2 to EC2; taken as one-way, a call pays it twice. \
-               A chatty page that makes ten sequential calls pays ten round trips: 13 ms within EC2, 0.40 s to UQ and 5.0 s to us-east-1, before any work. \
+        body: "The lecture measured 20.025 ms from home to UQ, 249.296 ms to us-east-1 and 0.662 ms from EC2 to EC2: ping round trips, which a call pays once (half there, half back). \
+               A chatty page that makes ten sequential calls pays ten round trips: 6.6 ms within EC2, 0.20 s to UQ and 2.5 s to us-east-1, before any work. \
                Network calls are much slower than local ones.",
         preset: "latency-home-us-east-1",
         settings: &[],
         try_this: &[Try { text: "Set internet latency to 20.025 ms (UQ), then 0.662 ms (EC2).", setting: Some("latency") }],
-        notice: "One call, 10 ms of it work: 510 ms to us-east-1, 51.4 ms to UQ, 12.7 ms within EC2. The simulator makes one call at a time; the ten-call figures are that round trip × 10.",
+        notice: "One call, 10 ms of it work: 260 ms to us-east-1, 30.7 ms to UQ, 11.3 ms within EC2. The simulator makes one call at a time; the ten-call figures are that round trip × 10.",
         highlight: &["internet"],
         terms: &[],
     },

@@ -144,7 +144,7 @@ fn extras(live: Live, group: Group, chosen: RwSignal<String>) -> AnyView {
                     <button type="button" class="chip"
                         aria-pressed=move || live.scenario.with(|s| (s.network.client_to_lb.latency.ms() == p.ms()).to_string())
                         on:click=move |_| live.set("network.client_to_lb.latency", p.as_str())>
-                        {preset_label(p)} " " {fmt(p.ms())} " ms"
+                        {preset_label(p)} " " {fmt(p.ms())} " ms round trip"
                     </button>
                 }).collect_view()}
             </div>

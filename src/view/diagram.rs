@@ -60,10 +60,10 @@ pub fn Diagram(
                         }
                     }).collect_view()}
                     <text class="edge-label" x=(layout::CLIENTS_X + layout::LB_X) / 2.0 y=14.0 text-anchor="middle">
-                        {move || live.snapshot.with(|s| s.links.first().map(|l| format!("internet · {}", ms(l.latency_ms))).unwrap_or_default())}
+                        {move || live.snapshot.with(|s| s.links.first().map(|l| format!("internet · {} round trip", ms(l.latency_ms))).unwrap_or_default())}
                     </text>
                     <text class="edge-label" x=(layout::GROUP_X + layout::GROUP_W + layout::DB_X) / 2.0 - 20.0 y=14.0 text-anchor="middle">
-                        {move || live.snapshot.with(|s| s.links.get(2).map(|l| ms(l.latency_ms)).unwrap_or_default())}
+                        {move || live.snapshot.with(|s| s.links.get(2).map(|l| format!("{} round trip", ms(l.latency_ms))).unwrap_or_default())}
                     </text>
                 </g>
 

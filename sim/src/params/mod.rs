@@ -62,6 +62,7 @@ pub(crate) struct KindParams {
 
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct LinkParams {
+    /// One-way delay: half the hop's round-trip time.
     pub base_ns: u64,
     pub jitter_mean_ns: f64,
     /// Loss probability by direction: [request, response].
@@ -181,7 +182,7 @@ fn s_to_ns(s: f64) -> u64 {
 
 fn link(l: &scenario::Link) -> LinkParams {
     LinkParams {
-        base_ns: ms_to_ns(l.latency.ms()),
+        base_ns: ms_to_ns(l.latency.ms() / 2.0),
         jitter_mean_ns: l.jitter_ms * 1e6,
         loss: [l.request_loss, l.response_loss],
         ns_per_byte: if l.bandwidth_mbps > 0.0 {

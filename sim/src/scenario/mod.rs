@@ -260,7 +260,8 @@ impl Default for Network {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct Link {
-    /// One-way latency: milliseconds, or one of the lecture's measured figures.
+    /// Round-trip time across the hop (what `ping` reports): milliseconds,
+    /// or one of the lecture's measured figures. Each direction takes half.
     pub latency: Latency,
     /// Mean of an exponential extra delay per message.
     pub jitter_ms: f64,
@@ -286,7 +287,8 @@ impl Default for Link {
     }
 }
 
-/// A one-way latency in milliseconds, or a named figure from the lecture.
+/// A hop's round-trip time in milliseconds, or a named figure from the
+/// lecture.
 #[derive(Serialize, Clone, Copy, PartialEq, Debug)]
 #[serde(untagged)]
 pub enum Latency {
@@ -294,9 +296,10 @@ pub enum Latency {
     Preset(LatencyPreset),
 }
 
-/// The lecture's measured network figures. We treat each as the ONE-WAY
-/// latency of a hop, so a request and its response across one hop take twice
-/// the figure.
+/// The lecture's measured network figures: ping round-trip times, so a
+/// request and its response across one hop take the figure once, half each
+/// way. (Brisbane to N. Virginia is about 15 000 km: light in fibre, about
+/// 200 km per ms, needs at least 75 ms one way, so 249 ms is a round trip.)
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]
 pub enum LatencyPreset {
@@ -329,6 +332,7 @@ impl LatencyPreset {
 }
 
 impl Latency {
+    /// The round-trip time in milliseconds.
     pub fn ms(self) -> f64 {
         match self {
             Latency::Ms(ms) => ms,
