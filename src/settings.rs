@@ -213,10 +213,13 @@ const REPLACEMENTS: &[(&str, &str)] = &[
         HealthCheckType::None.as_str(),
         "never replaced (repaired in place)",
     ),
-    (HealthCheckType::Ec2.as_str(), "crashed (instance status)"),
+    (
+        HealthCheckType::Ec2.as_str(),
+        "host failed (EC2 status checks)",
+    ),
     (
         HealthCheckType::Elb.as_str(),
-        "crashed or failing health checks",
+        "host failed or failing health checks",
     ),
 ];
 
@@ -406,7 +409,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "",
         path: "services.{service}.health_check.enabled",
         kind: Kind::Toggle,
-        help: "The load balancer probes each instance and stops routing to one that fails.",
+        help: "The load balancer probes each instance (a small request that waits for a worker like any other) and stops routing to one that fails; without them nothing is ever taken out.",
     },
     Setting {
         id: "hc_interval",
@@ -452,6 +455,51 @@ pub const SETTINGS: &[Setting] = &[
         path: "services.{service}.idle_timeout_s",
         kind: Kind::Number { range: Range::log(1.0, 4000.0, 1.0) },
         help: "How long the load balancer waits for an instance's answer before it answers 504 itself (AWS ALB: 60 s). Only clients that wait longer see it.",
+    },
+    Setting {
+        id: "outliers",
+        group: Group::Balancer,
+        label: "Outlier detection",
+        unit: "",
+        path: "services.{service}.outlier_detection.enabled",
+        kind: Kind::Toggle,
+        help: "Passive checks as Envoy has them (an AWS ALB has none): eject an instance after consecutive 5xx answers.",
+    },
+    Setting {
+        id: "od_errors",
+        group: Group::Balancer,
+        label: "Eject after 5xx in a row",
+        unit: "",
+        path: "services.{service}.outlier_detection.consecutive_5xx",
+        kind: Kind::Number { range: Range::linear(1.0, 20.0, 1.0) },
+        help: "Server errors in a row (refused or timed-out connections included) that eject an instance (Envoy: 5).",
+    },
+    Setting {
+        id: "od_time",
+        group: Group::Balancer,
+        label: "Base ejection time",
+        unit: "s",
+        path: "services.{service}.outlier_detection.base_ejection_s",
+        kind: Kind::Number { range: Range::log(1.0, 600.0, 1.0) },
+        help: "An ejection lasts this long times the number of times the instance has been ejected (Envoy: 30 s).",
+    },
+    Setting {
+        id: "od_max_time",
+        group: Group::Balancer,
+        label: "Longest ejection",
+        unit: "s",
+        path: "services.{service}.outlier_detection.max_ejection_s",
+        kind: Kind::Number { range: Range::log(1.0, 3600.0, 1.0) },
+        help: "No ejection lasts longer than this (Envoy: 300 s).",
+    },
+    Setting {
+        id: "od_share",
+        group: Group::Balancer,
+        label: "Most ejected at once",
+        unit: "%",
+        path: "services.{service}.outlier_detection.max_ejection_percent",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Never more than this share of the instances is ejected at once, though one always may be (Envoy: 10 %).",
     },
     // Auto-scaling
     Setting {

@@ -69,7 +69,7 @@ test('killing an instance from the inspector crashes it', async ({ page }) => {
   await page.getByRole('button', { name: /^Instance i-1 / }).click();
   await page.getByRole('button', { name: 'Kill' }).click();
   await expect(page.getByRole('button', { name: /^Instance i-1 .*crashed/ })).toBeVisible();
-  await expect(page.locator('.ticker li', { hasText: 'i-1 crashed' })).toBeVisible();
+  await expect(page.locator('.ticker li', { hasText: "i-1's process crashed" })).toBeVisible();
   await snap(page, 'live-killed-instance');
 });
 

@@ -12,6 +12,9 @@ pub enum Change {
     Set { path: String, value: String },
     /// Crash an instance now; it stays down until repaired.
     KillInstance(InstanceId),
+    /// Fail an instance's host now: connections to it time out; it stays
+    /// down until repaired (or replaced by an `ec2` or `elb` group).
+    FailInstance(InstanceId),
     /// Make an instance hang: it accepts work and never answers.
     HangInstance(InstanceId),
     /// Multiply an instance's service time by a factor (> 0, ≤ 1000).

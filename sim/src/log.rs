@@ -20,11 +20,18 @@ pub(crate) enum Note {
     Launched(InstanceId),
     InService(InstanceId),
     Crashed(InstanceId),
+    HostFailed(InstanceId),
     Hung(InstanceId),
     Slowed(InstanceId, f64),
     Repaired(InstanceId),
     Draining(InstanceId),
-    Unreachable(InstanceId),
+    /// Outlier detection ejected a target for this many seconds, or
+    /// (`None`) returned it.
+    Ejected(InstanceId, Option<f64>),
+    /// The load balancer has no healthy target and routes to all it has.
+    FailOpen {
+        service: u16,
+    },
     Terminated(InstanceId),
     Lost {
         request: RequestId,
@@ -133,7 +140,14 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
     match note {
         Note::Launched(i) => ("lifecycle", format!("{i} launched")),
         Note::InService(i) => ("lifecycle", format!("{i} is in service")),
-        Note::Crashed(i) => ("fault", format!("{i} crashed")),
+        Note::Crashed(i) => (
+            "fault",
+            format!("{i}'s process crashed: it refuses connections"),
+        ),
+        Note::HostFailed(i) => (
+            "fault",
+            format!("{i}'s host failed: connections to it time out"),
+        ),
         Note::Hung(i) => (
             "fault",
             format!("{i} hung: it accepts work but never answers"),
@@ -141,9 +155,20 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
         Note::Slowed(i, f) => ("fault", format!("{i} slowed down {f}×")),
         Note::Repaired(i) => ("repair", format!("{i} repaired")),
         Note::Draining(i) => ("lifecycle", format!("{i} draining")),
-        Note::Unreachable(i) => (
+        Note::Ejected(i, Some(secs)) => (
             "lifecycle",
-            format!("{i} refused a connection: its load balancer took it out of service"),
+            format!("outlier detection ejected {i} for {secs} s after consecutive 5xx answers"),
+        ),
+        Note::Ejected(i, None) => (
+            "lifecycle",
+            format!("{i}'s ejection ended: it is a target again"),
+        ),
+        Note::FailOpen { service } => (
+            "capacity",
+            format!(
+                "{} has no healthy target: its load balancer fails open and routes to every registered one",
+                svc(*service)
+            ),
         ),
         Note::Terminated(i) => ("lifecycle", format!("{i} terminated")),
         Note::Lost {
@@ -272,7 +297,10 @@ mod tests {
         }
         let (all, cursor) = log.since(0, &[]);
         assert_eq!(all.len(), LOG_CAPACITY);
-        assert_eq!(all[0].text, "i-10 crashed");
+        assert_eq!(
+            all[0].text,
+            "i-10's process crashed: it refuses connections"
+        );
         assert_eq!(cursor, LOG_CAPACITY as u64 + 10);
         log.push(0, Note::Repaired(InstanceId(3)));
         let (new, _) = log.since(cursor, &[]);

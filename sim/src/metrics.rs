@@ -2,6 +2,7 @@
 //! per simulated second kept in a bounded ring, so a 24-hour run holds the
 //! same memory as a 1-hour one.
 
+use crate::fleet::Lifecycle;
 use crate::request::Outcome;
 use hdrhistogram::Histogram;
 use serde::Serialize;
@@ -91,7 +92,7 @@ pub struct Sample {
     pub utilisation: Vec<f64>,
     pub database_utilisation: f64,
     /// Instances by `Lifecycle` (in `Lifecycle::ALL` order).
-    pub instances: [u32; 5],
+    pub instances: [u32; Lifecycle::ALL.len()],
     /// Per service, in scenario order, at the end of the second: the
     /// group's live desired capacity; its instances in service (booted, not
     /// draining: load-balancer targets and those it marked unhealthy); and
@@ -273,7 +274,7 @@ impl Metrics {
             p99_ms: q(&self.second_latency, 0.99),
             utilisation: Vec::new(),
             database_utilisation: 0.0,
-            instances: [0; 5],
+            instances: [0; Lifecycle::ALL.len()],
             desired: Vec::new(),
             in_service: Vec::new(),
             healthy: Vec::new(),

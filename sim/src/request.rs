@@ -28,7 +28,8 @@ pub enum Outcome {
     Timeout,
     /// 503: the load balancer had no target in service.
     NoHealthyTarget,
-    /// The instance crashed with the work in flight (connection error).
+    /// 502: the connection to the instance was refused or broke (its
+    /// process crashed, before or while it held the work).
     Crashed,
 }
 
@@ -64,14 +65,22 @@ pub enum Status {
     Rejected,
     /// 503 from a load balancer with nothing to route to.
     NoTarget,
-    /// 502: the connection to the instance broke.
+    /// 502: the connection to the instance was refused or broke.
     ConnectionError,
-    /// 504: the instance gave up waiting on the database.
+    /// 504: the instance gave up waiting on the database, or the load
+    /// balancer on the instance (its idle or connection timeout).
     GatewayTimeout,
     /// 409: the same idempotency token is still executing. Counted as
     /// `Outcome::Rejected` (the service refused the work) and retried like
     /// a 503.
     Conflict,
+}
+
+impl Status {
+    /// A 5xx: what passive outlier detection counts against a target.
+    pub fn is_server_error(self) -> bool {
+        !matches!(self, Status::Ok | Status::Conflict)
+    }
 }
 
 /// What the client observed about one attempt.

@@ -98,9 +98,11 @@ cooldown_s = 300.0
 
 #[test]
 fn load_balancer_checks_replace_a_hung_instance_in_time() {
-    // Interval 10 s, unhealthy after 2 failures, 20 s boot: a hung
-    // instance fails its next two probes (≤ 20 s), the group replaces it
-    // at its next once-a-second look, and the new one boots in 20 s.
+    // Interval 10 s, timeout 2 s, unhealthy after 2 failures, 20 s boot: a
+    // hung instance fails its next two probes, each at its timeout (≤ 20 s
+    // + 2 s), the group replaces it at its next once-a-second look, the new
+    // one boots in 20 s and is routed to once it passes its first probe
+    // (≤ one interval, plus the probe's millisecond of work).
     let s = browse(
         r#"
 instances = 3
@@ -121,7 +123,7 @@ grace_s = 30.0
     sim.advance_to(at(100.0));
     let victim = sim.snapshot().services[0].instances[0].id;
     sim.apply(Change::HangInstance(victim)).unwrap();
-    let bound = 100.0 + 10.0 * 2.0 + 20.0 + 1.0;
+    let bound = 100.0 + (10.0 * 2.0 + 2.0) + 1.0 + 20.0 + (10.0 + 0.001);
     let mut back = None;
     while sim.now() < at(200.0) {
         sim.advance_by(sahara_sim::SimDuration::from_millis_f64(100.0));
@@ -174,9 +176,21 @@ grace_s = 0.0
     // The load balancer stopped routing to it; the group still counts it.
     assert_eq!((v.in_service, v.capacity), (2, 3));
     assert_eq!(sim.metrics().totals().instances_launched, 3);
-    // A crash, though, fails the instance status check: replaced.
+    // Nor a crashed application process: the host still passes its
+    // status checks, so the group keeps it (its load balancer's checks
+    // take it out of service).
     sim.apply(Change::KillInstance(v.instances[1].id)).unwrap();
-    sim.advance_to(at(202.0));
+    sim.advance_to(at(230.0));
+    let v = &sim.snapshot().services[0];
+    assert_eq!((v.in_service, v.capacity), (1, 3));
+    assert_eq!(sim.metrics().totals().instances_launched, 3);
+    // A failed host, though, fails the instance status checks, which run
+    // every minute: at 230 s it fails, at 240 s the checks see it and the
+    // group replaces it.
+    sim.apply(Change::FailInstance(v.instances[2].id)).unwrap();
+    sim.advance_to(at(239.5));
+    assert_eq!(sim.metrics().totals().instances_launched, 3);
+    sim.advance_to(at(240.5));
     assert_eq!(sim.metrics().totals().instances_launched, 4);
 }
 
@@ -188,10 +202,19 @@ fn availability_of_n_replicas_is_one_minus_all_down() {
     for n in [1u32, 2, 3] {
         let s = browse(&format!("instances = {n}\nmtbf_s = 40.0\nmttr_s = 10.0"));
         let mut s = s;
-        // The model counts a request as served whenever some replica is
-        // up, so the client resends once at once when a connection breaks
-        // (the load balancer learns of a crash from the first refused
-        // connection).
+        // 1 - (1 - a)^n assumes instant failover: a request is served
+        // whenever some replica is up. So the load balancer takes a target
+        // out at its first refused connection (NGINX's max_fails = 1) and
+        // the client resends once, at once.
+        for (k, v) in [
+            ("enabled", "true"),
+            ("consecutive_5xx", "1"),
+            ("base_ejection_s", "10"),
+            ("max_ejection_s", "10"),
+            ("max_ejection_percent", "100"),
+        ] {
+            set(&mut s, &format!("services.browse.outlier_detection.{k}"), v);
+        }
         set(&mut s, "client.max_attempts", "2");
         set(&mut s, "client.retry.backoff", "none");
         set(&mut s, "duration_s", "100000");
@@ -325,9 +348,10 @@ fn duplicate_responses_are_marked_in_the_snapshot() {
 }
 
 /// Fallacy 5 (`tour-topology`): without a load balancer every client keeps
-/// the first instance's static address, so once the group replaces that
-/// instance at a new address every request fails; behind a load balancer the
-/// replacement is picked up and almost nothing fails. Switching the load
+/// the first instance's static address, so once its host fails every
+/// request fails, and still after the group replaces it at a new address;
+/// behind a load balancer the replacement is picked up and only what was
+/// sent to the dead host before its health checks failed is lost. Switching the load
 /// balancer off again hands out the oldest address there is now.
 #[test]
 fn a_static_address_breaks_when_its_instance_is_replaced() {
@@ -370,5 +394,12 @@ fn a_static_address_breaks_when_its_instance_is_replaced() {
     let mut sim = Simulation::new(behind).unwrap();
     sim.advance_to(at(180.0));
     assert_eq!(sim.metrics().totals().instances_terminated, 1);
-    assert!(failed(&sim) <= 5, "failed {}", failed(&sim));
+    // Behind it, only the dead host's third of 100 req/s fails until its
+    // health checks do: probes every I = 5 s at a random phase, each failing
+    // at its 2 s timeout, unhealthy after k = 2: between (k − 1)·I + 2 and
+    // k·I + 2 seconds.
+    let share = 100.0 / 3.0;
+    let (low, high) = (share * 7.0, share * 12.0);
+    let lost = failed(&sim) as f64;
+    assert!(lost > 0.9 * low && lost < 1.1 * high, "failed {lost}");
 }

@@ -279,9 +279,9 @@ fn instance_tile(
 fn tile_look(inst: &InstanceView) -> (&'static str, &'static str) {
     match (inst.state, inst.condition) {
         (Lifecycle::Terminated, _) => ("terminated", ""),
-        (_, Condition::Crashed) => ("crashed", "✕"),
+        (_, Condition::Crashed | Condition::HostDown) => ("crashed", "✕"),
         (_, Condition::Hung) => ("hung", "⏸"),
-        (Lifecycle::Pending, _) => ("pending", "…"),
+        (Lifecycle::Pending | Lifecycle::Initial, _) => ("pending", "…"),
         (Lifecycle::Unhealthy, _) => ("unhealthy", "!"),
         (Lifecycle::Draining, _) => ("draining", "↓"),
         _ if inst.slow_factor != 1.0 => ("slow", "🐢"),
@@ -292,6 +292,7 @@ fn tile_look(inst: &InstanceView) -> (&'static str, &'static str) {
 pub fn state_words(inst: &InstanceView) -> String {
     let life = match inst.state {
         Lifecycle::Pending => "pending (booting)",
+        Lifecycle::Initial => "registered, waiting to pass its first health check",
         Lifecycle::InService => "in service",
         Lifecycle::Unhealthy => "unhealthy",
         Lifecycle::Draining => "draining",
@@ -299,7 +300,8 @@ pub fn state_words(inst: &InstanceView) -> String {
     };
     let fault = match inst.condition {
         Condition::Ok => String::new(),
-        Condition::Crashed => ", crashed".into(),
+        Condition::Crashed => ", its process crashed (refuses connections)".into(),
+        Condition::HostDown => ", its host failed (connections time out)".into(),
         Condition::Hung => ", hung (accepts work, never answers)".into(),
     };
     let slow = if inst.slow_factor != 1.0 {

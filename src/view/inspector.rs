@@ -83,6 +83,7 @@ fn instance(live: Live, id: InstanceId) -> impl IntoView {
                     capitalise(&state_words(&i)), i.busy, i.workers, i.queue, i.utilisation * 100.0, i.age_s, i.served)}</p>
                 <div class="actions">
                     <button type="button" class="danger" on:click=move |_| live.apply(Change::KillInstance(id))>"Kill"</button>
+                    <button type="button" class="danger" on:click=move |_| live.apply(Change::FailInstance(id))>"Fail host"</button>
                     <button type="button" class="danger" on:click=move |_| live.apply(Change::HangInstance(id))>"Hang"</button>
                     <button type="button" class="danger" on:click=move |_| live.apply(Change::SlowInstance(id, 10.0))>"Slow ×10"</button>
                     <button type="button" disabled=!faulty on:click=move |_| live.apply(Change::RepairInstance(id))>"Repair"</button>

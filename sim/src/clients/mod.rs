@@ -124,7 +124,8 @@ impl Clients {
     }
 
     /// The 504 a load balancer sends back for `attempt` when its idle
-    /// timeout runs out.
+    /// timeout or its connection timeout runs out; `None` if the client no
+    /// longer waits for it.
     pub fn gateway_timeout(&self, attempt: Handle, w: &World) -> Option<Message> {
         let a = self.attempts.get(attempt)?;
         let kind = self.requests.get(a.request)?.kind;

@@ -34,6 +34,8 @@ pub(crate) enum Event {
     Retry { request: Handle },
     /// The load balancer probes an instance.
     Probe { instance: u32, gen: Gen },
+    /// The timeout of the probe sent to an instance at `sent`.
+    ProbeTimeout { instance: u32, gen: Gen, sent: u64 },
     /// A draining instance's deregistration delay is over: it stops.
     DrainDeadline { instance: u32, gen: Gen },
     /// The scenario's scheduled fault with this index.
@@ -54,6 +56,14 @@ pub(crate) enum Timer {
     /// A load balancer's idle timeout for an attempt it routed to instance
     /// `target` (in slot `instance`).
     Idle {
+        attempt: Handle,
+        instance: u32,
+        target: u32,
+    },
+    /// A load balancer gives up connecting to instance `target` (in slot
+    /// `instance`), whose host is down, for `attempt`. Never stale: the
+    /// connection attempt ends whether or not the client still waits.
+    Connect {
         attempt: Handle,
         instance: u32,
         target: u32,
@@ -123,13 +133,17 @@ impl Event {
             Event::RandomFault { instance: i, gen } | Event::Repair { instance: i, gen } => {
                 instance(i, Chain::Faults, gen)
             }
-            Event::Probe { instance: i, gen } => instance(i, Chain::Probes, gen),
+            Event::Probe { instance: i, gen }
+            | Event::ProbeTimeout {
+                instance: i, gen, ..
+            } => instance(i, Chain::Probes, gen),
             Event::DrainDeadline { instance: i, gen } => instance(i, Chain::Life, gen),
             Event::Retry { request } => Some(Claim::Request(request)),
             Event::Timer(Timer::Attempt(a) | Timer::Idle { attempt: a, .. }) => {
                 Some(Claim::Attempt(a))
             }
             Event::UserReady { .. }
+            | Event::Timer(Timer::Connect { .. })
             | Event::Deliver(_)
             | Event::DbDone(_)
             | Event::ScheduledFault { .. }

@@ -1,6 +1,7 @@
 //! A service's load balancer: picks a target among the instances it
-//! considers in service. Without health checks it cannot tell a crashed or
-//! hung instance from a healthy one, and keeps sending it work.
+//! considers in service (or, failing open, among all registered ones).
+//! Without health checks it cannot tell a crashed or hung instance from a
+//! healthy one, and keeps sending it work.
 
 use super::instance::{Instance, InstanceId, Lifecycle};
 use crate::rng::{Purpose, Stream};
@@ -10,6 +11,8 @@ pub(super) struct Balancer {
     algorithm: Algorithm,
     /// Instance slots of the current targets, in slot order.
     targets: Vec<u32>,
+    /// No target is healthy, so `targets` are all the registered ones.
+    open: bool,
     /// With no load balancer: the fixed address every client uses (slot
     /// and instance id). Once given out it does not follow a replacement:
     /// when that instance is terminated the address is dead.
@@ -23,6 +26,7 @@ impl Balancer {
         Balancer {
             algorithm,
             targets: Vec::new(),
+            open: false,
             fixed: None,
             cursor: 0,
             rng: Stream::derive(seed, Purpose::Balancer, service_name, 0),
@@ -43,16 +47,19 @@ impl Balancer {
         self.algorithm = algorithm;
     }
 
-    pub fn set_targets(&mut self, targets: Vec<u32>) {
+    /// The targets to route to; `open` when they are every registered
+    /// instance because none is healthy.
+    pub fn set_targets(&mut self, targets: Vec<u32>, open: bool) {
         self.targets = targets;
+        self.open = open;
+    }
+
+    pub fn failing_open(&self) -> bool {
+        self.open
     }
 
     pub fn has_targets(&self) -> bool {
         !self.targets.is_empty()
-    }
-
-    pub fn target_count(&self) -> u32 {
-        self.targets.len() as u32
     }
 
     /// Gives clients without a load balancer this address, unless they
@@ -116,8 +123,16 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(k, &o)| {
-                let mut i =
-                    Instance::new(1, InstanceId(k as u32 + 1), 0, "s", k as u32, 1, 0, true);
+                let mut i = Instance::new(
+                    1,
+                    InstanceId(k as u32 + 1),
+                    0,
+                    "s",
+                    k as u32,
+                    1,
+                    0,
+                    Lifecycle::InService,
+                );
                 i.outstanding = o;
                 i
             })

@@ -1,7 +1,10 @@
 //! Faults: random crashes from each service's MTBF and MTTR, the scenario's
-//! scheduled faults, and the user's kill, hang, slow and repair. A crash
-//! loses the work the instance held; a hang keeps it and never finishes
-//! it; a slow instance multiplies its service time.
+//! scheduled faults, and the user's kill, host failure, hang, slow and
+//! repair. A crash (of the application process) and a host failure lose
+//! the work the instance held: the load balancer answers a crash's broken
+//! connections with 502s at once, while a failed host leaves them hanging
+//! until the client's or the load balancer's timeout. A hang keeps its work
+//! and never finishes it; a slow instance multiplies its service time.
 
 use super::{Condition, Fleets, Lifecycle};
 use crate::engine::{Chain, Event, Message};
@@ -30,6 +33,23 @@ impl Fleets {
         w.note(Note::Crashed(inst.id));
         self.fail_held_work(i, w, out);
         self.after_fault(i, repair, w);
+    }
+
+    /// The instance's host fails, to be repaired after `repair_after_ns` if
+    /// given: its memory is gone, and its connections, held and new, time
+    /// out (nothing answers: no 502s).
+    pub fn fail_host(&mut self, i: u32, repair_after_ns: Option<u64>, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        if inst.lifecycle == Lifecycle::Terminated {
+            return;
+        }
+        inst.condition = Condition::HostDown;
+        inst.condition_since = w.now;
+        inst.tokens.clear();
+        w.note(Note::HostFailed(inst.id));
+        self.lose_held_work(i, w);
+        self.after_fault(i, repair_after_ns, w);
+        self.settle(w);
     }
 
     /// Makes an instance hang: it keeps accepting work and never answers.
@@ -128,6 +148,7 @@ impl Fleets {
         for i in hit {
             match f.kind {
                 FaultKind::Crash => self.crash_into(i, f.repair_after_ns, w, &mut out),
+                FaultKind::InstanceFailure => self.fail_host(i, f.repair_after_ns, w),
                 FaultKind::Hang => self.hang(i, f.repair_after_ns, w),
                 FaultKind::Slow => self.slow(i, f.factor, f.repair_after_ns, w),
             }

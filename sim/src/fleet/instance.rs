@@ -1,7 +1,8 @@
 //! An instance of a service: workers, a bounded queue, a lifecycle (its
-//! group moves it through pending → in service → draining → terminated; its
-//! load balancer between in service and unhealthy) and a condition (the
-//! faults: crashed, hung, slow), which nobody sees directly.
+//! group moves it through pending → initial → in service → draining →
+//! terminated; its load balancer's health checks between initial, in
+//! service and unhealthy) and a condition (the faults: a crashed process, a
+//! failed host, a hang, slowness), which nobody sees directly.
 
 use crate::engine::{Chain, Gen};
 use crate::idempotency::TokenStore;
@@ -26,11 +27,14 @@ impl core::fmt::Display for InstanceId {
 pub enum Lifecycle {
     /// Booting; not yet a target.
     Pending,
+    /// Registered with its load balancer, which routes to it only once it
+    /// passes one health check (ALB's `initial` target state).
+    Initial,
     /// A load-balancer target.
     InService,
-    /// Taken out of service by the load balancer: its connections failed
-    /// (a crash is noticed at once) or its health checks did. A hang is not
-    /// noticed without health checks: it accepts connections.
+    /// Taken out of service by its load balancer's health checks. Without
+    /// them nothing is ever taken out: an Application Load Balancer has no
+    /// passive detection, so a crashed or hung target keeps its share.
     Unhealthy,
     /// Finishing its work before it stops; not a target.
     Draining,
@@ -39,8 +43,9 @@ pub enum Lifecycle {
 }
 
 impl Lifecycle {
-    pub const ALL: [Lifecycle; 5] = [
+    pub const ALL: [Lifecycle; 6] = [
         Lifecycle::Pending,
+        Lifecycle::Initial,
         Lifecycle::InService,
         Lifecycle::Unhealthy,
         Lifecycle::Draining,
@@ -49,6 +54,7 @@ impl Lifecycle {
     pub fn as_str(self) -> &'static str {
         match self {
             Lifecycle::Pending => "pending",
+            Lifecycle::Initial => "initial",
             Lifecycle::InService => "in_service",
             Lifecycle::Unhealthy => "unhealthy",
             Lifecycle::Draining => "draining",
@@ -56,10 +62,19 @@ impl Lifecycle {
         }
     }
     /// Whether it has workers running (and so counts for utilisation).
-    fn running(self) -> bool {
+    pub(super) fn running(self) -> bool {
         matches!(
             self,
-            Lifecycle::InService | Lifecycle::Unhealthy | Lifecycle::Draining
+            Lifecycle::Initial | Lifecycle::InService | Lifecycle::Unhealthy | Lifecycle::Draining
+        )
+    }
+
+    /// Whether it is a registered target of its load balancer (which
+    /// probes it, and routes to it when healthy or when failing open).
+    pub fn registered(self) -> bool {
+        matches!(
+            self,
+            Lifecycle::Initial | Lifecycle::InService | Lifecycle::Unhealthy
         )
     }
 }
@@ -70,22 +85,50 @@ impl Lifecycle {
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     Ok,
-    /// Stopped: refuses connections, held work was lost.
+    /// The application process crashed: the host is up (EC2's status
+    /// checks pass) and refuses connections; held work was lost.
     Crashed,
+    /// The host failed (EC2's instance status checks fail): connections to
+    /// it time out instead of being refused; held work was lost.
+    HostDown,
     /// Accepts work and never answers (a grey failure).
     Hung,
 }
 
-/// A request an instance has taken on.
+/// A request an instance has taken on: a client's, or its load
+/// balancer's health check.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Job {
     pub attempt: Handle,
     pub token: u32,
-    /// `Message::RETRY` if it is a retry's.
+    /// `Message::RETRY` if it is a retry's; `Job::PROBE` for a health check.
     pub marks: u8,
     pub kind: u8,
     /// When it reached the instance, in ns.
     pub arrived: u64,
+}
+
+impl Job {
+    const PROBE: u8 = 0x80;
+
+    /// A health check sent at `now`; it belongs to no client's attempt.
+    pub fn probe(now: u64) -> Job {
+        Job {
+            attempt: Handle {
+                index: u32::MAX,
+                gen: u32::MAX,
+            },
+            token: 0,
+            marks: Job::PROBE,
+            kind: 0,
+            arrived: now,
+        }
+    }
+
+    #[inline]
+    pub fn is_probe(&self) -> bool {
+        self.marks & Job::PROBE != 0
+    }
 }
 
 pub(super) struct Instance {
@@ -99,6 +142,9 @@ pub(super) struct Instance {
     pub condition: Condition,
     /// Service-time multiplier (1 = healthy).
     pub slow_factor: f64,
+    /// When its condition last changed (EC2 status checks see a failed
+    /// host at their first run after it).
+    pub condition_since: u64,
     /// The generations of its timer chains (`Chain`), in `Chain` order.
     chains: [Gen; 4],
     pub launched_at: u64,
@@ -135,6 +181,14 @@ pub(super) struct Instance {
     /// Health checks: consecutive results, and the last result.
     pub probe_streak: u32,
     pub health: Health,
+    /// When the health check it is answering now was sent (a probe waits
+    /// for a worker like any request); `None` when none is awaited.
+    pub probe_sent: Option<u64>,
+    /// Passive outlier detection: 5xx answers in a row, how often it has
+    /// been ejected, and until when it is ejected now.
+    pub consecutive_5xx: u32,
+    pub ejections: u32,
+    pub ejected_until: Option<u64>,
     /// Attempts it holds whose connection its load balancer closed on the
     /// idle timeout (answering the client 504): their answers are dropped
     /// at the load balancer. Never more than the jobs it holds.
@@ -179,7 +233,7 @@ impl Instance {
         ordinal: u32,
         workers: u32,
         now: u64,
-        booted: bool,
+        lifecycle: Lifecycle,
     ) -> Instance {
         let n = id.0;
         Instance {
@@ -187,13 +241,10 @@ impl Instance {
             address: [10, 0, (n / 250) as u8, (n % 250 + 4) as u8],
             service,
             ordinal,
-            lifecycle: if booted {
-                Lifecycle::InService
-            } else {
-                Lifecycle::Pending
-            },
+            lifecycle,
             condition: Condition::Ok,
             slow_factor: 1.0,
+            condition_since: now,
             chains: [Gen::default(); 4],
             launched_at: now,
             terminated_at: None,
@@ -217,6 +268,10 @@ impl Instance {
             at_evaluation: (0, 0, 0),
             probe_streak: 0,
             health: Health::Unchecked,
+            probe_sent: None,
+            consecutive_5xx: 0,
+            ejections: 0,
+            ejected_until: None,
             closed: Vec::new(),
         }
     }
@@ -329,9 +384,10 @@ impl Instance {
         }
     }
 
-    /// A load-balancer target: in service, whatever its hidden condition.
+    /// A load-balancer target: in service (whatever its hidden condition)
+    /// and not ejected by outlier detection.
     pub fn is_target(&self) -> bool {
-        self.lifecycle == Lifecycle::InService
+        self.lifecycle == Lifecycle::InService && self.ejected_until.is_none()
     }
 
     pub fn is_idle(&self) -> bool {
@@ -343,22 +399,21 @@ impl Instance {
         format!("{a}.{b}.{c}.{d}")
     }
 
-    /// Whether it listens for connections: booted, not gone, not crashed.
+    /// Whether it accepts connections: booted, not gone, its process and
+    /// host up (a hung one accepts and never answers).
     pub fn listening(&self) -> bool {
-        self.lifecycle.running() && self.condition != Condition::Crashed
+        self.lifecycle.running()
+            && !matches!(self.condition, Condition::Crashed | Condition::HostDown)
     }
 
     /// Whether its load balancer probes it: a registered target.
     pub fn probed(&self) -> bool {
-        matches!(self.lifecycle, Lifecycle::InService | Lifecycle::Unhealthy)
+        self.lifecycle.registered()
     }
 
     /// Whether its group counts it in its capacity (not draining or gone).
     pub fn counted(&self) -> bool {
-        matches!(
-            self.lifecycle,
-            Lifecycle::Pending | Lifecycle::InService | Lifecycle::Unhealthy
-        )
+        self.lifecycle == Lifecycle::Pending || self.lifecycle.registered()
     }
 
     /// Whether it can actually serve: a target whose condition is ok.

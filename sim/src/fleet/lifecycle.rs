@@ -4,7 +4,7 @@
 //! capacity. Health checks, scaling policies, faults and the user all drive
 //! these same verbs.
 
-use super::instance::Instance;
+use super::instance::{Instance, Job};
 use super::{Condition, Fleets, InstanceId, Lifecycle};
 use crate::engine::{Chain, Event, Leg, Message};
 use crate::log::Note;
@@ -12,9 +12,11 @@ use crate::request::Status;
 use crate::world::World;
 
 impl Fleets {
-    /// Launches a new instance of service `s` with a fresh id and address,
-    /// in service at once (`booted`) or after the service's boot time.
-    pub(super) fn launch(&mut self, s: usize, booted: bool, w: &mut World) {
+    /// Launches a new instance of service `s` with a fresh id and address.
+    /// One of the fleet the run starts with (`deployed`) is in service at
+    /// once; any other registers with its load balancer after the service's
+    /// boot time.
+    pub(super) fn launch(&mut self, s: usize, deployed: bool, w: &mut World) {
         let id = InstanceId(self.next_instance);
         self.next_instance += 1;
         let fleet = &mut self.services[s];
@@ -29,7 +31,11 @@ impl Fleets {
             ordinal,
             p.workers,
             w.now,
-            booted,
+            if deployed {
+                Lifecycle::InService
+            } else {
+                Lifecycle::Pending
+            },
         );
         let reused = self
             .instances
@@ -51,16 +57,18 @@ impl Fleets {
                 (self.instances.len() - 1) as u32
             }
         };
-        self.services[s].unsettled |= booted;
         w.note(Note::Launched(id));
         w.metrics.launched();
-        if booted {
+        let boot = w.params.services[s].boot_ns;
+        if deployed {
+            self.services[s].unsettled = true;
             self.start_probes(slot, w);
+        } else if boot == 0 {
+            self.register(slot, w);
         } else {
             let gen = self.instances[slot as usize].gen(Chain::Work);
-            let at = w.now + w.params.services[s].boot_ns;
             w.queue.push(
-                at,
+                w.now + boot,
                 Event::Booted {
                     instance: slot,
                     gen,
@@ -73,17 +81,28 @@ impl Fleets {
     /// A pending instance finished booting: it registers with its load
     /// balancer.
     pub fn on_booted(&mut self, i: u32, w: &mut World) {
-        self.set_lifecycle(i, Lifecycle::InService, w.now);
-        w.note(Note::InService(self.instances[i as usize].id));
-        self.start_probes(i, w);
+        self.register(i, w);
         self.settle(w);
+    }
+
+    /// Registers a booted instance with its load balancer: with health
+    /// checks it receives traffic only once it passes one (ALB), without
+    /// them at once.
+    fn register(&mut self, i: u32, w: &mut World) {
+        let service = self.instances[i as usize].service as usize;
+        if w.params.services[service].health.enabled {
+            self.set_lifecycle(i, Lifecycle::Initial, w.now);
+        } else {
+            self.set_lifecycle(i, Lifecycle::InService, w.now);
+            w.note(Note::InService(self.instances[i as usize].id));
+        }
+        self.start_probes(i, w);
     }
 
     /// Brings service `s` to its group's desired capacity: launches, or
     /// drains the broken and unhealthy first and then the oldest.
     pub(super) fn reconcile(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
         let desired = self.services[s].group.desired as usize;
-        let boot_now = w.params.services[s].boot_ns == 0;
         let mut current: Vec<u32> = (0..self.instances.len() as u32)
             .filter(|&k| {
                 let i = &self.instances[k as usize];
@@ -99,7 +118,7 @@ impl Fleets {
             self.drain(k, w, out);
         }
         for _ in current.len()..desired {
-            self.launch(s, boot_now, w);
+            self.launch(s, false, w);
         }
     }
 
@@ -152,35 +171,15 @@ impl Fleets {
         }
     }
 
-    /// The load balancer saw a connection to the instance fail: it stops
-    /// routing to it until it is repaired (passive health checking).
-    pub(super) fn unreachable(&mut self, i: u32, w: &mut World) {
-        if self.instances[i as usize].lifecycle == Lifecycle::InService {
-            self.set_lifecycle(i, Lifecycle::Unhealthy, w.now);
-            w.note(Note::Unreachable(self.instances[i as usize].id));
-        }
-    }
-
     /// Work held by an instance is lost: the load balancer sees each
-    /// connection break and answers the client with a 502 (in `out`).
+    /// connection break and answers the client with a 502 (in `out`); a
+    /// health check it held fails.
     pub(super) fn fail_held_work(&mut self, i: u32, w: &mut World, out: &mut Vec<Message>) {
         let now = w.now;
+        let jobs = self.lose_held_work(i, w);
         let inst = &mut self.instances[i as usize];
-        let mut jobs = inst.drain_jobs(now);
-        let crashed = inst.condition == Condition::Crashed && !jobs.is_empty();
-        let gen = inst.bump(Chain::Work);
-        // The load balancer already answered those it closed on its idle
-        // timeout.
-        if !inst.closed.is_empty() {
-            jobs.retain(|j| !inst.reopen(j.attempt));
-        }
-        inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
+        let gen = inst.gen(Chain::Work);
         let (service, target) = (inst.service, inst.id.0);
-        if let Some(store) = self.token_store(i, w.params.idempotency) {
-            for job in &jobs {
-                store.forget(job.token);
-            }
-        }
         out.extend(jobs.into_iter().map(|job| Message {
             attempt: job.attempt,
             token: job.token,
@@ -196,8 +195,32 @@ impl Fleets {
             lost: false,
             marks: job.marks,
         }));
-        if crashed {
-            self.unreachable(i, w);
+    }
+
+    /// Empties an instance of the work it holds: a health check among it
+    /// fails, its load balancer stops counting the rest as outstanding
+    /// (except those it already answered on its idle timeout, which are
+    /// left out), and their tokens are forgotten. Returns the clients'
+    /// jobs, whose connections the caller decides the fate of.
+    pub(super) fn lose_held_work(&mut self, i: u32, w: &mut World) -> Vec<Job> {
+        let inst = &mut self.instances[i as usize];
+        let jobs = inst.drain_jobs(w.now);
+        inst.bump(Chain::Work);
+        // Probes left over from earlier timeouts may wait there too.
+        let (probes, mut jobs): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(Job::is_probe);
+        for probe in probes {
+            self.probe_ended(i, probe.arrived, false, w);
         }
+        let inst = &mut self.instances[i as usize];
+        if !inst.closed.is_empty() {
+            jobs.retain(|j| !inst.reopen(j.attempt));
+        }
+        inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
+        if let Some(store) = self.token_store(i, w.params.idempotency) {
+            for job in &jobs {
+                store.forget(job.token);
+            }
+        }
+        jobs
     }
 }

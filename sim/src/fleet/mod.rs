@@ -5,8 +5,10 @@
 //! reused by the next launch), so this owner holds all services' fleets.
 //!
 //! Rules kept here, not by callers:
-//! - A load balancer's targets are its service's instances in service, in
-//!   slot order. Every lifecycle change marks its service unsettled, and
+//! - A load balancer's targets are its service's instances in service and
+//!   not ejected, in slot order; when there are none it fails open to every
+//!   registered instance (an ALB routes to all targets when none is
+//!   healthy). Every lifecycle change marks its service unsettled, and
 //!   every verb called from outside settles before it returns, so a caller
 //!   never sees (or has to remember to refresh) a stale target list.
 //! - After `reconcile`, a group's capacity (pending + in service +
@@ -22,6 +24,7 @@ mod faults;
 mod health;
 mod instance;
 mod lifecycle;
+mod outliers;
 mod scaling;
 mod view;
 mod work;
@@ -148,15 +151,18 @@ impl Fleets {
     /// Rebuilds service `s`'s target list from its instances' lifecycles.
     fn refresh_targets(&mut self, s: usize, w: &mut World) {
         let lb = &mut self.services[s].balancer;
-        let had = lb.has_targets();
-        let mut targets = Vec::new();
+        let (had, was_open) = (lb.has_targets(), lb.failing_open());
+        let (mut healthy, mut registered) = (Vec::new(), Vec::new());
         let mut oldest: Option<(u32, u32)> = None; // (slot, ordinal)
         for (k, inst) in self.instances.iter().enumerate() {
             if inst.service as usize != s {
                 continue;
             }
             if inst.is_target() {
-                targets.push(k as u32);
+                healthy.push(k as u32);
+            }
+            if inst.lifecycle.registered() {
+                registered.push(k as u32);
             }
             if inst.lifecycle != Lifecycle::Terminated
                 && oldest.is_none_or(|(_, ordinal)| inst.ordinal < ordinal)
@@ -164,10 +170,16 @@ impl Fleets {
                 oldest = Some((k as u32, inst.ordinal));
             }
         }
-        lb.set_targets(targets);
+        let open = healthy.is_empty() && !registered.is_empty();
+        lb.set_targets(if open { registered } else { healthy }, open);
         lb.hand_out_address(oldest.map(|(k, _)| (k, self.instances[k as usize].id)));
-        if had && !lb.has_targets() && lb.algorithm() != Algorithm::None {
-            w.note(Note::NoTargets { service: s as u16 });
+        if lb.algorithm() != Algorithm::None {
+            if open && !was_open {
+                w.note(Note::FailOpen { service: s as u16 });
+            }
+            if had && !lb.has_targets() {
+                w.note(Note::NoTargets { service: s as u16 });
+            }
         }
     }
 }

@@ -11,11 +11,16 @@ use crate::log::Note;
 use crate::scenario::{HealthCheckType, Metric, Policy};
 use crate::world::World;
 
+/// EC2 runs its instance status checks every minute (AWS, "Status checks
+/// for your instances").
+const STATUS_CHECK_NS: u64 = 60_000_000_000;
+
 impl Fleets {
     /// The groups' once-a-second work. Returns the 502s for work that
     /// replaced instances held.
     pub fn tend(&mut self, w: &mut World) -> Vec<Message> {
         let mut out = Vec::new();
+        self.return_ejected(w);
         for s in 0..self.services.len() {
             self.replace_broken(s, w, &mut out);
             if w.now >= self.services[s].group.next_evaluation {
@@ -32,9 +37,11 @@ impl Fleets {
         out
     }
 
-    /// Terminates and replaces instances the group counts as unhealthy:
-    /// crashed ones (instance status), and with `elb` also those the load
-    /// balancer took out of service — once past the grace period.
+    /// Terminates and replaces instances the group counts as unhealthy,
+    /// once past the grace period: with `ec2`, those whose host failed, as
+    /// EC2's status checks see it at their next run (every minute; they
+    /// see a lost host, not a crashed process or a hang); with `elb`, also
+    /// those the load balancer's health checks took out.
     fn replace_broken(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
         let cfg = &w.params.services[s].scaling;
         if cfg.health_check_type == HealthCheckType::None {
@@ -42,13 +49,15 @@ impl Fleets {
         }
         let elb = cfg.health_check_type == HealthCheckType::Elb;
         let (grace, now) = (cfg.grace_ns, w.now);
+        let last_status_check = now - now % STATUS_CHECK_NS;
         let broken: Vec<(u32, bool)> = (0..self.instances.len() as u32)
             .filter_map(|k| {
                 let i = &self.instances[k as usize];
                 let member = i.service as usize == s && i.counted() && now - i.launched_at >= grace;
-                let crashed = i.condition == Condition::Crashed;
+                let host_down =
+                    i.condition == Condition::HostDown && i.condition_since < last_status_check;
                 let unhealthy = elb && i.lifecycle == Lifecycle::Unhealthy;
-                (member && (crashed || unhealthy)).then_some((k, !crashed))
+                (member && (host_down || unhealthy)).then_some((k, !host_down))
             })
             .collect();
         if broken.is_empty() {

@@ -2,7 +2,7 @@
 //! per-instance state, the per-second row's utilisation and capacity
 //! counts, billed instance time, and their part of the run's digest.
 
-use super::Fleets;
+use super::{Fleets, Lifecycle};
 use crate::digest::Fnv;
 use crate::snapshot::{InstanceView, ServiceView};
 use crate::world::World;
@@ -30,7 +30,7 @@ impl Fleets {
             min: p.min,
             desired: fleet.group.desired,
             max: p.max,
-            in_service: fleet.balancer.target_count(),
+            in_service: mine().filter(|i| i.is_target()).count() as u32,
             capacity: mine().filter(|i| i.counted()).count() as u32,
             healthy: mine().filter(|i| i.healthy()).count() as u32,
             policy: p.scaling.policy,
@@ -69,7 +69,7 @@ impl Fleets {
 
     /// Closes a second: each service's row, and the instances' count by
     /// lifecycle (in `Lifecycle::ALL` order).
-    pub fn close_second(&mut self, now: u64) -> (Vec<SecondRow>, [u32; 5]) {
+    pub fn close_second(&mut self, now: u64) -> (Vec<SecondRow>, [u32; Lifecycle::ALL.len()]) {
         let mut rows: Vec<SecondRow> = self
             .services
             .iter()
@@ -81,7 +81,7 @@ impl Fleets {
                 healthy: 0,
             })
             .collect();
-        let mut counts = [0u32; 5];
+        let mut counts = [0u32; Lifecycle::ALL.len()];
         for inst in &mut self.instances {
             inst.touch(now);
             let row = &mut rows[inst.service as usize];

@@ -4,15 +4,22 @@
 //! Verbs here return the message to send; the simulation puts it on the
 //! network (which may deliver it at once) before it calls the next verb.
 
+use super::health::PROBE_WORK_NS;
 use super::instance::Job;
 use super::{Condition, Fleets};
 use crate::engine::{Chain, Event, Leg, Message, Timer};
 use crate::idempotency::{Lookup, TokenStore};
 use crate::log::Note;
 use crate::request::{RequestId, Status};
-use crate::scenario::Idempotency;
+use crate::scenario::{Balancer as Algorithm, Idempotency};
 use crate::slab::Handle;
 use crate::world::World;
+
+/// How long a load balancer tries to connect to a target before it answers
+/// 504: an Application Load Balancer's connection timeout is 10 s (AWS
+/// knowledge centre, "troubleshoot 504 errors from an Application Load
+/// Balancer").
+pub(super) const CONNECT_TIMEOUT_NS: u64 = 10_000_000_000;
 
 /// Where a worker's job goes after its own computing.
 pub(crate) enum Worked {
@@ -71,7 +78,24 @@ impl Fleets {
             return true;
         }
         let i = msg.instance;
-        if !self.instances[i as usize].listening() {
+        let inst = &self.instances[i as usize];
+        if inst.condition == Condition::HostDown && inst.lifecycle.running() {
+            // Its host is gone: the connection is neither accepted nor
+            // refused. A load balancer gives up after its connection
+            // timeout; a client without one waits for its own timeout.
+            let lb = &self.services[msg.service as usize].balancer;
+            if lb.algorithm() == Algorithm::None {
+                return false;
+            }
+            let timer = Timer::Connect {
+                attempt: msg.attempt,
+                instance: i,
+                target: msg.target,
+            };
+            w.queue.push_timer(w.now + CONNECT_TIMEOUT_NS, timer);
+            return false;
+        }
+        if !inst.listening() {
             return reply(msg, Status::ConnectionError);
         }
         let job = Job {
@@ -130,16 +154,20 @@ impl Fleets {
         }
     }
 
-    fn start_job(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
+    pub(super) fn start_job(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
         let now = w.now;
-        w.metrics.job_started(now - job.arrived);
         let inst = &mut self.instances[i as usize];
         inst.occupy(now, slot, job);
         if inst.condition == Condition::Hung {
             return; // it took the work and will never finish it
         }
-        let work = w.params.services[inst.service as usize].work;
-        let d = work.sample(&mut inst.work_rng, inst.slow_factor);
+        let d = if job.is_probe() {
+            (PROBE_WORK_NS as f64 * inst.slow_factor) as u64
+        } else {
+            w.metrics.job_started(now - job.arrived);
+            let work = w.params.services[inst.service as usize].work;
+            work.sample(&mut inst.work_rng, inst.slow_factor)
+        };
         let gen = inst.gen(Chain::Work);
         w.queue.push(
             now + d,
@@ -157,7 +185,7 @@ impl Fleets {
         let job = inst.slots[slot as usize]?;
         inst.computed(w.now);
         Some(
-            if w.params.traffic.kinds[job.kind as usize].db_queries > 0 {
+            if !job.is_probe() && w.params.traffic.kinds[job.kind as usize].db_queries > 0 {
                 Worked::Query(self.job_message(i, slot, job, Leg::InstanceToDb, Status::Ok, w.now))
             } else {
                 Worked::Done
@@ -206,7 +234,9 @@ impl Fleets {
     }
 
     /// The worker in `slot` is done with its job: the answer to send back
-    /// to the load balancer. Call `next_job` once it is sent.
+    /// to the load balancer. Call `next_job` once it is sent. A health
+    /// check's answer is the load balancer's own business: it is recorded,
+    /// the worker takes its next job, and nothing is returned.
     pub fn finish_job(
         &mut self,
         i: u32,
@@ -216,6 +246,11 @@ impl Fleets {
     ) -> Option<Message> {
         let inst = &mut self.instances[i as usize];
         let mut job = inst.release(w.now, slot)?;
+        if job.is_probe() {
+            self.probe_ended(i, job.arrived, true, w);
+            self.next_job(i, w);
+            return None;
+        }
         inst.served += 1;
         if w.params.traffic.kinds[job.kind as usize].mutating && self.executed(i, job, status, w) {
             job.marks |= Message::DUPLICATE;
@@ -271,8 +306,10 @@ impl Fleets {
     }
 
     /// An answer from an instance reached its load balancer, which stops
-    /// counting it as outstanding; a refused connection takes the instance
-    /// out of service (passive health checking).
+    /// counting it as outstanding (and, with outlier detection, counts a
+    /// 5xx against it). A refused connection is answered 502 and changes
+    /// nothing else: an Application Load Balancer has no passive health
+    /// checking.
     /// Returns false when the load balancer had closed the connection on
     /// its idle timeout: then the answer is dropped.
     pub fn answered(&mut self, msg: &Message, w: &mut World) -> bool {
@@ -284,10 +321,7 @@ impl Fleets {
             return false;
         }
         inst.outstanding = inst.outstanding.saturating_sub(1);
-        if msg.status == Status::ConnectionError {
-            self.unreachable(msg.instance, w);
-            self.settle(w);
-        }
+        self.observe_answer(msg.instance, msg.status.is_server_error(), w);
         true
     }
 
@@ -306,11 +340,22 @@ impl Fleets {
     /// still waits for: it closes the connection (and will drop the
     /// instance's answer) and answers the client 504 itself. The instance
     /// does not know and keeps working on it.
-    pub fn close_idle(&mut self, i: u32, target: u32, attempt: Handle) {
+    pub fn close_idle(&mut self, i: u32, target: u32, attempt: Handle, w: &mut World) {
         let inst = &mut self.instances[i as usize];
         if inst.id.0 == target && inst.holds(attempt) {
             inst.outstanding = inst.outstanding.saturating_sub(1);
             inst.closed.push(attempt);
+            self.observe_answer(i, true, w);
+        }
+    }
+
+    /// The load balancer gave up connecting to a target whose host is down
+    /// (it answers the client 504).
+    pub fn connect_timed_out(&mut self, i: u32, target: u32, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        if inst.id.0 == target {
+            inst.outstanding = inst.outstanding.saturating_sub(1);
+            self.observe_answer(i, true, w);
         }
     }
 

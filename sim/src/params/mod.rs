@@ -90,7 +90,18 @@ pub(crate) struct ServiceParams {
     pub mtbf_ns: f64,
     pub mttr_ns: f64,
     pub health: HealthParams,
+    pub outliers: OutlierParams,
     pub scaling: ScalingParams,
+}
+
+/// Passive outlier detection (Envoy's `outlier_detection`).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct OutlierParams {
+    pub enabled: bool,
+    pub consecutive_5xx: u32,
+    pub base_ejection_ns: u64,
+    pub max_ejection_ns: u64,
+    pub max_ejection_percent: f64,
 }
 
 /// A load balancer's health checks and connection draining (AWS ALB's
@@ -260,7 +271,7 @@ impl Params {
 }
 
 fn service(v: &scenario::Service) -> ServiceParams {
-    let (hc, sc) = (&v.health_check, &v.scaling);
+    let (hc, sc, od) = (&v.health_check, &v.scaling, &v.outlier_detection);
     ServiceParams {
         name: v.name.clone(),
         desired: v.instances,
@@ -281,6 +292,13 @@ fn service(v: &scenario::Service) -> ServiceParams {
             unhealthy_threshold: hc.unhealthy_threshold,
             healthy_threshold: hc.healthy_threshold,
             deregistration_delay_ns: s_to_ns(hc.deregistration_delay_s),
+        },
+        outliers: OutlierParams {
+            enabled: od.enabled,
+            consecutive_5xx: od.consecutive_5xx,
+            base_ejection_ns: s_to_ns(od.base_ejection_s),
+            max_ejection_ns: s_to_ns(od.max_ejection_s),
+            max_ejection_percent: od.max_ejection_percent,
         },
         scaling: ScalingParams {
             policy: sc.policy,

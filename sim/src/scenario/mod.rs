@@ -16,8 +16,8 @@ mod validate;
 
 pub use error::{ScenarioError, ValidationError};
 pub use resilience::{
-    Backoff, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric, Policy, Retry, Scaling,
-    Step,
+    Backoff, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric, OutlierDetection, Policy,
+    Retry, Scaling, Step,
 };
 pub use validate::limits;
 pub(crate) use validate::shape_peak;
@@ -381,6 +381,9 @@ pub struct Service {
     /// The load balancer's health checks and connection draining.
     #[serde(default)]
     pub health_check: HealthCheck,
+    /// Passive outlier detection at the load balancer (off: as an ALB).
+    #[serde(default)]
+    pub outlier_detection: OutlierDetection,
     /// The auto-scaling group's policy and replacement of broken instances.
     #[serde(default)]
     pub scaling: Scaling,
@@ -523,8 +526,12 @@ pub struct ScheduledFault {
 #[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultKind {
-    /// Stops; work in flight on it is lost.
+    /// The application process stops: the host is up and refuses
+    /// connections; work in flight on it is lost. EC2's status checks pass.
     Crash,
+    /// The host fails: connections to it time out instead of being
+    /// refused; work in flight on it is lost. EC2's status checks fail.
+    InstanceFailure,
     /// A grey failure: accepts work but never answers.
     Hang,
     /// Service time multiplied by `factor`.

@@ -152,7 +152,7 @@ impl Idempotency {
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct HealthCheck {
-    /// Probe the targets; without, only refused connections are noticed.
+    /// Probe the targets; without, nothing is ever taken out of service.
     pub enabled: bool,
     pub interval_s: f64,
     /// A probe not answered within this fails.
@@ -176,6 +176,37 @@ impl Default for HealthCheck {
             unhealthy_threshold: 2,
             healthy_threshold: 5,
             deregistration_delay_s: 300.0,
+        }
+    }
+}
+
+/// Passive outlier detection, as Envoy's `outlier_detection` does it (an
+/// Application Load Balancer has none): a target that answers
+/// `consecutive_5xx` server errors in a row (refused or timed-out
+/// connections included) is ejected for `base_ejection_s` × the number of
+/// times it has been ejected (at most `max_ejection_s`, or `base_ejection_s`
+/// if longer), but never more than `max_ejection_percent` of the registered
+/// targets at once (one may always be ejected).
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct OutlierDetection {
+    pub enabled: bool,
+    pub consecutive_5xx: u32,
+    pub base_ejection_s: f64,
+    pub max_ejection_s: f64,
+    pub max_ejection_percent: f64,
+}
+
+/// Off; once enabled, Envoy's defaults (5 in a row, 30 s, at most 300 s,
+/// 10 %).
+impl Default for OutlierDetection {
+    fn default() -> Self {
+        OutlierDetection {
+            enabled: false,
+            consecutive_5xx: 5,
+            base_ejection_s: 30.0,
+            max_ejection_s: 300.0,
+            max_ejection_percent: 10.0,
         }
     }
 }
@@ -311,11 +342,11 @@ pub enum HealthCheckType {
     /// the service's mean time to repair (a fixed group).
     #[default]
     None,
-    /// Instance status: a crashed instance is replaced, a hung one is not
-    /// (it still runs).
+    /// EC2 status checks: an instance whose host failed is replaced; a
+    /// crashed application process or a hang is not (the host still runs).
     Ec2,
-    /// Also what the load balancer marks unhealthy, so a hung instance is
-    /// replaced once its health checks fail.
+    /// Also what the load balancer's health checks mark unhealthy, so a
+    /// crashed process or a hang is replaced once its checks fail.
     Elb,
 }
 

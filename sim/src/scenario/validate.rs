@@ -253,6 +253,11 @@ impl Scenario {
             c.range(&format!("{path}.mtbf_s"), s.mtbf_s, 0.0, 1e9);
             c.positive(&format!("{path}.mttr_s"), s.mttr_s, 1e9);
             check_health(c, &format!("{path}.health_check"), &s.health_check);
+            check_outliers(
+                c,
+                &format!("{path}.outlier_detection"),
+                &s.outlier_detection,
+            );
             check_scaling(c, &format!("{path}.scaling"), &s.scaling);
         }
     }
@@ -325,6 +330,31 @@ fn check_link(c: &mut Check, path: &str, l: &Link) {
         l.bandwidth_mbps,
         0.0,
         MAX_BANDWIDTH_MBPS,
+    );
+}
+
+fn check_outliers(c: &mut Check, path: &str, o: &OutlierDetection) {
+    c.count(
+        &format!("{path}.consecutive_5xx"),
+        o.consecutive_5xx,
+        1,
+        1000,
+    );
+    c.positive(
+        &format!("{path}.base_ejection_s"),
+        o.base_ejection_s,
+        MAX_GROUP_S,
+    );
+    c.positive(
+        &format!("{path}.max_ejection_s"),
+        o.max_ejection_s,
+        MAX_GROUP_S,
+    );
+    c.range(
+        &format!("{path}.max_ejection_percent"),
+        o.max_ejection_percent,
+        0.0,
+        100.0,
     );
 }
 

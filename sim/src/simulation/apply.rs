@@ -32,6 +32,10 @@ impl Simulation {
                 let failed = self.fleets.crash(i, None, &mut self.world);
                 self.send_all(failed);
             }
+            Change::FailInstance(id) => {
+                let i = self.find(id)?;
+                self.fleets.fail_host(i, None, &mut self.world);
+            }
             Change::HangInstance(id) => {
                 let i = self.find(id)?;
                 self.fleets.hang(i, None, &mut self.world);

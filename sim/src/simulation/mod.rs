@@ -188,7 +188,16 @@ impl Simulation {
                 instance,
                 target,
             }) => {
-                self.fleets.close_idle(instance, target, attempt);
+                self.fleets.close_idle(instance, target, attempt, w);
+                let answer = self.clients.gateway_timeout(attempt, w);
+                self.send_some(answer);
+            }
+            Event::Timer(Timer::Connect {
+                attempt,
+                instance,
+                target,
+            }) => {
+                self.fleets.connect_timed_out(instance, target, w);
                 let answer = self.clients.gateway_timeout(attempt, w);
                 self.send_some(answer);
             }
@@ -223,6 +232,9 @@ impl Simulation {
                 self.send_all(failed);
             }
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
+            Event::ProbeTimeout { instance, sent, .. } => {
+                self.fleets.on_probe_timeout(instance, sent, w)
+            }
             Event::DrainDeadline { instance, .. } => {
                 let failed = self.fleets.on_drain_deadline(instance, w);
                 self.send_all(failed);
