@@ -21,6 +21,10 @@ pub enum Change {
     SlowInstance(InstanceId, f64),
     /// Restart a faulty instance healthy (hung work is lost).
     RepairInstance(InstanceId),
+    /// Fail the hosts of every instance in an availability zone (0 is zone
+    /// a), repairing them after `duration`; groups launch nothing there
+    /// until then.
+    ZoneOutage { zone: u32, duration: SimDuration },
     /// Crash every instance of a service, repairing them after `duration`.
     ServiceOutage {
         service: String,

@@ -41,6 +41,12 @@ pub(crate) enum Note {
     NoTargets {
         service: u16,
     },
+    /// A whole availability zone failed, for this long (`None`: until the
+    /// end).
+    ZoneDown {
+        zone: u8,
+        seconds: Option<f64>,
+    },
     Outage {
         service: u16,
         seconds: f64,
@@ -195,6 +201,13 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
                 svc(*service)
             ),
         ),
+        Note::ZoneDown { zone, seconds } => (
+            "fault",
+            match seconds {
+                Some(secs) => format!("zone {} is down for {secs} s", zone_name(*zone)),
+                None => format!("zone {} is down", zone_name(*zone)),
+            },
+        ),
         Note::Outage { service, seconds } => (
             "fault",
             format!("{} is down for {seconds} s", svc(*service)),
@@ -283,6 +296,11 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
             format!("{i}'s deregistration delay ran out: its unfinished work is cut off"),
         ),
     }
+}
+
+/// A zone's letter, as in us-east-1a.
+pub fn zone_name(zone: u8) -> char {
+    (b'a' + zone) as char
 }
 
 #[cfg(test)]

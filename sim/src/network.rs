@@ -23,8 +23,10 @@ struct Link {
     rng: Stream,
     /// When each direction's pipe is free again: [request, response].
     busy_until: [u64; 2],
-    /// Bytes sent, both directions.
-    bytes: u64,
+    /// Bytes sent: [requests, responses].
+    bytes: [u64; 2],
+    /// Of those, bytes that crossed from one availability zone to another.
+    cross_zone_bytes: u64,
     /// Messages on the wire now.
     in_flight: u32,
 }
@@ -41,17 +43,19 @@ impl Network {
             links: [0, 1, 2].map(|hop| Link {
                 rng: Stream::derive(seed, Purpose::Link, HOPS[hop], 0),
                 busy_until: [0; 2],
-                bytes: 0,
+                bytes: [0; 2],
+                cross_zone_bytes: 0,
                 in_flight: 0,
             }),
         }
     }
 
-    /// Puts a message on its hop. Returns true if it arrives at once (to be
-    /// delivered now); otherwise its arrival, or the moment it is lost, is
-    /// queued as a `Deliver` event.
+    /// Puts a message on its hop (`cross_zone` when its ends are in
+    /// different availability zones). Returns true if it arrives at once
+    /// (to be delivered now); otherwise its arrival, or the moment it is
+    /// lost, is queued as a `Deliver` event.
     #[inline]
-    pub fn send(&mut self, msg: &mut Message, w: &mut World) -> bool {
+    pub fn send(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();
         let k = &w.params.traffic.kinds[msg.kind as usize];
@@ -61,6 +65,9 @@ impl Network {
             k.request_bytes
         };
         let link = &mut self.links[hop];
+        if cross_zone {
+            link.cross_zone_bytes += bytes;
+        }
         let flight = link.send(&w.params.links[hop], w.now, response, bytes);
         msg.sent_at = w.now;
         msg.lost = flight.lost;
@@ -84,14 +91,19 @@ impl Network {
         self.links[hop].in_flight
     }
 
-    /// Bytes sent over a hop so far, both directions.
-    pub fn bytes(&self, hop: usize) -> u64 {
+    /// Bytes sent over a hop so far: [requests, responses].
+    pub fn bytes(&self, hop: usize) -> [u64; 2] {
         self.links[hop].bytes
+    }
+
+    /// Bytes sent over a hop so far that crossed availability zones.
+    pub fn cross_zone_bytes(&self, hop: usize) -> u64 {
+        self.links[hop].cross_zone_bytes
     }
 
     pub fn digest_into(&self, h: &mut Fnv) {
         for l in &self.links {
-            h.u64(l.bytes);
+            h.u64(l.bytes[0] + l.bytes[1]);
         }
     }
 }
@@ -100,7 +112,7 @@ impl Link {
     #[inline]
     fn send(&mut self, p: &LinkParams, now: u64, response: bool, bytes: u64) -> Flight {
         let dir = response as usize;
-        self.bytes += bytes;
+        self.bytes[dir] += bytes;
         let mut start = now;
         if p.ns_per_byte > 0.0 {
             start = now.max(self.busy_until[dir]);

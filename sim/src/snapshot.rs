@@ -75,6 +75,8 @@ pub struct ServiceView {
 pub struct InstanceView {
     pub id: InstanceId,
     pub address: String,
+    /// Availability zone, 0 for zone a.
+    pub zone: u8,
     pub state: Lifecycle,
     pub condition: Condition,
     pub slow_factor: f64,

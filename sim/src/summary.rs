@@ -71,11 +71,43 @@ pub struct Latency {
     pub mean: f64,
 }
 
+/// What the run cost, priced as AWS charges (`scenario::Cost`).
 #[derive(Clone, Debug, Serialize)]
 pub struct Cost {
+    /// Billed from each launch until termination.
     pub instance_hours: f64,
     pub instance_usd: f64,
+    /// One Application Load Balancer per service that has one.
+    pub load_balancer_hours: f64,
+    /// Its hours and its LCU-hours (1 GB processed is one LCU-hour).
+    pub load_balancer_usd: f64,
+    /// Every byte moved over any hop, either direction.
     pub transfer_gb: f64,
+    /// Data transfer by where it flows.
+    pub transfer: Transfer,
+    /// What the transfer cost: internet egress and cross-zone traffic.
     pub transfer_usd: f64,
     pub total_usd: f64,
+    /// The total over the simulated time, per hour.
+    pub usd_per_hour: f64,
+    /// The total per million requests sent.
+    pub usd_per_million_requests: f64,
+}
+
+/// Data moved, in GB, by where it flows; only egress and cross-zone
+/// traffic are charged.
+#[derive(Clone, Debug, Serialize)]
+pub struct Transfer {
+    /// From the internet to the load balancers: free.
+    pub internet_in_gb: f64,
+    /// From the load balancers to the internet.
+    pub internet_out_gb: f64,
+    pub internet_out_usd: f64,
+    /// Inside the region and zone (load balancer to instances, instances
+    /// to a database in their zone): free.
+    pub internal_gb: f64,
+    /// Between instances and a database in another zone, charged in each
+    /// direction.
+    pub cross_zone_gb: f64,
+    pub cross_zone_usd: f64,
 }

@@ -484,8 +484,12 @@ fn cost_counts_instance_hours_and_transfer() {
         "{}",
         c.instance_hours
     );
-    assert!((c.instance_usd - 7.0 * 0.0416).abs() < 1e-9);
-    assert!(c.transfer_gb > 0.0 && (c.total_usd - c.instance_usd - c.transfer_usd).abs() < 1e-12);
+    // Seven t3.small instances (the default type, 0.0208 $/h) for an hour.
+    assert!((c.instance_usd - 7.0 * 0.0208).abs() < 1e-9);
+    assert!(
+        c.transfer_gb > 0.0
+            && (c.total_usd - c.instance_usd - c.load_balancer_usd - c.transfer_usd).abs() < 1e-12
+    );
 }
 
 #[test]

@@ -137,14 +137,19 @@ impl Fleets {
     pub fn on_scheduled_fault(&mut self, index: usize, w: &mut World) -> Vec<Message> {
         let f = w.params.faults[index];
         let mut out = Vec::new();
-        let hit: Vec<u32> = self
-            .live(f.service)
-            .into_iter()
+        let hit: Vec<u32> = (0..self.instances.len() as u32)
             .filter(|&k| {
-                f.instance
-                    .is_none_or(|o| o == self.instances[k as usize].ordinal)
+                let i = &self.instances[k as usize];
+                i.lifecycle != Lifecycle::Terminated
+                    && f.service.is_none_or(|s| s == i.service as usize)
+                    && f.instance.is_none_or(|o| o == i.ordinal)
+                    && f.zone.is_none_or(|z| z == i.zone)
             })
             .collect();
+        if let (Some(z), None) = (f.zone, f.service) {
+            let until = f.repair_after_ns.map_or(u64::MAX, |r| w.now + r);
+            self.zone_down(z, until, w);
+        }
         for i in hit {
             match f.kind {
                 FaultKind::Crash => self.crash_into(i, f.repair_after_ns, w, &mut out),
@@ -155,6 +160,18 @@ impl Fleets {
         }
         self.settle(w);
         out
+    }
+
+    /// The host of every live instance in zone `z` fails, each repaired
+    /// after `duration_ns`; groups launch nothing there until then.
+    pub fn zone_outage(&mut self, z: u8, duration_ns: u64, w: &mut World) {
+        self.zone_down(z, w.now + duration_ns, w);
+        for i in 0..self.instances.len() as u32 {
+            let inst = &self.instances[i as usize];
+            if inst.zone == z && inst.lifecycle != Lifecycle::Terminated {
+                self.fail_host(i, Some(duration_ns), w);
+            }
+        }
     }
 
     /// Crashes every live instance of service `s`, each repaired after

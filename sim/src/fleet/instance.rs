@@ -135,6 +135,8 @@ pub(super) struct Instance {
     pub id: InstanceId,
     pub address: [u8; 4],
     pub service: u16,
+    /// Its availability zone (0 is zone a).
+    pub zone: u8,
     /// Launch number within its service: keys its random streams, so other
     /// services' sizes never change its randomness.
     pub ordinal: u32,
@@ -240,6 +242,7 @@ impl Instance {
             id,
             address: [10, 0, (n / 250) as u8, (n % 250 + 4) as u8],
             service,
+            zone: 0,
             ordinal,
             lifecycle,
             condition: Condition::Ok,

@@ -37,6 +37,7 @@ impl Fleets {
                 Lifecycle::Pending
             },
         );
+        fresh.zone = self.zone_for_launch(s, w);
         let reused = self
             .instances
             .iter()
@@ -100,22 +101,32 @@ impl Fleets {
     }
 
     /// Brings service `s` to its group's desired capacity: launches, or
-    /// drains the broken and unhealthy first and then the oldest.
+    /// drains the broken and unhealthy first (oldest first), then the
+    /// oldest in the zone with most instances.
     pub(super) fn reconcile(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
         let desired = self.services[s].group.desired as usize;
-        let mut current: Vec<u32> = (0..self.instances.len() as u32)
+        let current: Vec<u32> = (0..self.instances.len() as u32)
             .filter(|&k| {
                 let i = &self.instances[k as usize];
                 i.service as usize == s && i.counted()
             })
             .collect();
-        current.sort_by_key(|&k| {
+        let (mut broken, mut healthy): (Vec<u32>, Vec<u32>) = current.iter().partition(|&&k| {
             let i = &self.instances[k as usize];
-            let healthy = i.condition == Condition::Ok && i.lifecycle != Lifecycle::Unhealthy;
-            (healthy, i.ordinal)
+            i.condition != Condition::Ok || i.lifecycle == Lifecycle::Unhealthy
         });
-        for &k in current.iter().take(current.len().saturating_sub(desired)) {
-            self.drain(k, w, out);
+        broken.sort_by_key(|&k| self.instances[k as usize].ordinal);
+        for _ in desired..current.len() {
+            let victim = if broken.is_empty() {
+                let k = self.scale_in_victim(&healthy, w.params.zones);
+                healthy.retain(|&h| Some(h) != k);
+                k
+            } else {
+                Some(broken.remove(0))
+            };
+            if let Some(k) = victim {
+                self.drain(k, w, out);
+            }
         }
         for _ in current.len()..desired {
             self.launch(s, false, w);

@@ -28,6 +28,7 @@ mod outliers;
 mod scaling;
 mod view;
 mod work;
+mod zones;
 
 pub(crate) use autoscaler::Decision;
 pub use instance::{Condition, Health, InstanceId, Lifecycle};
@@ -55,6 +56,8 @@ pub(crate) struct Fleets {
     shared_tokens: TokenStore,
     /// Ground truth for duplicates: every execution of a mutating request.
     executions: Executions,
+    /// Per availability zone: until when it is down (0: up).
+    zone_down_until: Vec<u64>,
 }
 
 /// One service's part of the fleets.
@@ -89,6 +92,7 @@ impl Fleets {
             retired_billed_ns: 0,
             shared_tokens: TokenStore::default(),
             executions: Executions::default(),
+            zone_down_until: vec![0; params.zones as usize],
         }
     }
 

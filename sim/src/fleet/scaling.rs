@@ -23,6 +23,7 @@ impl Fleets {
         self.return_ejected(w);
         for s in 0..self.services.len() {
             self.replace_broken(s, w, &mut out);
+            self.rebalance(s, w, &mut out);
             if w.now >= self.services[s].group.next_evaluation {
                 self.evaluate_policy(s, w, &mut out);
             }

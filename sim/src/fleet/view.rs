@@ -39,6 +39,7 @@ impl Fleets {
                 .map(|i| InstanceView {
                     id: i.id,
                     address: i.address_string(),
+                    zone: i.zone,
                     state: i.lifecycle,
                     condition: i.condition,
                     slow_factor: i.slow_factor,

@@ -30,7 +30,9 @@ pub(crate) struct Params {
     pub db: DbParams,
     /// The scenario's scheduled faults, in its order.
     pub faults: Vec<FaultParams>,
-    pub prices: scenario::Cost,
+    /// Availability zones the groups spread over.
+    pub zones: u8,
+    pub prices: Prices,
 }
 
 #[derive(Clone, PartialEq)]
@@ -130,10 +132,24 @@ pub(crate) struct ScalingParams {
     pub grace_ns: u64,
 }
 
+/// The prices the run's cost is computed with (`scenario::Cost`, with the
+/// instance type looked up).
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct Prices {
+    pub instance_hour_usd: f64,
+    pub load_balancer_hour_usd: f64,
+    pub lcu_hour_usd: f64,
+    pub internet_egress_gb_usd: f64,
+    pub cross_zone_gb_usd: f64,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct FaultParams {
     pub at_ns: u64,
-    pub service: usize,
+    /// `None` = every service.
+    pub service: Option<usize>,
+    /// `None` = every zone.
+    pub zone: Option<u8>,
     /// The launch ordinal of the instance it hits; `None` = all of them.
     pub instance: Option<u32>,
     pub kind: FaultKind,
@@ -253,19 +269,27 @@ impl Params {
                 queue_capacity: s.database.queue_capacity,
                 work: Dist::new(&s.database.service_time),
             },
+            zones: s.zones as u8,
             faults: s
                 .faults
                 .iter()
                 .map(|f| FaultParams {
                     at_ns: s_to_ns(f.at_s),
-                    service: s.service_index(&f.service).unwrap_or(0),
+                    service: f.service.as_deref().and_then(|n| s.service_index(n)),
+                    zone: f.zone.map(|z| z as u8),
                     instance: f.instance,
                     kind: f.kind,
                     factor: f.factor,
                     repair_after_ns: f.repair_after_s.map(s_to_ns),
                 })
                 .collect(),
-            prices: s.cost.clone(),
+            prices: Prices {
+                instance_hour_usd: s.cost.instance_hour_usd().unwrap_or(0.0),
+                load_balancer_hour_usd: s.cost.load_balancer_hour_usd,
+                lcu_hour_usd: s.cost.lcu_hour_usd,
+                internet_egress_gb_usd: s.cost.internet_egress_gb_usd,
+                cross_zone_gb_usd: s.cost.cross_zone_gb_usd,
+            },
         }
     }
 }

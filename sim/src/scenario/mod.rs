@@ -36,6 +36,12 @@ pub struct Scenario {
     pub seed: u64,
     /// Simulated length of the run.
     pub duration_s: f64,
+    /// Availability zones the deployment spans (1–3): every auto-scaling
+    /// group spreads its instances evenly over them, each load balancer
+    /// spans them all, and the database's primary is in the first (zone
+    /// a). A zone can fail as a whole (a scheduled fault with a `zone`).
+    #[serde(default = "defaults::zones")]
+    pub zones: u32,
     pub traffic: Traffic,
     #[serde(default)]
     pub client: Client,
@@ -482,25 +488,73 @@ impl Default for Database {
     }
 }
 
-/// Prices for the run's cost (Fallacy 7: transport cost is zero — it is not).
-/// A price left out takes its value from `Cost::default`.
+/// Prices for the run's cost (Fallacy 7: transport cost is zero — it is
+/// not), as AWS charges them in us-east-1 (on-demand list prices; they
+/// change, so they live here, never in code). A price left out takes its
+/// value from `Cost::default`.
 #[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
 #[serde(deny_unknown_fields, default)]
 pub struct Cost {
-    /// Price of one instance for one hour.
-    pub instance_hour_usd: f64,
-    /// Price of moving one GB (10^9 bytes) over any hop.
-    pub transfer_gb_usd: f64,
+    /// Every service's instance type: a name in `instance_types`.
+    pub instance_type: String,
+    /// On-demand Linux prices per instance-hour.
+    pub instance_types: Vec<InstanceType>,
+    /// An Application Load Balancer, per hour, for each service that has
+    /// one; and per LCU-hour, counted on processed bytes (1 GB per hour is
+    /// one LCU; clients keep connections alive and Sahara has fewer than
+    /// the 10 free rules, so those dimensions stay below it).
+    pub load_balancer_hour_usd: f64,
+    pub lcu_hour_usd: f64,
+    /// Data transfer out to the internet, per GB (the first 10 TB a month);
+    /// transfer in from the internet is free.
+    pub internet_egress_gb_usd: f64,
+    /// Data transfer between availability zones, per GB in each direction
+    /// (so a GB that crosses is charged twice: out of one, into the other).
+    /// Within a zone it is free, and so is an ALB's traffic to its targets.
+    pub cross_zone_gb_usd: f64,
 }
 
-/// AWS list prices: an on-demand t3.medium, and data transfer out to the
-/// internet.
+/// An EC2 instance type and its on-demand price.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceType {
+    pub name: String,
+    pub hour_usd: f64,
+}
+
+/// AWS us-east-1 list prices: general-purpose instances (a t3.small by
+/// default), an ALB, transfer out to the internet and across zones.
 impl Default for Cost {
     fn default() -> Self {
+        let types = [
+            ("t3.small", 0.0208),
+            ("t3.medium", 0.0416),
+            ("m5.large", 0.096),
+        ];
         Cost {
-            instance_hour_usd: 0.0416,
-            transfer_gb_usd: 0.09,
+            instance_type: "t3.small".into(),
+            instance_types: types
+                .iter()
+                .map(|&(name, hour_usd)| InstanceType {
+                    name: name.into(),
+                    hour_usd,
+                })
+                .collect(),
+            load_balancer_hour_usd: 0.0225,
+            lcu_hour_usd: 0.008,
+            internet_egress_gb_usd: 0.09,
+            cross_zone_gb_usd: 0.01,
         }
+    }
+}
+
+impl Cost {
+    /// The price per hour of the instance type, if the table has it.
+    pub fn instance_hour_usd(&self) -> Option<f64> {
+        self.instance_types
+            .iter()
+            .find(|t| t.name == self.instance_type)
+            .map(|t| t.hour_usd)
     }
 }
 
@@ -509,10 +563,17 @@ impl Default for Cost {
 #[serde(deny_unknown_fields)]
 pub struct ScheduledFault {
     pub at_s: f64,
-    pub service: String,
+    /// The service it hits; absent = every service (a zone outage).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
     /// Which of the service's initial instances (0-based); absent = all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instance: Option<u32>,
+    /// Only instances in this availability zone (0-based: 0 is zone a).
+    /// A fault with a zone and no service is a zone outage: the groups
+    /// launch nothing there until it is repaired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone: Option<u32>,
     pub kind: FaultKind,
     /// Service-time multiplier for `slow`.
     #[serde(default = "defaults::slow_factor")]
@@ -542,6 +603,9 @@ pub enum FaultKind {
 /// cannot take them from a `Default` of the whole table.
 mod defaults {
     pub fn seed() -> u64 {
+        1
+    }
+    pub fn zones() -> u32 {
         1
     }
     pub fn workers() -> u32 {

@@ -149,8 +149,8 @@ fn diff(base: &Value, now: &Value, path: String, out: &mut Vec<(String, String)>
 const TAGS: [&str; 2] = ["kind", "distribution"];
 
 /// How a path names each element of an array: by its `name` or `kind`
-/// (services, the traffic mix), unless another element shares it or it reads
-/// as an index; else by its index (two faults of one kind are `faults.0` and
+/// (services, the traffic mix), unless another element shares it, it reads
+/// as an index or it has a dot; else by its index (two faults of one kind are `faults.0` and
 /// `faults.1`).
 fn element_names(items: &[Value]) -> Vec<String> {
     fn label(v: &Value) -> Option<&str> {
@@ -163,7 +163,11 @@ fn element_names(items: &[Value]) -> Vec<String> {
         .iter()
         .enumerate()
         .map(|(i, v)| match label(v) {
-            Some(l) if unique(l) && l.parse::<usize>().is_err() => l.to_string(),
+            // A name with a dot (an instance type, `t3.small`) cannot be a
+            // path segment: such an element goes by its index.
+            Some(l) if unique(l) && l.parse::<usize>().is_err() && !l.contains('.') => {
+                l.to_string()
+            }
             _ => i.to_string(),
         })
         .collect()

@@ -22,6 +22,8 @@ pub mod limits {
     pub const MAX_STEPS: usize = 10;
     /// An hour: longer than any setting a group or load balancer takes.
     pub const MAX_GROUP_S: f64 = 3600.0;
+    /// An AWS region has at least three availability zones.
+    pub const MAX_ZONES: u32 = 3;
 }
 use limits::*;
 
@@ -97,13 +99,8 @@ impl Scenario {
             MAX_QUEUE,
         );
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
-        c.range(
-            "cost.instance_hour_usd",
-            self.cost.instance_hour_usd,
-            0.0,
-            1e6,
-        );
-        c.range("cost.transfer_gb_usd", self.cost.transfer_gb_usd, 0.0, 1e6);
+        self.check_cost(&mut c);
+        c.count("zones", self.zones, 1, MAX_ZONES);
         self.check_faults(&mut c);
         if c.errors.is_empty() {
             Ok(())
@@ -280,6 +277,41 @@ impl Scenario {
         );
     }
 
+    fn check_cost(&self, c: &mut Check) {
+        let cost = &self.cost;
+        for (i, t) in cost.instance_types.iter().enumerate() {
+            c.range(
+                &format!("cost.instance_types[{i}].hour_usd"),
+                t.hour_usd,
+                0.0,
+                1e4,
+            );
+        }
+        if cost.instance_hour_usd().is_none() {
+            let names: Vec<&str> = cost
+                .instance_types
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            c.fail(
+                "cost.instance_type",
+                format!(
+                    "\"{}\" has no price in cost.instance_types ({})",
+                    cost.instance_type,
+                    names.join(", ")
+                ),
+            );
+        }
+        for (path, v) in [
+            ("cost.load_balancer_hour_usd", cost.load_balancer_hour_usd),
+            ("cost.lcu_hour_usd", cost.lcu_hour_usd),
+            ("cost.internet_egress_gb_usd", cost.internet_egress_gb_usd),
+            ("cost.cross_zone_gb_usd", cost.cross_zone_gb_usd),
+        ] {
+            c.range(path, v, 0.0, 1e4);
+        }
+    }
+
     fn check_faults(&self, c: &mut Check) {
         if self.faults.len() > MAX_FAULTS {
             c.fail("faults", format!("at most {MAX_FAULTS} scheduled faults"));
@@ -287,12 +319,16 @@ impl Scenario {
         for (i, f) in self.faults.iter().enumerate() {
             let path = format!("faults[{i}]");
             c.range(&format!("{path}.at_s"), f.at_s, 0.0, MAX_DURATION_S);
-            match self.service_index(&f.service) {
-                None => c.fail(
+            match f
+                .service
+                .as_deref()
+                .map(|name| (name, self.service_index(name)))
+            {
+                Some((name, None)) => c.fail(
                     &format!("{path}.service"),
-                    format!("no service is called \"{}\"", f.service),
+                    format!("no service is called \"{name}\""),
                 ),
-                Some(s) => {
+                Some((_, Some(s))) => {
                     let n = self.services[s].instances;
                     if let Some(k) = f.instance.filter(|&k| k >= n) {
                         c.fail(
@@ -301,6 +337,25 @@ impl Scenario {
                         );
                     }
                 }
+                None if f.zone.is_none() => c.fail(
+                    &format!("{path}.service"),
+                    "name a service, a zone, or both",
+                ),
+                None if f.instance.is_some() => c.fail(
+                    &format!("{path}.instance"),
+                    "needs a service: instances are numbered per service",
+                ),
+                None => {}
+            }
+            if let Some(z) = f.zone.filter(|&z| z >= self.zones) {
+                c.fail(
+                    &format!("{path}.zone"),
+                    format!(
+                        "is {z}, but the zones are numbered 0 to {} (`zones` is {})",
+                        self.zones.saturating_sub(1),
+                        self.zones
+                    ),
+                );
             }
             c.positive(&format!("{path}.factor"), f.factor, 1000.0);
             if let Some(r) = f.repair_after_s {

@@ -55,6 +55,16 @@ impl Simulation {
                 let failed = self.fleets.repair(i, &mut self.world);
                 self.send_all(failed);
             }
+            Change::ZoneOutage { zone, duration } => {
+                let zones = self.world.params.zones as u32;
+                if zone >= zones {
+                    return Err(ScenarioError::NotFound(format!(
+                        "zone {zone} (the deployment spans {zones} zones, numbered from 0)"
+                    )));
+                }
+                self.fleets
+                    .zone_outage(zone as u8, duration.0.max(1), &mut self.world);
+            }
             Change::ServiceOutage { service, duration } => {
                 let s = self
                     .scenario

@@ -7,8 +7,9 @@ use crate::fleet::InstanceId;
 use crate::metrics::Metrics;
 use crate::network::HOPS;
 use crate::request::Outcome;
+use crate::scenario::Balancer as Algorithm;
 use crate::snapshot::{ClientsView, LinkView, MessageView, Snapshot, MAX_MESSAGES};
-use crate::summary::{Cost, Latency, Outcomes, Summary};
+use crate::summary::{Cost, Latency, Outcomes, Summary, Transfer};
 use crate::time::SimTime;
 use std::collections::BTreeMap;
 
@@ -73,7 +74,7 @@ impl Simulation {
                     request_loss: spec.request_loss,
                     response_loss: spec.response_loss,
                     in_flight: self.network.in_flight(h),
-                    bytes: self.network.bytes(h),
+                    bytes: self.network.bytes(h).iter().sum(),
                 })
                 .collect(),
             services,
@@ -149,20 +150,62 @@ impl Simulation {
         }
     }
 
-    /// Instance-hours (billed from launch to termination) and data moved.
+    /// What the run has cost so far, priced as AWS charges: instance-hours
+    /// from launch to termination, load-balancer hours and LCUs, and data
+    /// transfer by where it flows (inbound and inside a zone free, egress
+    /// to the internet and each direction across zones charged).
     pub(super) fn cost(&self) -> Cost {
-        let prices = &self.world.params.prices;
-        let hours = self.fleets.billed_ns(self.world.now) as f64 / 3.6e12;
-        let bytes: u64 = (0..3).map(|hop| self.network.bytes(hop)).sum();
-        let gb = bytes as f64 / 1e9;
-        let instance_usd = hours * prices.instance_hour_usd;
-        let transfer_usd = gb * prices.transfer_gb_usd;
+        let p = &self.world.params;
+        let prices = &p.prices;
+        let now = self.world.now;
+        let gb = |bytes: u64| bytes as f64 / 1e9;
+        let instance_hours = self.fleets.billed_ns(now) as f64 / 3.6e12;
+        let instance_usd = instance_hours * prices.instance_hour_usd;
+        let balancers = p
+            .services
+            .iter()
+            .filter(|s| s.balancer != Algorithm::None)
+            .count() as f64;
+        let load_balancer_hours = balancers * now as f64 / 3.6e12;
+        let [internet_in, internet_out] = self.network.bytes(0).map(gb);
+        let [lb_in, lb_out] = self.network.bytes(1).map(gb);
+        let [db_in, db_out] = self.network.bytes(2).map(gb);
+        let cross_zone_gb = gb(self.network.cross_zone_bytes(2));
+        // Processed bytes: what the load balancers pass to and from clients.
+        let lcu_hours = if balancers > 0.0 {
+            internet_in + internet_out
+        } else {
+            0.0
+        };
+        let load_balancer_usd =
+            load_balancer_hours * prices.load_balancer_hour_usd + lcu_hours * prices.lcu_hour_usd;
+        let transfer = Transfer {
+            internet_in_gb: internet_in,
+            internet_out_gb: internet_out,
+            internet_out_usd: internet_out * prices.internet_egress_gb_usd,
+            internal_gb: lb_in + lb_out + db_in + db_out - cross_zone_gb,
+            cross_zone_gb,
+            cross_zone_usd: 2.0 * cross_zone_gb * prices.cross_zone_gb_usd,
+        };
+        let transfer_usd = transfer.internet_out_usd + transfer.cross_zone_usd;
+        let total_usd = instance_usd + load_balancer_usd + transfer_usd;
+        let hours = now as f64 / 3.6e12;
+        let requests = self.world.metrics.totals().requests as f64;
         Cost {
-            instance_hours: hours,
+            instance_hours,
             instance_usd,
-            transfer_gb: gb,
+            load_balancer_hours,
+            load_balancer_usd,
+            transfer_gb: internet_in + internet_out + lb_in + lb_out + db_in + db_out,
+            transfer,
             transfer_usd,
-            total_usd: instance_usd + transfer_usd,
+            total_usd,
+            usd_per_hour: if hours > 0.0 { total_usd / hours } else { 0.0 },
+            usd_per_million_requests: if requests > 0.0 {
+                total_usd / requests * 1e6
+            } else {
+                0.0
+            },
         }
     }
 }

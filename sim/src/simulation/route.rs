@@ -16,7 +16,11 @@ impl Simulation {
     /// store forwarding, which showed as a third of the request path's time).
     #[inline]
     pub(super) fn send(&mut self, msg: &mut Message) {
-        if self.network.send(msg, &mut self.world) {
+        // The database's primary is in the first zone.
+        let cross_zone = self.world.params.zones > 1
+            && msg.leg.hop() == 2
+            && self.fleets.zone_of(msg.instance) != 0;
+        if self.network.send(msg, cross_zone, &mut self.world) {
             self.deliver(msg);
         }
     }

@@ -56,10 +56,20 @@ pub fn text(s: &Summary) -> String {
         s.instances_terminated,
         s.scaling_actions
     );
+    let c = &s.cost;
     let _ = writeln!(
         out,
-        "cost       ${:.4} ({:.2} instance-hours, {:.3} GB moved)",
-        s.cost.total_usd, s.cost.instance_hours, s.cost.transfer_gb
+        "cost       ${:.4} (${:.4}/h, ${:.2} per million requests): instances ${:.4} ({:.2} h), \
+         load balancers ${:.4}, transfer ${:.4} ({:.3} GB out to the internet, {:.3} GB across zones)",
+        c.total_usd,
+        c.usd_per_hour,
+        c.usd_per_million_requests,
+        c.instance_usd,
+        c.instance_hours,
+        c.load_balancer_usd,
+        c.transfer_usd,
+        c.transfer.internet_out_gb,
+        c.transfer.cross_zone_gb
     );
     out
 }

@@ -1,0 +1,108 @@
+//! Availability zones, as EC2 Auto Scaling uses them: a group launches
+//! each new instance in the zone where it has fewest (skipping a zone that
+//! is down), scales in from the zone where it has most, and after a zone
+//! comes back rebalances, launching in the emptiest zone and terminating
+//! the oldest instance of the fullest, one pair a second, until no zone has
+//! more than one instance more than another (AWS, "Rebalancing activities",
+//! "Default termination policy"). A zone outage fails every instance in the
+//! zone at once: the failure replication across instances cannot hide.
+
+use super::{Fleets, Lifecycle};
+use crate::engine::Message;
+use crate::log::Note;
+use crate::world::World;
+
+impl Fleets {
+    /// The zone an instance in `slot` runs in.
+    #[inline]
+    pub fn zone_of(&self, slot: u32) -> u8 {
+        self.instances[slot as usize].zone
+    }
+
+    /// Service `s`'s instances its group counts, per zone.
+    fn per_zone(&self, s: usize, zones: u8) -> Vec<u32> {
+        let mut counts = vec![0; zones as usize];
+        for i in &self.instances {
+            if i.service as usize == s && i.counted() {
+                counts[i.zone as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    fn zone_is_up(&self, z: usize, now: u64) -> bool {
+        self.zone_down_until[z] <= now
+    }
+
+    /// Where the next instance of service `s` goes: the zone that is up
+    /// with fewest of its instances, the first such on a tie (any zone if
+    /// all are down).
+    pub(super) fn zone_for_launch(&self, s: usize, w: &World) -> u8 {
+        let counts = self.per_zone(s, w.params.zones);
+        let up = |z: &usize| self.zone_is_up(*z, w.now);
+        let candidates: Vec<usize> = (0..counts.len()).filter(up).collect();
+        let pool = if candidates.is_empty() {
+            (0..counts.len()).collect()
+        } else {
+            candidates
+        };
+        pool.into_iter()
+            .min_by_key(|&z| (counts[z], z))
+            .unwrap_or(0) as u8
+    }
+
+    /// Among `candidates` (healthy slots of one service), the one to
+    /// terminate first: the oldest in the zone with most instances.
+    pub(super) fn scale_in_victim(&self, candidates: &[u32], zones: u8) -> Option<u32> {
+        let mut counts = vec![0u32; zones as usize];
+        for &k in candidates {
+            counts[self.instances[k as usize].zone as usize] += 1;
+        }
+        candidates.iter().copied().min_by_key(|&k| {
+            let i = &self.instances[k as usize];
+            (u32::MAX - counts[i.zone as usize], i.ordinal)
+        })
+    }
+
+    /// Zone `z` goes down until `until` (ns): groups launch nothing there.
+    pub(super) fn zone_down(&mut self, z: u8, until: u64, w: &mut World) {
+        self.zone_down_until[z as usize] = until;
+        w.note(Note::ZoneDown {
+            zone: z,
+            seconds: (until != u64::MAX).then(|| (until - w.now) as f64 / 1e9),
+        });
+    }
+
+    /// One step of rebalancing service `s` across the zones that are up.
+    pub(super) fn rebalance(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
+        let zones = w.params.zones;
+        if zones < 2 {
+            return;
+        }
+        let counts = self.per_zone(s, zones);
+        let up: Vec<usize> = (0..zones as usize)
+            .filter(|&z| self.zone_is_up(z, w.now))
+            .collect();
+        let (Some(&least), Some(&most)) = (
+            up.iter().min_by_key(|&&z| (counts[z], z)),
+            up.iter().max_by_key(|&&z| (counts[z], usize::MAX - z)),
+        ) else {
+            return;
+        };
+        if counts[most] <= counts[least] + 1 {
+            return;
+        }
+        let oldest = (0..self.instances.len() as u32)
+            .filter(|&k| {
+                let i = &self.instances[k as usize];
+                i.service as usize == s
+                    && i.zone as usize == most
+                    && i.lifecycle == Lifecycle::InService
+            })
+            .min_by_key(|&k| self.instances[k as usize].ordinal);
+        if let Some(k) = oldest {
+            self.launch(s, false, w);
+            self.drain(k, w, out);
+        }
+    }
+}
