@@ -26,7 +26,7 @@ mod scaling;
 mod view;
 mod work;
 
-pub(crate) use autoscaler::Decision;
+pub(crate) use autoscaler::{Alarm, Decision};
 pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub(crate) use work::Worked;
 
