@@ -12,6 +12,7 @@ mod flat_tables;
 mod number_or_name;
 mod resilience;
 mod set;
+mod timings;
 mod validate;
 
 pub use error::{ScenarioError, ValidationError};
