@@ -133,7 +133,11 @@ fn target_tracking_follows_the_alarm_arithmetic_minute_by_minute() {
     let mut sim = Simulation::new(s).unwrap();
     sim.advance_to(sahara_sim::SimTime::from_secs_f64(out_at + BOOT_S + 1.0));
     let v = &sim.snapshot().services[0];
-    assert_eq!((v.desired, v.in_service), (out_to, out_to), "booted in time");
+    assert_eq!(
+        (v.desired, v.in_service),
+        (out_to, out_to),
+        "booted in time"
+    );
     sim.run_to_end();
     let d = decisions(&sim);
     for (_, _, _, text) in &d {
@@ -201,7 +205,9 @@ fn step_scaling_adds_only_the_part_of_a_larger_step_not_under_way() {
         "{d:?}"
     );
     assert!(d[1].3.contains("step +3 alarm: CPU above 90%"));
-    assert!(d[1].3.contains("4 warmed-up instances +3 = 7 → desired 5 → 7"));
+    assert!(d[1]
+        .3
+        .contains("4 warmed-up instances +3 = 7 → desired 5 → 7"));
 }
 
 /// Requests/s that keep `n` instances fully busy.

@@ -160,7 +160,13 @@ pub(super) fn decide(
             let need = |current: u32| (current as f64 * value / cfg.target - 1e-9).ceil() as i64;
             let low = cfg.target * LOW_FRACTION;
             if group.breaching(HIGH_DATAPOINTS, |v| v > cfg.target) {
-                (Alarm::High, cfg.target, HIGH_DATAPOINTS, warmed, need(warmed))
+                (
+                    Alarm::High,
+                    cfg.target,
+                    HIGH_DATAPOINTS,
+                    warmed,
+                    need(warmed),
+                )
             } else if !in_warm_up && group.breaching(LOW_DATAPOINTS, |v| v < low) {
                 (Alarm::Low, low, LOW_DATAPOINTS, desired, need(desired))
             } else {
