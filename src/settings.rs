@@ -545,7 +545,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "",
         path: "services.{service}.scaling.target",
         kind: Kind::Number { range: Range::linear(1.0, 1000.0, 1.0) },
-        help: "Target tracking keeps the metric near this value.",
+        help: "Target tracking: out after 3 one-period datapoints above it, in after 15 below 70% of it.",
     },
     Setting {
         id: "period",
@@ -554,7 +554,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "s",
         path: "services.{service}.scaling.period_s",
         kind: Kind::Number { range: Range::linear(1.0, 300.0, 1.0) },
-        help: "The metric is averaged over this window and the policy evaluated at its end.",
+        help: "One datapoint of the metric per period; the alarms count datapoints (CloudWatch: 60 s).",
     },
     Setting {
         id: "cooldown",
@@ -563,7 +563,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "s",
         path: "services.{service}.scaling.cooldown_s",
         kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0) },
-        help: "How long the group waits after a change before the next one (before scaling in).",
+        help: "Simple scaling waits this long after each change (AWS: 300 s); other policies have none.",
     },
     Setting {
         id: "warmup",
@@ -572,7 +572,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "s",
         path: "services.{service}.scaling.warmup_s",
         kind: Kind::Number { range: Range::linear(0.0, 900.0, 1.0) },
-        help: "A new instance's metrics are left out for this long.",
+        help: "A new instance is left out of the metric, and of capacity when scaling out, this long (AWS: 300 s).",
     },
     Setting {
         id: "health_type",
@@ -599,7 +599,7 @@ pub const SETTINGS: &[Setting] = &[
         unit: "s",
         path: "services.{service}.boot_s",
         kind: Kind::Number { range: Range::linear(0.0, 600.0, 1.0) },
-        help: "Time from launch to in service: why auto-scaling always lags a flash sale.",
+        help: "Time from launch to in service (EC2: about 2 minutes): why auto-scaling always lags a flash sale.",
     },
     // Database
     Setting {

@@ -147,7 +147,7 @@ pub const STEPS: &[Step] = &[
             Try { text: "Set the scaling policy to none.", setting: Some("policy") },
             Try { text: "Or keep it and set maximum capacity to 6.", setting: Some("max") },
         ],
-        notice: "In the 5× flash sale browsing's desired capacity goes 3 → 13 and back; failures stop at 141 s. Rejected: 43 065; 211 873 with no policy; 89 986 with maximum 6.",
+        notice: "In the 5× flash sale (time compressed: 20 s datapoints, boots and warm-up) browsing's desired capacity goes 3 → 5 → 9 → 13 and back; failures stop at 181 s. Rejected: 71 662; 213 009 with no policy; 110 709 with maximum 6.",
         highlight: &["group", "instances", "balancer"],
         terms: &[
             Term { name: "Auto-scaling group", meaning: "a collection of instances managed by auto-scaling", highlight: &["group"] },
@@ -186,7 +186,7 @@ pub const STEPS: &[Step] = &[
             ("db_time", "5"),
         ],
         try_this: &[Try { text: "Raise database connections to 16.", setting: Some("db_connections") }],
-        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 284 868 requests fail until the sale ends at 360 s. With 16 connections failures stop at 181 s.",
+        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 302 842 requests fail until the sale ends at 360 s. With 16 connections failures stop at 200 s.",
         highlight: &["group", "database"],
         terms: &[],
     },

@@ -3,8 +3,8 @@
 //! logging costs the hot path a push, never a `format!`.
 
 use crate::engine::Leg;
-use crate::fleet::Decision;
 use crate::fleet::InstanceId;
+use crate::fleet::{Alarm, Decision};
 use crate::request::{Outcome, RequestId};
 use crate::scenario::{Metric, Policy, RequestKind};
 use crate::time::SimTime;
@@ -71,9 +71,9 @@ pub(crate) enum Note {
         service: u16,
         policy: Policy,
         metric: Metric,
-        value: f64,
+        /// Target tracking's target (the arithmetic divides by it).
+        target: f64,
         decision: Decision,
-        from: u32,
     },
     /// Health checks took an instance out of service, or put it back.
     HealthChanged {
@@ -244,30 +244,12 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
             service,
             policy,
             metric,
-            value,
+            target,
             decision: d,
-            from,
-        } => {
-            let (name, unit) = match metric {
-                Metric::Cpu => ("CPU", "%"),
-                Metric::RequestsPerTarget => ("requests per target", "/s"),
-            };
-            let cmp = if d.above { ">" } else { "<" };
-            let why = match (policy, d.step) {
-                (Policy::TargetTracking, _) => format!("target {:.0}{unit}", d.threshold),
-                (Policy::Simple, Some(c)) => format!("{:.0}{unit} (simple {c:+})", d.threshold),
-                (_, Some(c)) => format!("{:.0}{unit} (step {c:+})", d.threshold),
-                _ => format!("{:.0}{unit}", d.threshold),
-            };
-            (
-                "scaling",
-                format!(
-                    "{}: {name} {value:.0}{unit} {cmp} {why}: desired {from} → {}",
-                    svc(*service),
-                    d.to
-                ),
-            )
-        }
+        } => (
+            "scaling",
+            scaled(svc(*service), *policy, *metric, *target, d),
+        ),
         Note::HealthChanged {
             instance,
             healthy,
@@ -301,6 +283,55 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
 /// A zone's letter, as in us-east-1a.
 pub fn zone_name(zone: u8) -> char {
     (b'a' + zone) as char
+}
+
+/// Why a policy changed desired capacity: the alarm, its datapoints and the
+/// arithmetic, e.g. "browse: AlarmHigh: CPU above 50% for 3 of 3 datapoints
+/// (latest 97%); 3 warmed-up instances × 97% ÷ 50% = 5.8 → desired 3 → 6".
+fn scaled(service: &str, policy: Policy, metric: Metric, target: f64, d: &Decision) -> String {
+    let (name, unit) = match metric {
+        Metric::Cpu => ("CPU", "%"),
+        Metric::RequestsPerTarget => ("requests per target", "/s"),
+    };
+    let (alarm, above) = match (d.alarm, policy) {
+        (Alarm::High, _) => ("AlarmHigh".to_string(), true),
+        (Alarm::Low, _) => ("AlarmLow".to_string(), false),
+        (Alarm::Step { above, change }, Policy::Simple) => {
+            (format!("simple {change:+} alarm"), above)
+        }
+        (Alarm::Step { above, change }, _) => (format!("step {change:+} alarm"), above),
+    };
+    let side = if above { "above" } else { "below" };
+    let plural = if d.datapoints == 1 { "" } else { "s" };
+    let instances = match d.alarm {
+        Alarm::High | Alarm::Step { above: true, .. } => "warmed-up instances",
+        _ => "instances",
+    };
+    let arithmetic = match d.alarm {
+        Alarm::High | Alarm::Low => format!(
+            "{} {instances} × {:.0}{unit} ÷ {target:.0}{unit} = {:.1}",
+            d.current,
+            d.value,
+            d.current as f64 * d.value / target
+        ),
+        Alarm::Step { change, .. } => {
+            format!("{} {instances} {change:+} = {}", d.current, d.computed)
+        }
+    };
+    let limited = if d.computed != d.to as i64 {
+        " (the group's limits)"
+    } else {
+        ""
+    };
+    format!(
+        "{service}: {alarm}: {name} {side} {:.0}{unit} for {n} of {n} datapoint{plural} (latest {:.0}{unit}); \
+         {arithmetic} → desired {} → {}{limited}",
+        d.threshold,
+        d.value,
+        d.from,
+        d.to,
+        n = d.datapoints,
+    )
 }
 
 #[cfg(test)]

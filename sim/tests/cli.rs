@@ -123,6 +123,15 @@ fn list_and_show() {
     let o = run(&["show", "mm4"]);
     assert!(o.status.success());
     assert!(stdout(&o).contains("name = \"mm4\""));
+    assert!(!stdout(&o).contains("time compressed"));
+    // A preset that compresses time says so, above a still valid file.
+    let o = run(&["show", "scale-out-database"]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("# time compressed: browse: 20 s boots"),
+        "{text}"
+    );
+    assert!(sahara_sim::Scenario::from_toml(&text).is_ok());
 }
 
 #[test]

@@ -31,6 +31,7 @@ pub fn TimeBar(live: Live) -> impl IntoView {
                 "Scenario "
                 <select
                     aria-label="Scenario"
+                    title=move || live.scenario.with(|s| s.description.clone())
                     prop:value=move || live.preset().get()
                     on:change=move |ev| live.load(&event_target_value(&ev))
                 >
@@ -60,8 +61,19 @@ pub fn TimeBar(live: Live) -> impl IntoView {
             <button type="button" title="Start again with another seed"
                 on:click=move |_| set_seed(fmt(new_seed(live.scenario.with_untracked(|s| s.seed)) as f64))>"New seed"</button>
             <span class="error" role="alert">{move || seed_error.get()}</span>
+            {move || compression(live)}
         </div>
     }
+}
+
+/// The scenario's timings set below the real ones, said next to the
+/// scenario so a preset that compresses time for a lecture is not taken for
+/// AWS's pace; nothing when there are none.
+fn compression(live: Live) -> Option<impl IntoView> {
+    let lines = live.scenario.with(|s| s.time_compression());
+    (!lines.is_empty()).then(|| {
+        view! { <p class="compression" role="note">"Time compressed — " {lines.join("; ")}</p> }
+    })
 }
 
 /// A different seed, from the browser's randomness (never the simulation's).

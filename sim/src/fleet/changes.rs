@@ -51,9 +51,10 @@ impl Fleets {
         out
     }
 
-    /// Service `s`'s scaling period changed: the next evaluation is a
-    /// whole new period from now.
+    /// Service `s`'s scaling period changed: the next datapoint is a whole
+    /// new period from now, and the alarms start again from no data.
     pub fn restart_period(&mut self, s: usize, w: &World) {
-        self.services[s].group.next_evaluation = w.now + w.params.services[s].scaling.period_ns;
+        let next = w.now + w.params.services[s].scaling.period_ns;
+        self.services[s].group.restart(next);
     }
 }

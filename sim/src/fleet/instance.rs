@@ -173,7 +173,7 @@ pub(super) struct Instance {
     pub capacity_area_at_tick: u64,
     /// Idempotency tokens it executed, in its memory (per-instance tokens).
     pub tokens: TokenStore,
-    /// When it last came into service (warm-up counts from it).
+    /// When it first came into service (warm-up counts from it).
     pub in_service_at: u64,
     /// Requests its load balancer sent it, for requests per target.
     pub routed: u64,
@@ -378,8 +378,11 @@ impl Instance {
 
     pub fn set_lifecycle(&mut self, now: u64, state: Lifecycle) {
         self.touch(now);
+        // Warm-up counts from its first time in service only: one that
+        // comes back after failing health checks is already warm.
+        let new = matches!(self.lifecycle, Lifecycle::Pending | Lifecycle::Initial);
         self.lifecycle = state;
-        if state == Lifecycle::InService {
+        if state == Lifecycle::InService && new {
             self.in_service_at = now;
         }
         if state == Lifecycle::Terminated {

@@ -30,7 +30,7 @@ mod view;
 mod work;
 mod zones;
 
-pub(crate) use autoscaler::Decision;
+pub(crate) use autoscaler::{Alarm, Decision};
 pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub(crate) use work::Worked;
 

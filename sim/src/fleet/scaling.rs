@@ -1,10 +1,10 @@
 //! Auto-scaling groups at work, once a simulated second: replace what the
-//! group's health-check type counts as broken, and evaluate the scaling
-//! policy at the end of each period (`autoscaler` decides; this file
-//! measures and applies). Also expires idempotency records, which needs the
+//! group's health-check type counts as broken, and at the end of each
+//! period complete the metric's datapoint and evaluate the scaling policy
+//! (`autoscaler` decides; this file measures and applies). Also expires idempotency records, which needs the
 //! same once-a-second clock.
 
-use super::autoscaler::{decide, Reading};
+use super::autoscaler::{decide, Capacity};
 use super::{Condition, Fleets, Lifecycle};
 use crate::engine::Message;
 use crate::log::Note;
@@ -24,7 +24,7 @@ impl Fleets {
         for s in 0..self.services.len() {
             self.replace_broken(s, w, &mut out);
             self.rebalance(s, w, &mut out);
-            if w.now >= self.services[s].group.next_evaluation {
+            if w.now >= self.services[s].group.next_datapoint {
                 self.evaluate_policy(s, w, &mut out);
             }
         }
@@ -75,15 +75,21 @@ impl Fleets {
         self.reconcile(s, w, out);
     }
 
-    /// Measures the policy's metric over the period just ended, leaving out
-    /// instances that are booting or warming up, and applies its decision.
+    /// Completes the period's datapoint — the metric over the instances in
+    /// service and past warm-up — and lets the policy decide on it.
+    /// Instances in service since the run began count as warmed up: a run
+    /// starts from a steady state.
     fn evaluate_policy(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
         let now = w.now;
         let p = &w.params.services[s];
         let cfg = &p.scaling;
-        self.services[s].group.next_evaluation = now + cfg.period_ns;
+        self.services[s].group.next_datapoint = now + cfg.period_ns;
         let (mut busy, mut capacity, mut routed) = (0u64, 0u64, 0u64);
-        let (mut measured, mut warming) = (0u32, false);
+        let mut measured = 0u32;
+        let mut cap = Capacity {
+            warming: 0,
+            booting: false,
+        };
         for inst in self
             .instances
             .iter_mut()
@@ -91,9 +97,13 @@ impl Fleets {
         {
             let (b, c, r) = inst.at_evaluation;
             inst.at_evaluation = (inst.cpu_area, inst.capacity_area, inst.routed);
+            let warm = inst.in_service_at == 0 || now - inst.in_service_at >= cfg.warmup_ns;
             match inst.lifecycle {
-                Lifecycle::Pending => warming = true,
-                Lifecycle::InService if now - inst.in_service_at < cfg.warmup_ns => warming = true,
+                Lifecycle::Pending => {
+                    cap.warming += 1;
+                    cap.booting = true;
+                }
+                Lifecycle::InService if !warm => cap.warming += 1,
                 Lifecycle::InService => {
                     measured += 1;
                     busy += inst.cpu_area - b;
@@ -103,36 +113,30 @@ impl Fleets {
                 _ => {}
             }
         }
-        if cfg.policy == Policy::None || measured == 0 {
-            return;
-        }
         let period_s = cfg.period_ns as f64 / 1e9;
-        let value = match cfg.metric {
+        let datapoint = (measured > 0).then(|| match cfg.metric {
             Metric::Cpu if capacity > 0 => 100.0 * busy as f64 / capacity as f64,
             Metric::Cpu => 0.0,
             Metric::RequestsPerTarget => routed as f64 / measured as f64 / period_s,
-        };
-        let reading = Reading {
-            value,
-            measured,
-            warming,
-        };
-        let group = &self.services[s].group;
-        let Some(decision) = decide(cfg, (p.min, p.max), group, reading, now) else {
+        });
+        let simple = cfg.policy == Policy::Simple;
+        let group = &mut self.services[s].group;
+        group.record(datapoint);
+        let Some(decision) = decide(cfg, (p.min, p.max), group, cap, now) else {
             return;
         };
         w.note(Note::Scaled {
             service: s as u16,
             policy: cfg.policy,
             metric: cfg.metric,
-            value,
+            target: cfg.target,
             decision,
-            from: group.desired,
         });
         w.metrics.scaled();
-        let group = &mut self.services[s].group;
         group.desired = decision.to;
-        group.last_change = Some(now);
+        if simple {
+            group.last_change = Some(now);
+        }
         self.reconcile(s, w, out);
     }
 }

@@ -12,6 +12,7 @@ mod flat_tables;
 mod number_or_name;
 mod resilience;
 mod set;
+mod timings;
 mod validate;
 
 pub use error::{ScenarioError, ValidationError};
@@ -375,8 +376,12 @@ pub struct Service {
     /// waits longer than this ever sees it.
     #[serde(default = "defaults::idle_timeout_s")]
     pub idle_timeout_s: f64,
-    /// Time from launch to in service.
-    #[serde(default)]
+    /// Time from launch to in service: the instance boots, its start-up
+    /// scripts install and start the application, and it registers with
+    /// the load balancer. Default 120 s, the EC2 Auto Scaling User Guide's
+    /// own example ("Scaling cooldowns": "around two or three minutes from
+    /// the time the instance launches until it's fully in service").
+    #[serde(default = "defaults::boot_s")]
     pub boot_s: f64,
     /// Mean time between random crashes of each instance; 0 = never.
     #[serde(default)]
@@ -619,6 +624,9 @@ mod defaults {
     }
     pub fn mttr_s() -> f64 {
         60.0
+    }
+    pub fn boot_s() -> f64 {
+        120.0
     }
     pub fn idle_timeout_s() -> f64 {
         60.0

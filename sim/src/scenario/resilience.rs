@@ -223,14 +223,15 @@ pub struct Scaling {
     pub target: f64,
     /// Step and simple scaling: thresholds on the metric and adjustments.
     pub steps: Vec<Step>,
-    /// The metric is averaged over this window, and policies evaluated at
-    /// its end.
+    /// The metric is aggregated into one datapoint per period (CloudWatch:
+    /// one minute), and the policy's alarms evaluate at its end.
     pub period_s: f64,
-    /// A new instance's metrics are left out for this long after it comes
-    /// into service (it is still warming caches and JIT).
+    /// A new instance is left out of the metric, and of current capacity
+    /// while scaling out, for this long after it comes into service (it is
+    /// still warming caches and JIT).
     pub warmup_s: f64,
-    /// Simple scaling waits this long after each change; target tracking
-    /// waits this long after any change before it scales in.
+    /// Simple scaling waits this long after each change; other policies
+    /// have no cooldown.
     pub cooldown_s: f64,
     /// What makes the group replace an instance.
     pub health_check_type: HealthCheckType,
@@ -239,8 +240,8 @@ pub struct Scaling {
 }
 
 /// No policy and no replacement; once switched on, EC2 Auto Scaling's
-/// figures (50% CPU, one-minute metrics, five-minute warm-up, cooldown and
-/// grace period). The steps are the lecture's example (CPU above 70% → +1,
+/// figures (50% CPU, one-minute datapoints, five-minute warm-up, cooldown
+/// and grace period). The steps are the lecture's example (CPU above 70% → +1,
 /// above 90% → +3, below 30% → −1), so switching the policy to step or
 /// simple works at once.
 impl Default for Scaling {
@@ -283,14 +284,15 @@ pub enum Policy {
     /// Desired capacity is what the user sets.
     #[default]
     None,
-    /// desired = ceil(measured instances × metric / target): out promptly;
-    /// in after the cooldown, not while instances warm up, and only as far
-    /// as keeps the metric under 90% of the target.
+    /// desired = ceil(current × metric / target): out when 3 datapoints in
+    /// a row are above the target (current = warmed-up instances); in when
+    /// 15 are below 70% of it, never while instances warm up.
     TargetTracking,
-    /// The step whose threshold the metric crosses, every period (not while
-    /// new instances warm up).
+    /// The step whose threshold the latest datapoint crosses, added to the
+    /// warmed-up capacity: during warm-up only what a larger step adds.
     Step,
-    /// The step whose threshold the metric crosses, then a cooldown.
+    /// The step whose threshold the latest datapoint crosses, added to
+    /// desired capacity, then a cooldown.
     Simple,
 }
 

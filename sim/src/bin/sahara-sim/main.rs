@@ -52,10 +52,20 @@ fn execute(command: Command) -> Result<String, String> {
             })
             .collect()),
         Command::Show(name) => presets::toml(&name)
-            .map(str::to_string)
+            .zip(presets::get(&name))
+            .map(|(toml, s)| compression_note(&s) + toml)
             .ok_or_else(|| unknown_preset(&name)),
         Command::Run(run) => execute_run(run),
     }
+}
+
+/// The preset's compressed timings as TOML comments above it (still a
+/// valid preset file).
+fn compression_note(s: &Scenario) -> String {
+    s.time_compression()
+        .iter()
+        .map(|line| format!("# time compressed: {line}\n"))
+        .collect()
 }
 
 fn unknown_preset(name: &str) -> String {
