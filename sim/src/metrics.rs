@@ -50,6 +50,10 @@ pub struct Totals {
     pub instances_terminated: u64,
     /// Changes of desired capacity made by scaling policies.
     pub scaling_actions: u64,
+    /// Per service: closed seconds that ended with at least one healthy
+    /// instance (a target whose condition is ok), and seconds closed.
+    pub seconds_available: Vec<u64>,
+    pub seconds: u64,
     wait_ns: u128,
     success_ns: u128,
     sojourn_ns: u128,
@@ -58,6 +62,15 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Service `s`'s availability: the share of closed seconds that ended
+    /// with at least one healthy instance.
+    pub fn availability(&self, s: usize) -> f64 {
+        match self.seconds {
+            0 => 1.0,
+            n => self.seconds_available.get(s).copied().unwrap_or(0) as f64 / n as f64,
+        }
+    }
+
     pub fn finished_total(&self) -> u64 {
         self.finished.iter().sum()
     }
@@ -283,6 +296,12 @@ impl Metrics {
         };
         self.second_latency.reset();
         fill(&mut s);
+        let t = &mut self.totals;
+        t.seconds += 1;
+        t.seconds_available.resize(s.healthy.len(), 0);
+        for (up, &healthy) in t.seconds_available.iter_mut().zip(&s.healthy) {
+            *up += (healthy > 0) as u64;
+        }
         if self.series.len() == SERIES_CAPACITY {
             self.series.pop_front();
         }

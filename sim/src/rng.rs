@@ -28,6 +28,8 @@ pub(crate) enum Purpose {
     Retry,
     /// When each instance's health checks start (per instance).
     HealthCheck,
+    /// Random outages of availability zones (per zone).
+    Zones,
 }
 
 impl Stream {

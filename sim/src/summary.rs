@@ -48,6 +48,9 @@ pub struct Summary {
     pub scaling_actions: u64,
     /// Each group's desired capacity at the end, by service name.
     pub desired: BTreeMap<String, u32>,
+    /// Each service's availability, by name: the share of simulated
+    /// seconds that ended with at least one healthy instance.
+    pub availability: BTreeMap<String, f64>,
     /// `Simulation::digest`, as a hex string (JSON numbers lose 64-bit precision).
     pub digest: String,
 }

@@ -21,6 +21,8 @@ pub const GOLDEN: &[(&str, u64, u64)] = &[
     ("baseline", 200, 0x3642_3e79_bb0e_20e9),
     ("bench", 60, 0x7c7f_c503_775a_ac96),
     ("bench", 200, 0x16e4_f22d_b12c_ea17),
+    ("correlated-risk", 60, 0x1a72_a3cd_c07a_0a85),
+    ("correlated-risk", 200, 0xeda2_8f86_e4ba_a1a7),
     ("database-bottleneck", 60, 0xecb4_a477_355b_e1e5),
     ("database-bottleneck", 200, 0x3487_6bf4_a6e1_be81),
     ("flash-sale-autoscaling", 60, 0xb8ad_2124_d7b2_2bd9),

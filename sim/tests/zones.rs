@@ -102,3 +102,45 @@ fn one_zone_is_one_failure() {
     sim.advance_to(at(61.0));
     assert_eq!(up_per_zone(&sim), [0, 0, 0]);
 }
+
+/// The lecture's 1 − pⁿ holds for independent failures only. Each instance
+/// is down p = 10 / (40 + 10) = 0.2 of the time; each zone, failing with
+/// everything in it, q = 100 / (400 + 100) = 0.2. With n instances spread
+/// evenly over z zones, a zone serves while it is up and one of its n/z
+/// instances is: (1 − q)(1 − p^(n/z)); the service is available unless
+/// every zone fails to: A = 1 − (1 − (1 − q)(1 − p^(n/z)))^z. Six
+/// instances in three zones give 0.988, not 1 − p⁶ = 0.99994; three in one
+/// zone never beat the zone's own 0.8.
+#[test]
+fn zone_outages_cap_what_replication_buys() {
+    let (p, q) = (0.2f64, 0.2f64);
+    for (n, z) in [(3u32, 1u32), (3, 3), (6, 3)] {
+        let mut s = three_zones();
+        s.faults.clear();
+        for (path, value) in [
+            ("zones", z.to_string()),
+            ("zone_mtbf_s", "400".into()),
+            ("zone_mttr_s", "100".into()),
+            ("services.browse.instances", n.to_string()),
+            ("services.browse.mtbf_s", "40".into()),
+            ("services.browse.mttr_s", "10".into()),
+            ("services.browse.health_check.enabled", "false".into()),
+            ("services.browse.scaling.health_check_type", "none".into()),
+            ("traffic.rate_rps", "1".into()),
+            ("duration_s", "600000".into()),
+        ] {
+            set(&mut s, path, &value);
+        }
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_to_end();
+        let measured = sim.summary().availability["browse"];
+        let per_zone = n / z;
+        let expected = 1.0 - (1.0 - (1.0 - q) * (1.0 - p.powi(per_zone as i32))).powi(z as i32);
+        let independent = 1.0 - p.powi(n as i32);
+        println!("{n} instances in {z} zones: availability {measured:.4}, rule {expected:.4} (independent: {independent:.5})");
+        assert!(
+            (measured - expected).abs() < 0.02,
+            "{n} in {z}: {measured} vs {expected}"
+        );
+    }
+}

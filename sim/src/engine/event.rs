@@ -40,6 +40,8 @@ pub(crate) enum Event {
     DrainDeadline { instance: u32, gen: Gen },
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
+    /// A random outage of an availability zone.
+    ZoneFault { zone: u8 },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
     Timer(Timer),
     /// Once per simulated second: close the metrics row, tend the groups.
@@ -147,6 +149,7 @@ impl Event {
             | Event::Deliver(_)
             | Event::DbDone(_)
             | Event::ScheduledFault { .. }
+            | Event::ZoneFault { .. }
             | Event::Tick => None,
         }
     }

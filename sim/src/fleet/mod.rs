@@ -38,6 +38,7 @@ use crate::engine::{Chain, Gen};
 use crate::idempotency::{Executions, TokenStore};
 use crate::log::Note;
 use crate::params::Params;
+use crate::rng::{Purpose, Stream};
 use crate::scenario::Balancer as Algorithm;
 use crate::world::World;
 use autoscaler::Group;
@@ -56,8 +57,10 @@ pub(crate) struct Fleets {
     shared_tokens: TokenStore,
     /// Ground truth for duplicates: every execution of a mutating request.
     executions: Executions,
-    /// Per availability zone: until when it is down (0: up).
+    /// Per availability zone: until when it is down (0: up), and the
+    /// random stream of its outages.
     zone_down_until: Vec<u64>,
+    zone_rngs: Vec<Stream>,
 }
 
 /// One service's part of the fleets.
@@ -93,6 +96,9 @@ impl Fleets {
             shared_tokens: TokenStore::default(),
             executions: Executions::default(),
             zone_down_until: vec![0; params.zones as usize],
+            zone_rngs: (0..params.zones)
+                .map(|z| Stream::derive(params.seed, Purpose::Zones, "zone", z as u64))
+                .collect(),
         }
     }
 

@@ -8,7 +8,7 @@
 //! zone at once: the failure replication across instances cannot hide.
 
 use super::{Fleets, Lifecycle};
-use crate::engine::Message;
+use crate::engine::{Event, Message};
 use crate::log::Note;
 use crate::world::World;
 
@@ -62,6 +62,33 @@ impl Fleets {
             let i = &self.instances[k as usize];
             (u32::MAX - counts[i.zone as usize], i.ordinal)
         })
+    }
+
+    /// Queues every zone's first random outage, if zones fail at random.
+    pub fn start_zone_faults(&mut self, w: &mut World) {
+        if w.params.zone_mtbf_ns > 0.0 {
+            for z in 0..w.params.zones {
+                self.schedule_zone_fault(z, w.now, w);
+            }
+        }
+    }
+
+    /// Queues zone `z`'s next random outage, a random time after `from`.
+    fn schedule_zone_fault(&mut self, z: u8, from: u64, w: &mut World) {
+        let gap = self.zone_rngs[z as usize].exponential(w.params.zone_mtbf_ns);
+        w.queue.push(
+            from.saturating_add(gap as u64),
+            Event::ZoneFault { zone: z },
+        );
+    }
+
+    /// Zone `z` fails at random: every instance in it, until a random
+    /// repair time; its next outage comes a random time after that.
+    pub fn on_zone_fault(&mut self, z: u8, w: &mut World) {
+        let repair = (self.zone_rngs[z as usize].exponential(w.params.zone_mttr_ns) as u64).max(1);
+        self.zone_outage(z, repair, w);
+        self.schedule_zone_fault(z, w.now + repair, w);
+        self.settle(w);
     }
 
     /// Zone `z` goes down until `until` (ns): groups launch nothing there.

@@ -52,6 +52,9 @@ impl Params {
         if self.zones != old.zones {
             return Err("the number of availability zones");
         }
+        if (self.zone_mtbf_ns, self.zone_mttr_ns) != (old.zone_mtbf_ns, old.zone_mttr_ns) {
+            return Err("the zones' failure rates");
+        }
         // Requests in flight refer to their kind by its place in the mix.
         let kinds = |p: &Params| -> Vec<_> { p.traffic.kinds.iter().map(|k| k.kind).collect() };
         if kinds(self) != kinds(old) {

@@ -32,6 +32,9 @@ pub(crate) struct Params {
     pub faults: Vec<FaultParams>,
     /// Availability zones the groups spread over.
     pub zones: u8,
+    /// Random zone outages: mean time between, and to repair; 0 = never.
+    pub zone_mtbf_ns: f64,
+    pub zone_mttr_ns: f64,
     pub prices: Prices,
 }
 
@@ -270,6 +273,8 @@ impl Params {
                 work: Dist::new(&s.database.service_time),
             },
             zones: s.zones as u8,
+            zone_mtbf_ns: s.zone_mtbf_s * NANOS_PER_SEC as f64,
+            zone_mttr_ns: s.zone_mttr_s * NANOS_PER_SEC as f64,
             faults: s
                 .faults
                 .iter()

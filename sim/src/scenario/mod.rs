@@ -43,6 +43,14 @@ pub struct Scenario {
     /// a). A zone can fail as a whole (a scheduled fault with a `zone`).
     #[serde(default = "defaults::zones")]
     pub zones: u32,
+    /// Mean time between random outages of each zone (every instance in it
+    /// fails at once: the correlated failure that caps what replication
+    /// buys); 0 = never.
+    #[serde(default)]
+    pub zone_mtbf_s: f64,
+    /// Mean time until a zone that failed at random is back.
+    #[serde(default = "defaults::zone_mttr_s")]
+    pub zone_mttr_s: f64,
     pub traffic: Traffic,
     #[serde(default)]
     pub client: Client,
@@ -612,6 +620,9 @@ mod defaults {
     }
     pub fn zones() -> u32 {
         1
+    }
+    pub fn zone_mttr_s() -> f64 {
+        3600.0
     }
     pub fn workers() -> u32 {
         1

@@ -101,6 +101,8 @@ impl Scenario {
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
         self.check_cost(&mut c);
         c.count("zones", self.zones, 1, MAX_ZONES);
+        c.range("zone_mtbf_s", self.zone_mtbf_s, 0.0, 1e9);
+        c.positive("zone_mttr_s", self.zone_mttr_s, MAX_DURATION_S);
         self.check_faults(&mut c);
         if c.errors.is_empty() {
             Ok(())

@@ -52,6 +52,7 @@ impl Simulation {
         };
         let w = &mut sim.world;
         sim.fleets.launch_initial(w);
+        sim.fleets.start_zone_faults(w);
         sim.clients.start(w);
         w.queue.push(NANOS_PER_SEC, Event::Tick);
         for (index, f) in w.params.faults.iter().enumerate() {
@@ -231,6 +232,7 @@ impl Simulation {
                 let failed = self.fleets.on_scheduled_fault(index as usize, w);
                 self.send_all(failed);
             }
+            Event::ZoneFault { zone } => self.fleets.on_zone_fault(zone, w),
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
             Event::ProbeTimeout { instance, sent, .. } => {
                 self.fleets.on_probe_timeout(instance, sent, w)

@@ -146,6 +146,10 @@ impl Simulation {
             instances_terminated: t.instances_terminated,
             scaling_actions: t.scaling_actions,
             desired: names().zip(self.fleets.desired()).collect(),
+            availability: names()
+                .enumerate()
+                .map(|(k, name)| (name, t.availability(k)))
+                .collect(),
             digest: format!("{:016x}", self.digest()),
         }
     }

@@ -56,6 +56,16 @@ pub fn text(s: &Summary) -> String {
         s.instances_terminated,
         s.scaling_actions
     );
+    let available: Vec<String> = s
+        .availability
+        .iter()
+        .map(|(k, v)| format!("{k} {v:.4}"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "available  {} (share of seconds with a healthy instance)",
+        available.join(", ")
+    );
     let c = &s.cost;
     let _ = writeln!(
         out,
