@@ -22,10 +22,11 @@ pub enum Group {
     Balancer,
     Scaling,
     Database,
+    Zones,
 }
 
 impl Group {
-    pub const ALL: [Group; 9] = [
+    pub const ALL: [Group; 10] = [
         Group::Load,
         Group::Network,
         Group::Retries,
@@ -35,6 +36,7 @@ impl Group {
         Group::Balancer,
         Group::Scaling,
         Group::Database,
+        Group::Zones,
     ];
 
     pub fn title(self) -> &'static str {
@@ -48,6 +50,7 @@ impl Group {
             Group::Balancer => "Load balancer and health checks",
             Group::Scaling => "Auto-scaling group",
             Group::Database => "Database",
+            Group::Zones => "Zones and prices",
         }
     }
 
@@ -223,6 +226,13 @@ const REPLACEMENTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The instance types of the scenario's default price table.
+const INSTANCE_TYPES: &[(&str, &str)] = &[
+    ("t3.small", "t3.small, $0.0208/h"),
+    ("t3.medium", "t3.medium, $0.0416/h"),
+    ("m5.large", "m5.large, $0.096/h"),
+];
+
 pub const SETTINGS: &[Setting] = &[
     // Load
     Setting {
@@ -391,6 +401,42 @@ pub const SETTINGS: &[Setting] = &[
         path: "services.{service}.mttr_s",
         kind: Kind::Number { range: Range::linear(1.0, 600.0, 1.0) },
         help: "How long a crashed instance takes to come back, on average (when nothing replaces it).",
+    },
+    Setting {
+        id: "instance_type",
+        group: Group::Zones,
+        label: "Instance type (every service)",
+        unit: "",
+        path: "cost.instance_type",
+        kind: Kind::Choice { options: INSTANCE_TYPES },
+        help: "What an instance-hour costs, from the scenario's on-demand price table (AWS us-east-1).",
+    },
+    Setting {
+        id: "zones",
+        group: Group::Zones,
+        label: "Availability zones",
+        unit: "",
+        path: "zones",
+        kind: Kind::Number { range: Range::linear(1.0, 3.0, 1.0) },
+        help: "Every group spreads its instances evenly over this many zones and rebalances when it changes; the database is in the first.",
+    },
+    Setting {
+        id: "zone_mtbf",
+        group: Group::Zones,
+        label: "Mean time between zone outages (0 = never)",
+        unit: "s",
+        path: "zone_mtbf_s",
+        kind: Kind::Number { range: Range::linear(0.0, 86_400.0, 10.0) },
+        help: "Each zone fails as a whole at random, on average this often, with every instance in it: a correlated failure.",
+    },
+    Setting {
+        id: "zone_mttr",
+        group: Group::Zones,
+        label: "Mean zone outage",
+        unit: "s",
+        path: "zone_mttr_s",
+        kind: Kind::Number { range: Range::log(1.0, 86_400.0, 1.0) },
+        help: "How long a zone that failed at random stays down, on average.",
     },
     // Load balancer
     Setting {

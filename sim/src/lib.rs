@@ -36,7 +36,7 @@ pub use change::Change;
 pub use engine::Leg;
 pub use fleet::{Condition, Health, InstanceId, Lifecycle};
 pub use idempotency::TOKEN_STORE_CAPACITY;
-pub use log::{LogEvent, LOG_CAPACITY};
+pub use log::{zone_name, LogEvent, LOG_CAPACITY};
 pub use metrics::{Metrics, Sample, Totals, SERIES_CAPACITY};
 pub use network::HOPS;
 pub use request::{Outcome, RequestId, Status};
@@ -46,5 +46,5 @@ pub use snapshot::{
     ClientsView, DatabaseView, InstanceView, LinkView, MessageView, ServiceView, Snapshot,
     MAX_MESSAGES,
 };
-pub use summary::{Cost, Latency, Outcomes, Summary};
+pub use summary::{Cost, Latency, Outcomes, Summary, Transfer};
 pub use time::{SimDuration, SimTime};

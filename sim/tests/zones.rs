@@ -144,3 +144,30 @@ fn zone_outages_cap_what_replication_buys() {
         );
     }
 }
+
+/// The zones can change while running: spread over more, the group
+/// rebalances into the new zones; over fewer, it moves the instances of
+/// the zones it left, one a second, launching before it terminates.
+#[test]
+fn changing_the_zones_live_rebalances_the_group() {
+    let mut s = three_zones();
+    s.faults.clear();
+    set(&mut s, "zones", "1");
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(at(10.0));
+    assert_eq!(up_per_zone(&sim), [6, 0, 0]);
+    let set_zones = |sim: &mut Simulation, n: &str| {
+        sim.apply(sahara_sim::Change::Set {
+            path: "zones".into(),
+            value: n.into(),
+        })
+        .unwrap()
+    };
+    set_zones(&mut sim, "3");
+    // Each step launches one (booting 60 s) and drains one: 4 steps.
+    sim.advance_to(at(200.0));
+    assert_eq!(up_per_zone(&sim), [2, 2, 2]);
+    set_zones(&mut sim, "2");
+    sim.advance_to(at(400.0));
+    assert_eq!(up_per_zone(&sim), [3, 3, 0]);
+}

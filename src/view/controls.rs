@@ -111,7 +111,7 @@ pub fn Controls(live: Live) -> impl IntoView {
             }
         };
         view! {
-            <details open=group != Group::Database>
+            <details open=!matches!(group, Group::Database | Group::Zones)>
                 <summary>{title}</summary>
                 {picker}
                 {settings}

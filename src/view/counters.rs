@@ -22,11 +22,19 @@ pub fn Counters(live: Live) -> impl IntoView {
             </div>
             <div><dt>"Gave up"</dt><dd data-counter="gave-up">{t(|t| t.gave_up)}</dd></div>
             <div><dt>"In flight"</dt><dd data-counter="in-flight">{move || live.snapshot.with(|s| s.requests_in_flight.to_string())}</dd></div>
-            <div title="Instance-hours and data transfer at the scenario's prices (Fallacy 7: transport cost is not zero).">
+            <div title="At the scenario's AWS prices: instance-hours, load balancers, data out to the internet and across zones (Fallacy 7: transport cost is not zero).">
                 <dt>"Cost"</dt>
                 <dd data-counter="cost">{move || {
                     live.second.track();
                     format!("${:.4}", live.with_sim(|s| s.metrics().latest().map_or(0.0, |x| x.cost_usd)))
+                }}</dd>
+                <dd class="breakdown" data-counter="cost-breakdown">{move || {
+                    live.second.track();
+                    let c = live.with_sim(|s| s.cost());
+                    format!(
+                        "instances ${:.4} · load balancers ${:.4} · internet out ${:.4} · across zones ${:.4} · ${:.2}/h · ${:.2} per million requests",
+                        c.instance_usd, c.load_balancer_usd, c.transfer.internet_out_usd, c.transfer.cross_zone_usd, c.usd_per_hour, c.usd_per_million_requests
+                    )
                 }}</dd>
             </div>
         </dl>

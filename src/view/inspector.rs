@@ -77,7 +77,7 @@ fn instance(live: Live, id: InstanceId) -> impl IntoView {
         Some(i) => {
             let faulty = i.condition != Condition::Ok || i.slow_factor != 1.0;
             view! {
-                <h2>{format!("Instance {} · {}", i.id, i.address)}</h2>
+                <h2>{format!("Instance {} · {} · zone {}", i.id, i.address, sahara_sim::zone_name(i.zone))}</h2>
                 <p>{format!(
                     "{}. {} of {} workers busy, {} queued, {:.0}% busy over the last second; up {:.0} s; served {}.",
                     capitalise(&state_words(&i)), i.busy, i.workers, i.queue, i.utilisation * 100.0, i.age_s, i.served)}</p>

@@ -41,7 +41,7 @@ pub(crate) enum Event {
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
     /// A random outage of an availability zone.
-    ZoneFault { zone: u8 },
+    ZoneFault { zone: u8, gen: Gen },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
     Timer(Timer),
     /// Once per simulated second: close the metrics row, tend the groups.
@@ -109,6 +109,8 @@ pub(crate) enum Chain {
 pub(crate) enum Claim {
     /// The open-loop arrival chain at this generation.
     Arrivals(Gen),
+    /// The zones' random outages at this generation.
+    Zones(Gen),
     /// An instance slot's chain at this generation.
     Instance { slot: u32, chain: Chain, gen: Gen },
     /// A logical request still in flight.
@@ -141,6 +143,7 @@ impl Event {
             } => instance(i, Chain::Probes, gen),
             Event::DrainDeadline { instance: i, gen } => instance(i, Chain::Life, gen),
             Event::Retry { request } => Some(Claim::Request(request)),
+            Event::ZoneFault { gen, .. } => Some(Claim::Zones(gen)),
             Event::Timer(Timer::Attempt(a) | Timer::Idle { attempt: a, .. }) => {
                 Some(Claim::Attempt(a))
             }
@@ -149,7 +152,6 @@ impl Event {
             | Event::Deliver(_)
             | Event::DbDone(_)
             | Event::ScheduledFault { .. }
-            | Event::ZoneFault { .. }
             | Event::Tick => None,
         }
     }

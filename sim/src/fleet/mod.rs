@@ -38,7 +38,7 @@ use crate::engine::{Chain, Gen};
 use crate::idempotency::{Executions, TokenStore};
 use crate::log::Note;
 use crate::params::Params;
-use crate::rng::{Purpose, Stream};
+use crate::rng::Stream;
 use crate::scenario::Balancer as Algorithm;
 use crate::world::World;
 use autoscaler::Group;
@@ -61,6 +61,8 @@ pub(crate) struct Fleets {
     /// random stream of its outages.
     zone_down_until: Vec<u64>,
     zone_rngs: Vec<Stream>,
+    /// The generation of the zones' random outage chain.
+    zone_gen: Gen,
 }
 
 /// One service's part of the fleets.
@@ -95,10 +97,9 @@ impl Fleets {
             retired_billed_ns: 0,
             shared_tokens: TokenStore::default(),
             executions: Executions::default(),
-            zone_down_until: vec![0; params.zones as usize],
-            zone_rngs: (0..params.zones)
-                .map(|z| Stream::derive(params.seed, Purpose::Zones, "zone", z as u64))
-                .collect(),
+            zone_down_until: Vec::new(),
+            zone_rngs: Vec::new(),
+            zone_gen: Gen::default(),
         }
     }
 

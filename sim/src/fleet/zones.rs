@@ -7,9 +7,11 @@
 //! "Default termination policy"). A zone outage fails every instance in the
 //! zone at once: the failure replication across instances cannot hide.
 
+use super::instance::Instance;
 use super::{Fleets, Lifecycle};
-use crate::engine::{Event, Message};
+use crate::engine::{Event, Gen, Message};
 use crate::log::Note;
+use crate::rng::{Purpose, Stream};
 use crate::world::World;
 
 impl Fleets {
@@ -23,7 +25,7 @@ impl Fleets {
     fn per_zone(&self, s: usize, zones: u8) -> Vec<u32> {
         let mut counts = vec![0; zones as usize];
         for i in &self.instances {
-            if i.service as usize == s && i.counted() {
+            if i.service as usize == s && i.counted() && i.zone < zones {
                 counts[i.zone as usize] += 1;
             }
         }
@@ -54,9 +56,11 @@ impl Fleets {
     /// Among `candidates` (healthy slots of one service), the one to
     /// terminate first: the oldest in the zone with most instances.
     pub(super) fn scale_in_victim(&self, candidates: &[u32], zones: u8) -> Option<u32> {
-        let mut counts = vec![0u32; zones as usize];
+        // A zone the deployment no longer spans counts as the fullest.
+        let mut counts = vec![0u32; 256];
         for &k in candidates {
-            counts[self.instances[k as usize].zone as usize] += 1;
+            let z = self.instances[k as usize].zone;
+            counts[z as usize] += if z < zones { 1 } else { u16::MAX as u32 };
         }
         candidates.iter().copied().min_by_key(|&k| {
             let i = &self.instances[k as usize];
@@ -64,21 +68,38 @@ impl Fleets {
         })
     }
 
-    /// Queues every zone's first random outage, if zones fail at random.
-    pub fn start_zone_faults(&mut self, w: &mut World) {
+    /// Sets up the zones there are (keeping the state of those that stay)
+    /// and (re)starts their random outages from now.
+    pub fn restart_zones(&mut self, w: &mut World) {
+        let n = w.params.zones as usize;
+        self.zone_down_until.resize(n, 0);
+        let seed = w.params.seed;
+        while self.zone_rngs.len() < n {
+            let z = self.zone_rngs.len() as u64;
+            self.zone_rngs
+                .push(Stream::derive(seed, Purpose::Zones, "zone", z));
+        }
+        self.zone_rngs.truncate(n);
+        self.zone_gen.bump();
         if w.params.zone_mtbf_ns > 0.0 {
-            for z in 0..w.params.zones {
+            for z in 0..n as u8 {
                 self.schedule_zone_fault(z, w.now, w);
             }
         }
     }
 
+    /// Whether a zone outage scheduled at `gen` still stands.
+    pub fn zone_faults_current(&self, gen: Gen) -> bool {
+        self.zone_gen == gen
+    }
+
     /// Queues zone `z`'s next random outage, a random time after `from`.
     fn schedule_zone_fault(&mut self, z: u8, from: u64, w: &mut World) {
         let gap = self.zone_rngs[z as usize].exponential(w.params.zone_mtbf_ns);
+        let gen = self.zone_gen;
         w.queue.push(
             from.saturating_add(gap as u64),
-            Event::ZoneFault { zone: z },
+            Event::ZoneFault { zone: z, gen },
         );
     }
 
@@ -100,9 +121,24 @@ impl Fleets {
         });
     }
 
-    /// One step of rebalancing service `s` across the zones that are up.
+    /// One step of rebalancing service `s` across the zones that are up:
+    /// an instance left in a zone the deployment no longer spans moves
+    /// first, then one from the fullest zone to the emptiest.
     pub(super) fn rebalance(&mut self, s: usize, w: &mut World, out: &mut Vec<Message>) {
         let zones = w.params.zones;
+        let oldest = |fleets: &Fleets, wanted: &dyn Fn(&Instance) -> bool| {
+            (0..fleets.instances.len() as u32)
+                .filter(|&k| {
+                    let i = &fleets.instances[k as usize];
+                    i.service as usize == s && wanted(i)
+                })
+                .min_by_key(|&k| fleets.instances[k as usize].ordinal)
+        };
+        if let Some(k) = oldest(self, &|i| i.zone >= zones && i.counted()) {
+            self.launch(s, false, w);
+            self.drain(k, w, out);
+            return;
+        }
         if zones < 2 {
             return;
         }
@@ -119,15 +155,8 @@ impl Fleets {
         if counts[most] <= counts[least] + 1 {
             return;
         }
-        let oldest = (0..self.instances.len() as u32)
-            .filter(|&k| {
-                let i = &self.instances[k as usize];
-                i.service as usize == s
-                    && i.zone as usize == most
-                    && i.lifecycle == Lifecycle::InService
-            })
-            .min_by_key(|&k| self.instances[k as usize].ordinal);
-        if let Some(k) = oldest {
+        let fullest = |i: &Instance| i.zone as usize == most && i.lifecycle == Lifecycle::InService;
+        if let Some(k) = oldest(self, &fullest) {
             self.launch(s, false, w);
             self.drain(k, w, out);
         }

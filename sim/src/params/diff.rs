@@ -32,6 +32,10 @@ pub(crate) enum Effect {
     HealthChecks(usize),
     /// The database's connection limit changed.
     Connections,
+    /// The number of zones or their failure rates changed: the zones'
+    /// random outages restart from now, and the groups rebalance over the
+    /// zones there are now.
+    Zones,
 }
 
 impl Params {
@@ -49,18 +53,16 @@ impl Params {
         if self.faults != old.faults {
             return Err("the scheduled faults");
         }
-        if self.zones != old.zones {
-            return Err("the number of availability zones");
-        }
-        if (self.zone_mtbf_ns, self.zone_mttr_ns) != (old.zone_mtbf_ns, old.zone_mttr_ns) {
-            return Err("the zones' failure rates");
-        }
         // Requests in flight refer to their kind by its place in the mix.
         let kinds = |p: &Params| -> Vec<_> { p.traffic.kinds.iter().map(|k| k.kind).collect() };
         if kinds(self) != kinds(old) {
             return Err("the list of request kinds in traffic.mix");
         }
         let mut effects = Vec::new();
+        let zones = |p: &Params| (p.zones, p.zone_mtbf_ns, p.zone_mttr_ns);
+        if zones(self) != zones(old) {
+            effects.push(Effect::Zones);
+        }
         let (t, o) = (&self.traffic, &old.traffic);
         if t.rate_rps != o.rate_rps || t.shape != o.shape {
             effects.push(Effect::RestartArrivals);
@@ -162,6 +164,8 @@ mod tests {
             effects(&[("database.connections", "3")]),
             Ok(vec![Effect::Connections])
         );
+        assert_eq!(effects(&[("zones", "3")]), Ok(vec![Effect::Zones]));
+        assert_eq!(effects(&[("zone_mtbf_s", "600")]), Ok(vec![Effect::Zones]));
         // Read when next needed: no effect.
         assert_eq!(effects(&[("client.timeout_ms", "900")]), Ok(vec![]));
         assert_eq!(

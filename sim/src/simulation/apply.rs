@@ -105,6 +105,7 @@ impl Simulation {
                 self.send_all(failed);
             }
             Effect::HealthChecks(s) => self.fleets.restart_probes(s, w),
+            Effect::Zones => self.fleets.restart_zones(w),
             Effect::Connections => self.database.set_connections(w),
         }
     }

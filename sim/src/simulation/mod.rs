@@ -51,8 +51,8 @@ impl Simulation {
             scenario,
         };
         let w = &mut sim.world;
+        sim.fleets.restart_zones(w);
         sim.fleets.launch_initial(w);
-        sim.fleets.start_zone_faults(w);
         sim.clients.start(w);
         w.queue.push(NANOS_PER_SEC, Event::Tick);
         for (index, f) in w.params.faults.iter().enumerate() {
@@ -159,6 +159,7 @@ impl Simulation {
     fn holds(&self, claim: Claim) -> bool {
         match claim {
             Claim::Arrivals(gen) => self.clients.arrivals_current(gen),
+            Claim::Zones(gen) => self.fleets.zone_faults_current(gen),
             Claim::Instance { slot, chain, gen } => self.fleets.current(slot, chain, gen),
             Claim::Request(r) => self.clients.has_request(r),
             Claim::Attempt(a) => self.clients.has_attempt(a),
@@ -232,7 +233,7 @@ impl Simulation {
                 let failed = self.fleets.on_scheduled_fault(index as usize, w);
                 self.send_all(failed);
             }
-            Event::ZoneFault { zone } => self.fleets.on_zone_fault(zone, w),
+            Event::ZoneFault { zone, .. } => self.fleets.on_zone_fault(zone, w),
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
             Event::ProbeTimeout { instance, sent, .. } => {
                 self.fleets.on_probe_timeout(instance, sent, w)

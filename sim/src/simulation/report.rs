@@ -158,7 +158,7 @@ impl Simulation {
     /// from launch to termination, load-balancer hours and LCUs, and data
     /// transfer by where it flows (inbound and inside a zone free, egress
     /// to the internet and each direction across zones charged).
-    pub(super) fn cost(&self) -> Cost {
+    pub fn cost(&self) -> Cost {
         let p = &self.world.params;
         let prices = &p.prices;
         let now = self.world.now;
