@@ -45,7 +45,7 @@ pub const STEPS: &[Step] = &[
         preset: "lost-request",
         settings: &[],
         try_this: &[Try { text: "Set attempts to 1: every lost request becomes a failure.", setting: Some("attempts") }],
-        notice: "In 5 minutes, with 3 attempts only 5 of 90 027 requests fail (4 569 resends); with 1 attempt 4 368 fail.",
+        notice: "In 5 minutes, with 3 attempts only 9 of 89 811 requests fail (4 650 resends); with 1 attempt 4 339 fail.",
         highlight: &["clients", "internet"],
         terms: &[],
     },
@@ -75,7 +75,7 @@ pub const STEPS: &[Step] = &[
             Try { text: "Set backoff to exponential: the retries come in waves.", setting: Some("backoff") },
             Try { text: "Then set jitter to full: the waves smear out.", setting: Some("jitter") },
         ],
-        notice: "Resending at once: up to 5 120 attempts/s (normally ~900), 453 842 in all. Exponential: 176 914, in waves of up to 578 retries/s; with full jitter a steady ~300/s.",
+        notice: "Resending at once: up to 5 520 attempts/s (normally ~1 000), 486 553 in all. Exponential: 180 288, in waves of up to 735 retries/s; with full jitter a steady ~290/s.",
         highlight: &["clients", "balancer", "instances"],
         terms: &[],
     },
@@ -102,14 +102,14 @@ pub const STEPS: &[Step] = &[
             Try { text: "Lower internet bandwidth to 90 Mbit/s, then 50.", setting: Some("bandwidth") },
             Try { text: "Then send an id instead of the whole record.", setting: Some("payload") },
         ],
-        notice: "Median 80 ms at 100 Mbit/s; at 90 the link is overfull and it climbs past 2 s; at 50, 9 in 10 requests time out. Ids keep it at 57 ms even at 50, and data transfer costs $0.004 instead of $0.38 per 2 minutes.",
+        notice: "Median 58 ms at 100 Mbit/s; at 90 the link is overfull and it climbs past 2 s; at 50, 19 in 20 requests time out. Ids keep it at 36 ms even at 50. The bill barely changes: inbound data is free on AWS ($0.0006 per 2 minutes either way).",
         highlight: &["internet", "balancer", "database"],
         terms: &[],
     },
     Step {
         title: "Fallacies 4–7: security, topology, administrators, cost",
-        body: "At 60 s the first browsing instance crashes; its auto-scaling group replaces it at a new address, but every client was given the old static IP. \
-               Things break without warning and no one administrator can help you; the cost counter runs on, data transfer included. \
+        body: "At 60 s the host of the first browsing instance fails; at 120 s EC2's status checks see it and its auto-scaling group replaces it at a new address, but every client was given the old static IP. \
+               Things break without warning, and many administrators control parts you depend on; the cost counter runs on, data transfer included. \
                Security: authentication happens only at the data centre's entrance, so one insecure node can reach the whole network.",
         preset: "tour-topology",
         settings: &[],
@@ -120,19 +120,19 @@ pub const STEPS: &[Step] = &[
                 setting: None,
             },
         ],
-        notice: "Static IP: from 60 s every request fails (11 862 of 17 829 in 3 minutes), though the replacement is in service at 80 s. Behind the load balancer none fails.",
+        notice: "Static IP: from 60 s every request fails (11 968 of 18 009 in 3 minutes), though the replacement is in service at 140 s. Behind the load balancer 283 fail, before its health checks notice.",
         highlight: &["balancer", "group", "instances"],
         terms: &[],
     },
     Step {
         title: "Spreading the risk",
-        body: "Each instance crashes at random and is down p = 0.2 of the time (40 s up, 10 s to repair, on average); a client resends a failed request once. \
-               A request fails only when all n instances are down, so availability is 1 − pⁿ: 0.8, 0.96 for two, 0.9999999 for ten. \
-               Two computers do better than halve the risk.",
+        body: "Each instance crashes at random and is down p = 0.2 of the time (40 s up, 10 s to repair, on average); the load balancer drops a crashed instance at once and a client resends once. \
+               A request fails only when all n instances are down, so availability is 1 − pⁿ: 0.8, 0.96 for two, 1 − 0.2¹⁰ for ten. \
+               Only for independent failures: instances in one zone fail together.",
         preset: "tour-spread-risk",
         settings: &[],
         try_this: &[Try { text: "Set desired capacity to 2, then 10.", setting: Some("desired") }],
-        notice: "Measured over an hour: 0.810 with 1 instance, 0.964 with 2, 1.0000 with 10 (all 179 886 requests served).",
+        notice: "Requests served in an hour: 0.787 with 1 instance, 0.939 with 2, 0.99995 with 10 (179 896 of 179 904).",
         highlight: &["instances"],
         terms: &[],
     },
@@ -147,7 +147,7 @@ pub const STEPS: &[Step] = &[
             Try { text: "Set the scaling policy to none.", setting: Some("policy") },
             Try { text: "Or keep it and set maximum capacity to 6.", setting: Some("max") },
         ],
-        notice: "In the 5× flash sale (time compressed: 20 s datapoints, boots and warm-up) browsing's desired capacity goes 3 → 5 → 9 → 13 and back; failures stop at 181 s. Rejected: 71 662; 213 009 with no policy; 110 709 with maximum 6.",
+        notice: "In the 5× flash sale (time compressed: 20 s datapoints, boots and warm-up) browsing's desired capacity goes 3 → 6 → 11 → 13 and back; failures stop at 181 s. Rejected: 62 896; 208 816 with no policy; 96 896 with maximum 6.",
         highlight: &["group", "instances", "balancer"],
         terms: &[
             Term { name: "Auto-scaling group", meaning: "a collection of instances managed by auto-scaling", highlight: &["group"] },
@@ -169,7 +169,7 @@ pub const STEPS: &[Step] = &[
             Try { text: "Set desired capacity to 8: nothing changes.", setting: Some("desired") },
             Try { text: "Set the load balancer algorithm to round robin.", setting: Some("balancer") },
         ],
-        notice: "One instance: 12 454 of 36 383 requests rejected, median 309 ms, with 4 or 8 instances. Round robin: none rejected, median 63 ms.",
+        notice: "One instance: 12 183 of 36 047 requests rejected, median 288 ms, with 4 or 8 instances. Round robin: none rejected, median 43 ms.",
         highlight: &["balancer", "instances"],
         terms: &[],
     },
@@ -186,7 +186,7 @@ pub const STEPS: &[Step] = &[
             ("db_time", "5"),
         ],
         try_this: &[Try { text: "Raise database connections to 16.", setting: Some("db_connections") }],
-        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 302 842 requests fail until the sale ends at 360 s. With 16 connections failures stop at 200 s.",
+        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 301 038 requests fail until the sale ends at 360 s. With 16 connections failures stop at 200 s.",
         highlight: &["group", "database"],
         terms: &[],
     },

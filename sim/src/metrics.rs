@@ -50,8 +50,8 @@ pub struct Totals {
     pub instances_terminated: u64,
     /// Changes of desired capacity made by scaling policies.
     pub scaling_actions: u64,
-    /// Per service: closed seconds that ended with at least one healthy
-    /// instance (a target whose condition is ok), and seconds closed.
+    /// Per service: closed seconds that ended with at least one instance up
+    /// (registered, its condition ok), and seconds closed.
     pub seconds_available: Vec<u64>,
     pub seconds: u64,
     wait_ns: u128,
@@ -63,7 +63,7 @@ pub struct Totals {
 
 impl Totals {
     /// Service `s`'s availability: the share of closed seconds that ended
-    /// with at least one healthy instance.
+    /// with at least one instance up.
     pub fn availability(&self, s: usize) -> f64 {
         match self.seconds {
             0 => 1.0,
@@ -113,6 +113,9 @@ pub struct Sample {
     pub desired: Vec<u32>,
     pub in_service: Vec<u32>,
     pub healthy: Vec<u32>,
+    /// Per service: registered instances whose condition is ok (what could
+    /// serve, whether or not the load balancer routes to them).
+    pub up: Vec<u32>,
     pub in_flight: u64,
     /// Cost so far.
     pub cost_usd: f64,
@@ -291,6 +294,7 @@ impl Metrics {
             desired: Vec::new(),
             in_service: Vec::new(),
             healthy: Vec::new(),
+            up: Vec::new(),
             in_flight: 0,
             cost_usd: 0.0,
         };
@@ -298,9 +302,9 @@ impl Metrics {
         fill(&mut s);
         let t = &mut self.totals;
         t.seconds += 1;
-        t.seconds_available.resize(s.healthy.len(), 0);
-        for (up, &healthy) in t.seconds_available.iter_mut().zip(&s.healthy) {
-            *up += (healthy > 0) as u64;
+        t.seconds_available.resize(s.up.len(), 0);
+        for (available, &up) in t.seconds_available.iter_mut().zip(&s.up) {
+            *available += (up > 0) as u64;
         }
         if self.series.len() == SERIES_CAPACITY {
             self.series.pop_front();

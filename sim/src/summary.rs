@@ -49,7 +49,8 @@ pub struct Summary {
     /// Each group's desired capacity at the end, by service name.
     pub desired: BTreeMap<String, u32>,
     /// Each service's availability, by name: the share of simulated
-    /// seconds that ended with at least one healthy instance.
+    /// seconds that ended with at least one instance up (registered, its
+    /// condition ok).
     pub availability: BTreeMap<String, f64>,
     /// `Simulation::digest`, as a hex string (JSON numbers lose 64-bit precision).
     pub digest: String,

@@ -2,7 +2,7 @@
 //! per-instance state, the per-second row's utilisation and capacity
 //! counts, billed instance time, and their part of the run's digest.
 
-use super::{Fleets, Lifecycle};
+use super::{Condition, Fleets, Lifecycle};
 use crate::digest::Fnv;
 use crate::snapshot::{InstanceView, ServiceView};
 use crate::world::World;
@@ -17,6 +17,9 @@ pub(crate) struct SecondRow {
     pub in_service: u32,
     /// Targets whose condition is ok.
     pub healthy: u32,
+    /// Registered instances whose condition is ok, targets or not: what
+    /// could serve (availability counts a second with at least one).
+    pub up: u32,
 }
 
 impl Fleets {
@@ -80,6 +83,7 @@ impl Fleets {
                 desired: f.group.desired,
                 in_service: 0,
                 healthy: 0,
+                up: 0,
             })
             .collect();
         let mut counts = [0u32; Lifecycle::ALL.len()];
@@ -93,6 +97,7 @@ impl Fleets {
             counts[inst.lifecycle as usize] += 1;
             row.in_service += inst.probed() as u32;
             row.healthy += inst.healthy() as u32;
+            row.up += (inst.probed() && inst.condition == Condition::Ok) as u32;
         }
         (rows, counts)
     }

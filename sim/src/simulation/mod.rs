@@ -272,6 +272,7 @@ impl Simulation {
                 sample.desired = rows.iter().map(|r| r.desired).collect();
                 sample.in_service = rows.iter().map(|r| r.in_service).collect();
                 sample.healthy = rows.iter().map(|r| r.healthy).collect();
+                sample.up = rows.iter().map(|r| r.up).collect();
                 sample.in_flight = in_flight;
                 sample.cost_usd = cost;
             });

@@ -63,7 +63,7 @@ pub fn text(s: &Summary) -> String {
         .collect();
     let _ = writeln!(
         out,
-        "available  {} (share of seconds with a healthy instance)",
+        "available  {} (share of seconds with an instance up)",
         available.join(", ")
     );
     let c = &s.cost;
