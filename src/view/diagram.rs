@@ -184,6 +184,8 @@ fn service_row(
     let size = layout::tile_size(n);
     let lb_selected = selected.get_untracked() == Some(Selected::Balancer(s));
     let no_lb = svc.balancer == Balancer::None;
+    // Zone letters only where the group spans more than one zone.
+    let zoned = svc.instances.iter().any(|i| i.zone != 0);
     let tiles = svc
         .instances
         .iter()
@@ -194,7 +196,7 @@ fn service_row(
             instance_tile(
                 inst,
                 p,
-                size,
+                (size, zoned),
                 is_selected,
                 selected,
                 breach(Selected::Instance(inst.id)),
@@ -236,7 +238,7 @@ fn service_row(
 fn instance_tile(
     inst: &InstanceView,
     p: Point,
-    size: f64,
+    (size, zoned): (f64, bool),
     is_selected: bool,
     selected: RwSignal<Option<Selected>>,
     (compromised, exposed): (bool, bool),
@@ -244,8 +246,9 @@ fn instance_tile(
     let util = inst.utilisation.clamp(0.0, 1.0);
     let (state_class, glyph) = tile_look(inst);
     let queue_frac = (inst.queue as f64 / 50.0).min(1.0);
+    let zone = sahara_sim::zone_name(inst.zone);
     let label = format!(
-        "Instance {} at {}: {}, {} of {} workers busy, {} queued",
+        "Instance {} at {} in zone {zone}: {}, {} of {} workers busy, {} queued",
         inst.id,
         inst.address,
         state_words(inst),
@@ -271,6 +274,7 @@ fn instance_tile(
             <rect class="fill" x=p.x y=p.y + size * (1.0 - util) width=size height=size * util rx="4" />
             <rect class="queue" x=p.x y=p.y + size + 1.5 width=size * queue_frac height="3" />
             <text x=p.x + size / 2.0 y=p.y + size / 2.0 + 4.0 text-anchor="middle" class="glyph">{glyph}</text>
+            {zoned.then(|| view! { <text x=p.x + 3.0 y=p.y + 10.0 class="zone">{zone.to_string()}</text> })}
         </g>
     }
 }
