@@ -75,7 +75,7 @@ pub const STEPS: &[Step] = &[
             Try { text: "Set backoff to exponential: the retries come in waves.", setting: Some("backoff") },
             Try { text: "Then set jitter to full: the waves smear out.", setting: Some("jitter") },
         ],
-        notice: "Resending at once: up to 5 520 attempts/s (normally ~1 000), 486 553 in all. Exponential: 180 288, in waves of up to 735 retries/s; with full jitter a steady ~290/s.",
+        notice: "Resending at once: up to 5 520 attempts/s (normally ~1 000), 486 553 in all. Exponential: 180 288, in waves of up to 617 retries/s; with full jitter a steady ~290/s.",
         highlight: &["clients", "balancer", "instances"],
         terms: &[],
     },
