@@ -66,3 +66,17 @@ test('a retry storm: retries show on the attempts chart and exponential backoff 
   await expect(page).toHaveURL(/jitter=full/);
   await snap(page, 'resilience-retry-storm');
 });
+
+test('a zone outage from the page takes every instance in the zone at once', async ({ page }) => {
+  await page.goto('/?scenario=correlated-risk');
+  await page.locator('summary', { hasText: 'Zones and prices' }).click();
+  const group = page.locator('.group').first();
+  await expect(group.locator('.node.instance.crashed')).toHaveCount(0);
+  await page.getByRole('button', { name: /^Zone b outage/ }).click();
+  await expect(page.locator('.ticker li', { hasText: 'zone b is down for 120 s' })).toBeVisible();
+  // Six instances over zones a, b, c: both of zone b's fail together.
+  await expect(group.locator('.node.instance.crashed')).toHaveCount(2);
+  await expect(group.getByRole('button', { name: /in zone b: .*host failed/ })).toHaveCount(2);
+  await expect(page.locator('[data-counter="cost-breakdown"]')).toContainText('across zones $');
+  await snap(page, 'resilience-zone-outage');
+});

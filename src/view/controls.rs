@@ -157,6 +157,20 @@ fn extras(live: Live, group: Group, chosen: RwSignal<String>) -> AnyView {
             </button>
         }
         .into_any(),
+        Group::Zones => view! {
+            <div class="presets" role="group" aria-label="Zone outages">
+                {move || (0..live.scenario.with(|s| s.zones)).map(|zone| {
+                    let name = sahara_sim::zone_name(zone as u8);
+                    view! {
+                        <button type="button" class="danger"
+                            on:click=move |_| live.apply(Change::ZoneOutage { zone, duration: SimDuration::from_secs(120) })>
+                            {format!("Zone {name} outage: every instance in it fails for 2 min")}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+        }
+        .into_any(),
         _ => ().into_any(),
     }
 }
