@@ -224,3 +224,39 @@ kind = "instance_failure"
     );
     assert_eq!(t.outcome(Outcome::Crashed), 0);
 }
+
+/// A fault while an instance boots cuts the boot short; repaired, it boots
+/// again (the service's boot time from the repair) and registers.
+#[test]
+fn an_instance_repaired_while_booting_boots_again() {
+    let mut sim = Simulation::new(preset("health-check-replacement")).unwrap();
+    sim.advance_to(at(10.0));
+    sim.apply(Change::Set {
+        path: "services.browse.instances".into(),
+        value: "4".into(),
+    })
+    .unwrap();
+    sim.advance_to(at(15.0));
+    let id = sim.snapshot().services[0].instances.last().unwrap().id;
+    sim.apply(Change::FailInstance(id)).unwrap();
+    sim.advance_to(at(40.0));
+    let state = |sim: &Simulation| {
+        let snap = sim.snapshot();
+        snap.services[0]
+            .instances
+            .iter()
+            .find(|i| i.id == id)
+            .map(|i| i.state)
+    };
+    assert_eq!(
+        state(&sim),
+        Some(Lifecycle::Pending),
+        "its boot was cut short"
+    );
+    sim.apply(Change::RepairInstance(id)).unwrap();
+    // Boot time 20 s from the repair, then one passed check (≤ 10 s).
+    sim.advance_to(at(59.9));
+    assert_eq!(state(&sim), Some(Lifecycle::Pending));
+    sim.advance_to(at(70.1));
+    assert_eq!(state(&sim), Some(Lifecycle::InService));
+}

@@ -103,6 +103,10 @@ impl Fleets {
             self.instances[i as usize].tokens.clear();
         }
         w.note(Note::Repaired(id));
+        if self.instances[i as usize].lifecycle == Lifecycle::Pending {
+            // Its boot was cut short by the fault: it boots again.
+            self.boot(i, w);
+        }
         let inst = &self.instances[i as usize];
         let checked = w.params.services[inst.service as usize].health.enabled;
         if inst.lifecycle == Lifecycle::Unhealthy && !checked {

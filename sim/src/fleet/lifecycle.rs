@@ -67,16 +67,18 @@ impl Fleets {
         } else if boot == 0 {
             self.register(slot, w);
         } else {
-            let gen = self.instances[slot as usize].gen(Chain::Work);
-            w.queue.push(
-                w.now + boot,
-                Event::Booted {
-                    instance: slot,
-                    gen,
-                },
-            );
+            self.boot(slot, w);
         }
         self.schedule_random_fault(slot, w);
+    }
+
+    /// Starts a pending instance's boot: it registers after the service's
+    /// boot time, unless a fault cuts the boot short.
+    pub(super) fn boot(&mut self, i: u32, w: &mut World) {
+        let inst = &self.instances[i as usize];
+        let gen = inst.gen(Chain::Work);
+        let at = w.now + w.params.services[inst.service as usize].boot_ns;
+        w.queue.push(at, Event::Booted { instance: i, gen });
     }
 
     /// A pending instance finished booting: it registers with its load
