@@ -79,11 +79,9 @@ fn without_health_checks_a_crashed_target_keeps_its_share_until_repaired() {
     assert!((failures - expected).abs() < 0.1 * expected, "{failures}");
 }
 
-/// A target registered after boot is `initial`: it is sent nothing until
-/// it passes one health check (not the healthy threshold of 3), which
-/// comes within one interval.
-#[test]
-fn a_new_target_is_routed_to_only_after_one_passed_check() {
+/// `health-check-replacement` (boot 20 s, checks every 10 s) whose group
+/// is raised from 3 to 4 instances at 10 s.
+fn a_fourth_launched_at_10s() -> Simulation {
     let mut sim = Simulation::new(preset("health-check-replacement")).unwrap();
     sim.advance_to(at(10.0));
     sim.apply(Change::Set {
@@ -91,6 +89,15 @@ fn a_new_target_is_routed_to_only_after_one_passed_check() {
         value: "4".into(),
     })
     .unwrap();
+    sim
+}
+
+/// A target registered after boot is `initial`: it is sent nothing until
+/// it passes one health check (not the healthy threshold of 3), which
+/// comes within one interval.
+#[test]
+fn a_new_target_is_routed_to_only_after_one_passed_check() {
+    let mut sim = a_fourth_launched_at_10s();
     // It boots for 20 s and registers at 30 s.
     sim.advance_to(at(30.0 + 1e-6));
     let fresh = |sim: &Simulation| {
@@ -229,13 +236,7 @@ kind = "instance_failure"
 /// again (the service's boot time from the repair) and registers.
 #[test]
 fn an_instance_repaired_while_booting_boots_again() {
-    let mut sim = Simulation::new(preset("health-check-replacement")).unwrap();
-    sim.advance_to(at(10.0));
-    sim.apply(Change::Set {
-        path: "services.browse.instances".into(),
-        value: "4".into(),
-    })
-    .unwrap();
+    let mut sim = a_fourth_launched_at_10s();
     sim.advance_to(at(15.0));
     let id = sim.snapshot().services[0].instances.last().unwrap().id;
     sim.apply(Change::FailInstance(id)).unwrap();
