@@ -48,14 +48,15 @@ impl Heap {
         self.keys.len() - self.vacant_root as usize
     }
 
+    /// Adds a key, passed as its fields: they stay in registers, where a
+    /// `Key` the caller had just written would be read back from memory.
     #[inline]
-    fn push(&mut self, key: Key) {
+    fn push(&mut self, time: u64, seq: u64, slot: u32) {
         if self.vacant_root {
             self.vacant_root = false;
-            self.sift_down_from_root(key);
+            self.sift_down_from_root(time, seq, slot);
         } else {
-            self.keys.push(key);
-            self.sift_up(key);
+            self.sift_up(time, seq, slot);
         }
     }
 
@@ -82,13 +83,13 @@ impl Heap {
         self.vacant_root = false;
         let last = self.keys.pop().expect("a vacant root is a slot of the heap");
         if !self.keys.is_empty() {
-            self.sift_down_from_root(last);
+            self.sift_down_from_root(last.time, last.seq, last.slot);
         }
     }
 
-    /// Puts `key` where the root was, moving smaller children up.
-    #[inline]
-    fn sift_down_from_root(&mut self, key: Key) {
+    /// Puts the key where the root was, moving smaller children up.
+    fn sift_down_from_root(&mut self, time: u64, seq: u64, slot: u32) {
+        let key = Key { time, seq, slot };
         let keys = &mut self.keys[..];
         let n = keys.len();
         let order = key.order();
@@ -114,9 +115,10 @@ impl Heap {
         keys[hole] = key;
     }
 
-    /// Moves the key just appended up to its place.
-    #[inline]
-    fn sift_up(&mut self, key: Key) {
+    /// Appends the key and moves it up to its place.
+    fn sift_up(&mut self, time: u64, seq: u64, slot: u32) {
+        let key = Key { time, seq, slot };
+        self.keys.push(key);
         let keys = &mut self.keys[..];
         let order = key.order();
         let mut hole = keys.len() - 1;
@@ -164,11 +166,7 @@ impl EventQueue {
                 (self.events.len() - 1) as u32
             }
         };
-        self.heap.push(Key {
-            time,
-            seq: self.seq,
-            slot,
-        });
+        self.heap.push(time, self.seq, slot);
     }
 
     #[inline]
