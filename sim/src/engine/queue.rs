@@ -94,23 +94,23 @@ impl Heap {
         let n = keys.len();
         let order = key.order();
         let mut hole = 0;
-        loop {
+        // While both children exist: the smaller one by arithmetic, not a
+        // branch (which of two keys is smaller is a coin toss to the CPU).
+        while 2 * hole + 2 < n {
             let left = 2 * hole + 1;
-            if left >= n {
-                break;
-            }
-            let right = left + 1;
-            // The smaller child; a missing right child never wins.
-            let child = if right < n && keys[right].order() < keys[left].order() {
-                right
-            } else {
-                left
-            };
+            let child = left + (keys[left + 1].order() < keys[left].order()) as usize;
             if order <= keys[child].order() {
-                break;
+                keys[hole] = key;
+                return;
             }
             keys[hole] = keys[child];
             hole = child;
+        }
+        // A last, lone left child.
+        let left = 2 * hole + 1;
+        if left < n && keys[left].order() < order {
+            keys[hole] = keys[left];
+            hole = left;
         }
         keys[hole] = key;
     }
@@ -157,15 +157,16 @@ impl EventQueue {
     pub fn push(&mut self, time: u64, event: Event) {
         self.seq += 1;
         let slot = match self.free.pop() {
-            Some(slot) => {
-                self.events[slot as usize] = event;
-                slot
-            }
+            Some(slot) => slot,
             None => {
-                self.events.push(event);
+                // A new slot, overwritten at once.
+                self.events.push(Event::Tick);
                 (self.events.len() - 1) as u32
             }
         };
+        // One store of the event: with two (one per branch) it would be
+        // built on the stack first and copied from there.
+        self.events[slot as usize] = event;
         self.heap.push(time, self.seq, slot);
     }
 
