@@ -81,7 +81,10 @@ impl Heap {
     #[cold]
     fn fill_root(&mut self) {
         self.vacant_root = false;
-        let last = self.keys.pop().expect("a vacant root is a slot of the heap");
+        let last = self
+            .keys
+            .pop()
+            .expect("a vacant root is a slot of the heap");
         if !self.keys.is_empty() {
             self.sift_down_from_root(last.time, last.seq, last.slot);
         }

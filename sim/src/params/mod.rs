@@ -139,10 +139,17 @@ pub(crate) struct DbParams {
 /// A service-time distribution in nanoseconds.
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Dist {
-    Exponential { mean: f64 },
+    Exponential {
+        mean: f64,
+    },
     /// e^(μ + σZ), μ computed once from the mean asked for.
-    LogNormal { mu: f64, sigma: f64 },
-    Constant { ns: u64 },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Constant {
+        ns: u64,
+    },
 }
 
 impl Dist {
