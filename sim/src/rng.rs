@@ -84,18 +84,25 @@ impl Stream {
     }
 
     /// Standard normal (the ziggurat method).
+    #[inline]
     pub(crate) fn normal(&mut self) -> f64 {
         let z = Ziggurat::normal();
         let mut next = || self.0.next_u64();
         z.sample(&mut next, true, |x| libm::exp(-0.5 * x * x), normal_tail)
     }
 
-    /// Log-normal with the given mean and shape σ (of the underlying normal):
-    /// μ = ln(mean) − σ²/2 makes the mean come out as asked.
-    pub(crate) fn lognormal(&mut self, mean: f64, sigma: f64) -> f64 {
-        let mu = libm::log(mean) - sigma * sigma / 2.0;
+    /// Log-normal whose underlying normal has mean `mu` and deviation
+    /// `sigma`: e^(μ + σZ). For a given mean, μ = `lognormal_mu(mean, σ)`.
+    #[inline]
+    pub(crate) fn lognormal(&mut self, mu: f64, sigma: f64) -> f64 {
         libm::exp(mu + sigma * self.normal())
     }
+}
+
+/// The μ that gives a log-normal of shape σ the given mean:
+/// E[e^(μ + σZ)] = e^(μ + σ²/2), so μ = ln(mean) − σ²/2.
+pub(crate) fn lognormal_mu(mean: f64, sigma: f64) -> f64 {
+    libm::log(mean) - sigma * sigma / 2.0
 }
 
 fn splitmix64(x: &mut u64) -> u64 {
@@ -190,7 +197,8 @@ mod tests {
     fn lognormal_has_the_mean_asked_for() {
         let mut s = Stream::derive(1, Purpose::ServiceTime, "x", 0);
         let n = 400_000;
-        let ln: f64 = (0..n).map(|_| s.lognormal(3.0, 0.5)).sum::<f64>() / n as f64;
+        let mu = lognormal_mu(3.0, 0.5);
+        let ln: f64 = (0..n).map(|_| s.lognormal(mu, 0.5)).sum::<f64>() / n as f64;
         // Its standard deviation is 3·√(e^0.25 − 1) ≈ 1.60; 4 standard errors.
         assert!((ln - 3.0).abs() < 4.0 * 1.60 / (n as f64).sqrt(), "{ln}");
         assert!((0..1000).all(|_| s.below(3) < 3));

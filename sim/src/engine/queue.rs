@@ -9,8 +9,7 @@
 //! two are merged by the same (time, sequence) key, so order is unchanged.
 
 use super::{Event, Timer};
-use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// A heap entry: the order key and where the event waits. Events live in a
 /// side table so the heap moves 24-byte entries, not 64-byte ones.
@@ -21,27 +20,131 @@ struct Key {
     slot: u32,
 }
 
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.seq) == (other.time, other.seq)
+impl Key {
+    /// (time, seq) as one number: one compare orders two keys, with no
+    /// branch on whether the times tie.
+    #[inline(always)]
+    fn order(&self) -> u128 {
+        (self.time as u128) << 64 | self.seq as u128
     }
 }
-impl Eq for Key {}
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+
+/// A binary min-heap of keys by (time, seq) whose root may be left vacant.
+///
+/// In a discrete-event simulation nearly every pop is followed by a push
+/// (handling an event schedules the next one), so `pop` leaves the root
+/// empty and the next `push` sifts its key down from there: one sift per
+/// pop-and-push instead of two. Every other access fills the hole first.
+#[derive(Default)]
+struct Heap {
+    keys: Vec<Key>,
+    /// `keys[0]` is vacant (its value is stale).
+    vacant_root: bool,
 }
-impl Ord for Key {
-    /// Reversed: `BinaryHeap` is a max-heap and we want the earliest first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+
+impl Heap {
+    #[inline]
+    fn len(&self) -> usize {
+        self.keys.len() - self.vacant_root as usize
+    }
+
+    /// Adds a key, passed as its fields: they stay in registers, where a
+    /// `Key` the caller had just written would be read back from memory.
+    #[inline]
+    fn push(&mut self, time: u64, seq: u64, slot: u32) {
+        if self.vacant_root {
+            self.vacant_root = false;
+            self.sift_down_from_root(time, seq, slot);
+        } else {
+            self.sift_up(time, seq, slot);
+        }
+    }
+
+    /// The earliest key, filling a vacant root first.
+    #[inline]
+    fn peek(&mut self) -> Option<&Key> {
+        if self.vacant_root {
+            self.fill_root();
+        }
+        self.keys.first()
+    }
+
+    /// Takes the earliest key and leaves its place vacant.
+    #[inline]
+    fn pop(&mut self) -> Option<Key> {
+        let key = *self.peek()?;
+        self.vacant_root = true;
+        Some(key)
+    }
+
+    /// Moves the last key into the vacant root and sifts it down.
+    #[cold]
+    fn fill_root(&mut self) {
+        self.vacant_root = false;
+        let last = self
+            .keys
+            .pop()
+            .expect("a vacant root is a slot of the heap");
+        if !self.keys.is_empty() {
+            self.sift_down_from_root(last.time, last.seq, last.slot);
+        }
+    }
+
+    /// Puts the key where the root was, moving smaller children up.
+    fn sift_down_from_root(&mut self, time: u64, seq: u64, slot: u32) {
+        let key = Key { time, seq, slot };
+        let keys = &mut self.keys[..];
+        let n = keys.len();
+        let order = key.order();
+        let mut hole = 0;
+        // While both children exist: the smaller one by arithmetic, not a
+        // branch (which of two keys is smaller is a coin toss to the CPU).
+        while 2 * hole + 2 < n {
+            let left = 2 * hole + 1;
+            let child = left + (keys[left + 1].order() < keys[left].order()) as usize;
+            if order <= keys[child].order() {
+                keys[hole] = key;
+                return;
+            }
+            keys[hole] = keys[child];
+            hole = child;
+        }
+        // A last, lone left child.
+        let left = 2 * hole + 1;
+        if left < n && keys[left].order() < order {
+            keys[hole] = keys[left];
+            hole = left;
+        }
+        keys[hole] = key;
+    }
+
+    /// Appends the key and moves it up to its place.
+    fn sift_up(&mut self, time: u64, seq: u64, slot: u32) {
+        let key = Key { time, seq, slot };
+        self.keys.push(key);
+        let keys = &mut self.keys[..];
+        let order = key.order();
+        let mut hole = keys.len() - 1;
+        while hole > 0 {
+            let parent = (hole - 1) / 2;
+            if keys[parent].order() <= order {
+                break;
+            }
+            keys[hole] = keys[parent];
+            hole = parent;
+        }
+        keys[hole] = key;
+    }
+
+    /// Every key held, in no particular order.
+    fn iter(&self) -> impl Iterator<Item = &Key> {
+        self.keys[self.vacant_root as usize..].iter()
     }
 }
 
 #[derive(Default)]
 pub(crate) struct EventQueue {
-    heap: BinaryHeap<Key>,
+    heap: Heap,
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.
     events: Vec<Event>,
     free: Vec<u32>,
@@ -50,24 +153,24 @@ pub(crate) struct EventQueue {
 }
 
 impl EventQueue {
-    #[inline]
+    /// Schedules `event` at `time`. Inlined into every caller so the event
+    /// is built straight into its slot: a copy of an event the caller has
+    /// just written field by field stalls the CPU's store forwarding.
+    #[inline(always)]
     pub fn push(&mut self, time: u64, event: Event) {
         self.seq += 1;
         let slot = match self.free.pop() {
-            Some(slot) => {
-                self.events[slot as usize] = event;
-                slot
-            }
+            Some(slot) => slot,
             None => {
-                self.events.push(event);
+                // A new slot, overwritten at once.
+                self.events.push(Event::Tick);
                 (self.events.len() - 1) as u32
             }
         };
-        self.heap.push(Key {
-            time,
-            seq: self.seq,
-            slot,
-        });
+        // One store of the event: with two (one per branch) it would be
+        // built on the stack first and copied from there.
+        self.events[slot as usize] = event;
+        self.heap.push(time, self.seq, slot);
     }
 
     #[inline]
@@ -83,7 +186,7 @@ impl EventQueue {
 
     /// Time of the next event, if any.
     #[inline]
-    pub fn peek_time(&self) -> Option<u64> {
+    pub fn peek_time(&mut self) -> Option<u64> {
         match (self.heap.peek(), self.timers.front()) {
             (Some(h), Some(t)) => Some(h.time.min(t.0)),
             (Some(h), None) => Some(h.time),
@@ -95,7 +198,7 @@ impl EventQueue {
     #[inline]
     pub fn pop(&mut self) -> Option<(u64, Event)> {
         let timer_first = match (self.heap.peek(), self.timers.front()) {
-            (Some(h), Some(t)) => (t.0, t.1) < (h.time, h.seq),
+            (Some(h), Some(t)) => ((t.0 as u128) << 64 | t.1 as u128) < h.order(),
             (None, Some(_)) => true,
             _ => false,
         };
@@ -150,5 +253,39 @@ mod tests {
         assert!(order[2].1.contains("Tick"));
         assert!(order[3].1.contains("index: 1"));
         assert!(order[4].1.contains("user: 8"));
+    }
+
+    /// Whatever the interleaving of pushes and pops (a pop leaves the root
+    /// vacant; a push or a peek fills it), events come out in (time,
+    /// schedule order), as a sort of everything pushed gives them.
+    #[test]
+    fn any_interleaving_pops_in_time_then_schedule_order() {
+        let mut rng = crate::rng::Stream::derive(3, crate::rng::Purpose::Mix, "queue", 0);
+        let mut q = EventQueue::default();
+        let mut pending: Vec<(u64, u32)> = Vec::new();
+        let mut now = 0;
+        for user in 0..20_000u32 {
+            let time = now + rng.below(50) as u64;
+            q.push(time, Event::UserReady { user });
+            pending.push((time, user));
+            if rng.below(3) == 0 {
+                q.push_timer(time + 100, timer(user));
+            }
+            for _ in 0..rng.below(3) {
+                let Some((t, e)) = q.pop() else { break };
+                now = t;
+                if let Event::UserReady { user } = e {
+                    // The earliest pending, the first scheduled among ties.
+                    let first = pending
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, p)| p.0)
+                        .map(|(k, _)| k)
+                        .expect("pending");
+                    assert_eq!(pending.remove(first), (t, user));
+                }
+            }
+            assert_eq!(q.len(), q.iter().count() + q.timers.len());
+        }
     }
 }

@@ -9,7 +9,7 @@ mod diff;
 pub(crate) use diff::Effect;
 
 use crate::retry::RetryPolicy;
-use crate::rng::Stream;
+use crate::rng::{lognormal_mu, Stream};
 use crate::scenario::{
     self, Balancer, FaultKind, HealthCheckType, Idempotency, Metric, Policy, RequestKind, Scenario,
     ServiceTime, Shape, Step,
@@ -170,9 +170,17 @@ pub(crate) struct DbParams {
 /// A service-time distribution in nanoseconds.
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Dist {
-    Exponential { mean: f64 },
-    LogNormal { mean: f64, sigma: f64 },
-    Constant { ns: u64 },
+    Exponential {
+        mean: f64,
+    },
+    /// e^(μ + σZ), μ computed once from the mean asked for.
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+    },
+    Constant {
+        ns: u64,
+    },
 }
 
 impl Dist {
@@ -181,7 +189,7 @@ impl Dist {
         match *t {
             ServiceTime::Exponential { mean_ms } => Dist::Exponential { mean: ns(mean_ms) },
             ServiceTime::LogNormal { mean_ms, sigma } => Dist::LogNormal {
-                mean: ns(mean_ms),
+                mu: lognormal_mu(ns(mean_ms), sigma),
                 sigma,
             },
             ServiceTime::Constant { mean_ms } => Dist::Constant {
@@ -195,7 +203,7 @@ impl Dist {
     pub fn sample(self, rng: &mut Stream, factor: f64) -> u64 {
         let x = match self {
             Dist::Exponential { mean } => rng.exponential(mean),
-            Dist::LogNormal { mean, sigma } => rng.lognormal(mean, sigma),
+            Dist::LogNormal { mu, sigma } => rng.lognormal(mu, sigma),
             Dist::Constant { ns } => ns as f64,
         };
         ((x * factor) as u64).max(1)

@@ -173,16 +173,16 @@ impl Simulation {
         let w = &mut self.world;
         match event {
             Event::Arrival { .. } => {
-                let first = self.clients.on_arrival(w);
-                self.send_some(first);
+                let mut first = self.clients.on_arrival(w);
+                self.send_some(&mut first);
             }
             Event::UserReady { user } => {
-                let first = self.clients.on_user_ready(user, w);
-                self.send_some(first);
+                let mut first = self.clients.on_user_ready(user, w);
+                self.send_some(&mut first);
             }
             Event::Retry { request } => {
-                let next = self.clients.on_retry(request, w);
-                self.send_some(next);
+                let mut next = self.clients.on_retry(request, w);
+                self.send_some(&mut next);
             }
             Event::Timer(Timer::Attempt(a)) => self.clients.observe(a, Observed::TimedOut, w),
             Event::Timer(Timer::Idle {
@@ -191,8 +191,8 @@ impl Simulation {
                 target,
             }) => {
                 self.fleets.close_idle(instance, target, attempt, w);
-                let answer = self.clients.gateway_timeout(attempt, w);
-                self.send_some(answer);
+                let mut answer = self.clients.gateway_timeout(attempt, w);
+                self.send_some(&mut answer);
             }
             Event::Timer(Timer::Connect {
                 attempt,
@@ -200,8 +200,8 @@ impl Simulation {
                 target,
             }) => {
                 self.fleets.connect_timed_out(instance, target, w);
-                let answer = self.clients.gateway_timeout(attempt, w);
-                self.send_some(answer);
+                let mut answer = self.clients.gateway_timeout(attempt, w);
+                self.send_some(&mut answer);
             }
             Event::Deliver(mut msg) => {
                 self.network.landed(&msg);

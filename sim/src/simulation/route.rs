@@ -32,10 +32,12 @@ impl Simulation {
         }
     }
 
-    /// Sends the message, if there is one.
-    pub(super) fn send_some(&mut self, message: Option<Message>) {
-        if let Some(mut msg) = message {
-            self.send(&mut msg);
+    /// Sends the message, if there is one. It is sent where it was
+    /// returned: moving it out of the `Option` first would copy it.
+    #[inline]
+    pub(super) fn send_some(&mut self, message: &mut Option<Message>) {
+        if let Some(msg) = message {
+            self.send(msg);
         }
     }
 
@@ -91,8 +93,8 @@ impl Simulation {
 
     /// A worker finished its own computing.
     pub(super) fn on_work_done(&mut self, i: u32, slot: u16) {
-        match self.fleets.work_done(i, slot, &mut self.world) {
-            Some(Worked::Query(mut query)) => self.send(&mut query),
+        match &mut self.fleets.work_done(i, slot, &mut self.world) {
+            Some(Worked::Query(query)) => self.send(query),
             Some(Worked::Done) => self.finish_job(i, slot, Status::Ok),
             None => {}
         }
@@ -101,8 +103,8 @@ impl Simulation {
     /// The worker in `slot` of instance `i` is done: it answers, then takes
     /// the next job.
     pub(super) fn finish_job(&mut self, i: u32, slot: u16, status: Status) {
-        if let Some(mut answer) = self.fleets.finish_job(i, slot, status, &mut self.world) {
-            self.send(&mut answer);
+        if let Some(answer) = &mut self.fleets.finish_job(i, slot, status, &mut self.world) {
+            self.send(answer);
             self.fleets.next_job(i, &mut self.world);
         }
     }
