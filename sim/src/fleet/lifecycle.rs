@@ -171,9 +171,16 @@ impl Fleets {
     }
 
     /// Terminates a draining instance once it is idle.
+    #[inline]
     pub(super) fn finish_draining(&mut self, i: u32, w: &mut World) {
+        if self.instances[i as usize].lifecycle == Lifecycle::Draining {
+            self.terminate_if_idle(i, w);
+        }
+    }
+
+    fn terminate_if_idle(&mut self, i: u32, w: &mut World) {
         let inst = &self.instances[i as usize];
-        if inst.lifecycle == Lifecycle::Draining && inst.is_idle() {
+        if inst.is_idle() {
             self.set_lifecycle(i, Lifecycle::Terminated, w.now);
             let inst = &mut self.instances[i as usize];
             for chain in [Chain::Work, Chain::Faults, Chain::Life] {

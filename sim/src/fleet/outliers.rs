@@ -14,13 +14,19 @@ use crate::world::World;
 
 impl Fleets {
     /// The load balancer saw instance `i` answer, with a server error or not.
+    #[inline]
     pub(super) fn observe_answer(&mut self, i: u32, server_error: bool, w: &mut World) {
+        let s = self.instances[i as usize].service as usize;
+        if w.params.services[s].outliers.enabled {
+            self.count_answer(i, server_error, w);
+        }
+    }
+
+    /// Outlier detection counts an answer: a 5xx in a row may eject.
+    fn count_answer(&mut self, i: u32, server_error: bool, w: &mut World) {
         let inst = &mut self.instances[i as usize];
         let s = inst.service as usize;
         let od = w.params.services[s].outliers;
-        if !od.enabled {
-            return;
-        }
         if !server_error {
             inst.consecutive_5xx = 0;
             return;
