@@ -343,7 +343,23 @@ fn change() -> impl Strategy<Value = Change> {
             "client.retry.backoff".into(),
             ["none", "constant", "exponential"][b].into()
         )),
+        (1u32..4).prop_map(move |z| set("zones".into(), z.to_string())),
+        (prop_oneof![Just(0.0), 5.0..60.0f64])
+            .prop_map(move |m| set("zone_mtbf_s".into(), m.to_string())),
+        (service.clone(), any::<bool>()).prop_map(move |(s, on)| set(
+            format!("services.{s}.outlier_detection.enabled"),
+            on.to_string()
+        )),
+        (service.clone(), 0usize..3).prop_map(move |(s, t)| set(
+            format!("services.{s}.scaling.health_check_type"),
+            ["none", "ec2", "elb"][t].into()
+        )),
         id.clone().prop_map(Change::KillInstance),
+        id.clone().prop_map(Change::FailInstance),
+        (0u32..4, 1u64..5).prop_map(|(zone, d)| Change::ZoneOutage {
+            zone,
+            duration: sahara_sim::SimDuration::from_secs(d)
+        }),
         id.clone().prop_map(Change::HangInstance),
         (id.clone(), 0.5..10.0f64).prop_map(|(i, f)| Change::SlowInstance(i, f)),
         id.prop_map(Change::RepairInstance),
