@@ -33,6 +33,7 @@ mod world;
 mod ziggurat;
 
 pub use change::Change;
+pub use clients::CircuitState;
 pub use engine::Leg;
 pub use fleet::{Condition, Health, InstanceId, Lifecycle};
 pub use idempotency::TOKEN_STORE_CAPACITY;

@@ -2,6 +2,7 @@
 //! small records in a bounded ring and turned into words only when read, so
 //! logging costs the hot path a push, never a `format!`.
 
+use crate::clients::{CircuitState, Transition};
 use crate::engine::Leg;
 use crate::fleet::InstanceId;
 use crate::fleet::{Alarm, Decision};
@@ -89,6 +90,11 @@ pub(crate) enum Note {
     },
     /// Connection draining ran out of time.
     DrainTimedOut(InstanceId),
+    /// A service's circuit breaker changed state.
+    Breaker {
+        service: u16,
+        transition: Transition,
+    },
 }
 
 /// One line of the ticker.
@@ -99,7 +105,7 @@ pub struct LogEvent {
     pub time: SimTime,
     /// A stable word for styling: "fault", "repair", "lifecycle", "loss",
     /// "capacity", "change", "duplicate", "gave_up", "scaling", "health",
-    /// "replacement".
+    /// "replacement", "breaker".
     pub kind: &'static str,
     pub text: String,
 }
@@ -277,6 +283,31 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
             "lifecycle",
             format!("{i}'s deregistration delay ran out: its unfinished work is cut off"),
         ),
+        Note::Breaker {
+            service,
+            transition,
+        } => ("breaker", breaker(svc(*service), transition)),
+    }
+}
+
+fn breaker(service: &str, t: &Transition) -> String {
+    let (failed, calls) = (t.failed, t.calls);
+    let percent = (failed as f64 * 100.0 / calls.max(1) as f64).round();
+    let who = format!("circuit breaker for {service}");
+    match (t.from, t.to) {
+        (CircuitState::HalfOpen, CircuitState::Open) => {
+            format!("{who} opened again: {failed} of {calls} trial calls failed ({percent} %)")
+        }
+        (_, CircuitState::Open) => {
+            format!("{who} opened: {percent} % of the last {calls} calls failed")
+        }
+        (_, CircuitState::HalfOpen) => {
+            format!("{who} is half-open: {calls} trial calls may go through")
+        }
+        (CircuitState::HalfOpen, CircuitState::Closed) => {
+            format!("{who} closed: {failed} of {calls} trial calls failed ({percent} %)")
+        }
+        _ => format!("{who} is {}", t.to.as_str().replace('_', "-")),
     }
 }
 

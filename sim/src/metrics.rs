@@ -20,9 +20,9 @@ pub struct Totals {
     /// Logical requests created.
     pub requests: u64,
     /// Logical requests finished, by `Outcome` (in `Outcome::ALL` order).
-    pub finished: [u64; 7],
+    pub finished: [u64; Outcome::ALL.len()],
     pub attempts: u64,
-    pub attempts_finished: [u64; 7],
+    pub attempts_finished: [u64; Outcome::ALL.len()],
     /// Responses that arrived after their attempt had timed out.
     pub late_responses: u64,
     /// Jobs an instance started, and how many of them had to queue first.
@@ -96,7 +96,7 @@ pub struct Sample {
     pub throughput_rps: u32,
     pub goodput_rps: u32,
     /// Finished in the second, by `Outcome` (in `Outcome::ALL` order).
-    pub outcomes: [u32; 7],
+    pub outcomes: [u32; Outcome::ALL.len()],
     /// Latency of the second's successes; 0 when there were none.
     pub p50_ms: f64,
     pub p95_ms: f64,
@@ -138,7 +138,7 @@ struct Counts {
     retries: u32,
     duplicates: u32,
     gave_up: u32,
-    outcomes: [u32; 7],
+    outcomes: [u32; Outcome::ALL.len()],
 }
 
 fn histogram(sigfig: u8) -> Histogram<u64> {
@@ -361,10 +361,12 @@ impl Metrics {
 
     pub(crate) fn digest_into(&self, h: &mut crate::digest::Fnv) {
         let t = &self.totals;
+        // The outcomes there were before the circuit breaker's.
+        let open = Outcome::CircuitOpen as usize;
         for x in [t.requests, t.attempts, t.late_responses, t.jobs_started]
             .into_iter()
-            .chain(t.finished)
-            .chain(t.attempts_finished)
+            .chain(t.finished[..open].iter().copied())
+            .chain(t.attempts_finished[..open].iter().copied())
             .chain([t.jobs_waited, t.events, self.latency.len()])
         {
             h.u64(x);
@@ -384,6 +386,8 @@ impl Metrics {
             t.replayed,
             t.conflicts,
             t.scaling_actions,
+            t.finished[open],
+            t.attempts_finished[open],
         ];
         for (k, x) in resilience.into_iter().enumerate() {
             if x != 0 {

@@ -31,10 +31,13 @@ pub enum Outcome {
     /// 502: the connection to the instance was refused or broke (its
     /// process crashed, before or while it held the work).
     Crashed,
+    /// Failed fast at the client, never sent: the service's circuit breaker
+    /// was open (or half-open with its trial calls taken).
+    CircuitOpen,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 8] = [
         Outcome::Success,
         Outcome::DroppedRequest,
         Outcome::DroppedResponse,
@@ -42,6 +45,7 @@ impl Outcome {
         Outcome::Timeout,
         Outcome::NoHealthyTarget,
         Outcome::Crashed,
+        Outcome::CircuitOpen,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,6 +56,7 @@ impl Outcome {
             Outcome::Timeout => "timeout",
             Outcome::NoHealthyTarget => "no_healthy_target",
             Outcome::Crashed => "crashed",
+            Outcome::CircuitOpen => "circuit_open",
         }
     }
 }
@@ -125,6 +130,8 @@ pub(crate) struct Attempt {
     /// 1 for the first attempt.
     pub number: u32,
     pub fate: Fate,
+    /// The circuit breaker's epoch that let it through; 0 for none.
+    pub breaker: u32,
 }
 
 impl Attempt {
@@ -155,6 +162,7 @@ mod tests {
             id: RequestId(1),
             number: 1,
             fate,
+            breaker: 0,
         };
         let cases = [
             (

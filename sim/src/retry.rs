@@ -46,7 +46,7 @@ impl RetryPolicy {
     /// by what a client can see: a timeout (or 504), a 503 (or 409), a 502.
     pub fn retries(&self, o: Outcome) -> bool {
         match o {
-            Outcome::Success => false,
+            Outcome::Success | Outcome::CircuitOpen => false,
             Outcome::DroppedRequest | Outcome::DroppedResponse | Outcome::Timeout => {
                 self.on_timeout
             }

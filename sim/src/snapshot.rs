@@ -1,6 +1,7 @@
 //! What the view draws, read cheaply from the running state: nodes with
 //! their state, a bounded sample of the messages in flight, counters.
 
+use crate::clients::CircuitState;
 use crate::engine::Leg;
 use crate::fleet::{Condition, Health, InstanceId, Lifecycle};
 use crate::metrics::Totals;
@@ -36,6 +37,8 @@ pub struct ClientsView {
     /// Open-loop arrival rate right now.
     pub rate_rps: f64,
     pub users: u32,
+    /// Each service's circuit breaker at the clients, in scenario order.
+    pub circuit_breakers: Vec<CircuitState>,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -65,6 +65,8 @@ pub struct Outcomes {
     pub timeout: u64,
     pub no_healthy_target: u64,
     pub crashed: u64,
+    /// Failed fast by an open circuit breaker, never sent.
+    pub circuit_open: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]

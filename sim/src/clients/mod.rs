@@ -2,12 +2,18 @@
 //! they send, and what a client does with each attempt's result: it
 //! observes a response or a timeout, and resends (after a backoff, within
 //! its attempts and its retry budget) or finishes the request. Every
-//! attempt carries the logical request's idempotency token.
+//! attempt carries the logical request's idempotency token, and goes
+//! through its service's circuit breaker (`breaker`), which may fail it at
+//! once instead.
 //!
 //! Rules kept here: every attempt belongs to one logical request; a request
 //! finishes with exactly one outcome; attempts = requests + retries.
 
+mod breaker;
 mod traffic;
+
+pub use breaker::CircuitState;
+pub(crate) use breaker::{BreakerConfig, Transition};
 
 use crate::engine::{Event, Leg, Message, Timer};
 use crate::log::Note;
@@ -17,6 +23,7 @@ use crate::retry::Budget;
 use crate::rng::{Purpose, Stream};
 use crate::slab::{Handle, Slab};
 use crate::world::World;
+use breaker::Breakers;
 use traffic::Traffic;
 
 pub(crate) struct Clients {
@@ -27,6 +34,7 @@ pub(crate) struct Clients {
     /// Backoff jitter, for all clients.
     retry_rng: Stream,
     budget: Budget,
+    breakers: Breakers,
 }
 
 impl Clients {
@@ -39,6 +47,7 @@ impl Clients {
             next_request: 1,
             retry_rng: Stream::derive(seed, Purpose::Retry, "", 0),
             budget: Budget::new(&params.retry),
+            breakers: Breakers::new(params.services.len()),
         }
     }
 
@@ -92,20 +101,27 @@ impl Clients {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
         let (id, number, kind) = (r.id, r.attempts, r.kind);
-        let attempt = self.attempts.insert(Attempt {
-            request,
-            id,
-            number,
-            fate: Fate::Unknown,
-        });
         let retry = number > 1;
         w.metrics.attempt_created(retry);
         if !retry {
             self.budget.deposit(&w.params.retry);
         }
+        let service = w.params.traffic.kinds[kind as usize].service;
+        let Some(breaker) = self.breakers.permit(service as usize, w) else {
+            // Failed fast, never sent; resending would meet the same breaker.
+            w.metrics.attempt_finished(Outcome::CircuitOpen);
+            self.finish(request, Outcome::CircuitOpen, w);
+            return None;
+        };
+        let attempt = self.attempts.insert(Attempt {
+            request,
+            id,
+            number,
+            fate: Fate::Unknown,
+            breaker,
+        });
         w.queue
             .push_timer(w.now + w.params.timeout_ns, Timer::Attempt(attempt));
-        let service = w.params.traffic.kinds[kind as usize].service;
         Some(Message {
             attempt,
             token: id.0 as u32,
@@ -174,12 +190,36 @@ impl Clients {
         };
         let outcome = a.classify(seen);
         w.metrics.attempt_finished(outcome);
+        self.tell_breaker(&a, outcome, w);
         let policy = &w.params.retry;
         let retry =
             outcome != Outcome::Success && policy.max_attempts > 1 && policy.retries(outcome);
         if !(retry && self.retry_later(a.request, outcome, w)) {
             self.finish(a.request, outcome, w);
         }
+    }
+
+    /// Tells the service's circuit breaker how a call it let through went:
+    /// anything but a success is a failure.
+    fn tell_breaker(&mut self, a: &Attempt, outcome: Outcome, w: &mut World) {
+        if a.breaker == 0 {
+            return;
+        }
+        if let Some(r) = self.requests.get(a.request) {
+            let service = w.params.traffic.kinds[r.kind as usize].service as usize;
+            let failed = outcome != Outcome::Success;
+            self.breakers.record(service, a.breaker, failed, w);
+        }
+    }
+
+    /// The state of `service`'s circuit breaker.
+    pub fn breaker_state(&self, service: usize, w: &World) -> CircuitState {
+        self.breakers.state(service, w)
+    }
+
+    /// The circuit breakers' settings changed: each starts again, closed.
+    pub fn restart_breakers(&mut self) {
+        self.breakers.restart();
     }
 
     /// Schedules the logical request's next attempt after its backoff;

@@ -32,6 +32,9 @@ pub(crate) enum Effect {
     HealthChecks(usize),
     /// The database's connection limit changed.
     Connections,
+    /// The circuit breakers' settings changed: every breaker starts again,
+    /// closed with an empty window.
+    CircuitBreakers,
     /// The number of zones or their failure rates changed: the zones'
     /// random outages restart from now, and the groups rebalance over the
     /// zones there are now.
@@ -95,6 +98,9 @@ impl Params {
         }
         if self.db.connections != old.db.connections {
             effects.push(Effect::Connections);
+        }
+        if self.breaker != old.breaker {
+            effects.push(Effect::CircuitBreakers);
         }
         Ok(effects)
     }
@@ -166,6 +172,14 @@ mod tests {
         );
         assert_eq!(effects(&[("zones", "3")]), Ok(vec![Effect::Zones]));
         assert_eq!(effects(&[("zone_mtbf_s", "600")]), Ok(vec![Effect::Zones]));
+        assert_eq!(
+            effects(&[("client.circuit_breaker.enabled", "true")]),
+            Ok(vec![Effect::CircuitBreakers])
+        );
+        assert_eq!(
+            effects(&[("client.circuit_breaker.sliding_window_size", "20")]),
+            Ok(vec![Effect::CircuitBreakers])
+        );
         // Read when next needed: no effect.
         assert_eq!(effects(&[("client.timeout_ms", "900")]), Ok(vec![]));
         assert_eq!(

@@ -8,6 +8,7 @@ mod diff;
 
 pub(crate) use diff::Effect;
 
+use crate::clients::BreakerConfig;
 use crate::retry::RetryPolicy;
 use crate::rng::{lognormal_mu, Stream};
 use crate::scenario::{
@@ -22,6 +23,7 @@ pub(crate) struct Params {
     pub seed: u64,
     pub timeout_ns: u64,
     pub retry: RetryPolicy,
+    pub breaker: BreakerConfig,
     pub idempotency: Idempotency,
     pub retention_ns: u64,
     pub traffic: TrafficParams,
@@ -259,6 +261,7 @@ impl Params {
             seed: s.seed,
             timeout_ns: ms_to_ns(s.client.timeout_ms),
             retry: RetryPolicy::new(&s.client),
+            breaker: BreakerConfig::new(&s.client.circuit_breaker),
             idempotency: s.client.idempotency,
             retention_ns: s_to_ns(s.client.idempotency_retention_s),
             traffic: TrafficParams {

@@ -17,8 +17,8 @@ mod validate;
 
 pub use error::{ScenarioError, ValidationError};
 pub use resilience::{
-    Backoff, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric, OutlierDetection, Policy,
-    Retry, Scaling, Step,
+    Backoff, CircuitBreaker, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric,
+    OutlierDetection, Policy, Retry, Scaling, Step,
 };
 pub use validate::limits;
 pub(crate) use validate::shape_peak;
@@ -223,6 +223,8 @@ pub struct Client {
     pub idempotency: Idempotency,
     /// How long a recorded token is kept.
     pub idempotency_retention_s: f64,
+    /// A circuit breaker per service, in front of every attempt.
+    pub circuit_breaker: CircuitBreaker,
 }
 
 /// Clients that wait 5 s for an answer, try once and send no tokens; a
@@ -235,6 +237,7 @@ impl Default for Client {
             retry: Retry::default(),
             idempotency: Idempotency::Off,
             idempotency_retention_s: 24.0 * 3600.0,
+            circuit_breaker: CircuitBreaker::default(),
         }
     }
 }

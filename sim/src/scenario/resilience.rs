@@ -366,3 +366,44 @@ impl HealthCheckType {
         }
     }
 }
+
+/// A circuit breaker at the client, one per service, with Resilience4j's
+/// model (`CircuitBreakerConfig`, count-based sliding window). Closed, it
+/// records each call's result (a call is an attempt, retries included; a
+/// timeout, a 5xx or a connection error is a failure) in a window of the
+/// last `sliding_window_size` calls, and opens once at least
+/// `minimum_number_of_calls` (at most the window) are recorded and
+/// `failure_rate_threshold` percent or more of them failed. Open, it fails
+/// every call at once, without sending it, for
+/// `wait_duration_in_open_state_s`. The next call after that makes it
+/// half-open: `permitted_calls_in_half_open_state` trial calls go through
+/// (others fail fast), and when all have answered it opens again if their
+/// failure rate reaches the threshold, else it closes with an empty window.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct CircuitBreaker {
+    pub enabled: bool,
+    /// Percent of failed calls that opens the breaker (≥ opens).
+    pub failure_rate_threshold: f64,
+    /// Calls in the sliding window (count-based).
+    pub sliding_window_size: u32,
+    /// Calls recorded before a failure rate is computed.
+    pub minimum_number_of_calls: u32,
+    pub wait_duration_in_open_state_s: f64,
+    pub permitted_calls_in_half_open_state: u32,
+}
+
+/// Off; once enabled, Resilience4j's defaults (50 %, 100 calls, at least
+/// 100, 60 s open, 10 trial calls).
+impl Default for CircuitBreaker {
+    fn default() -> Self {
+        CircuitBreaker {
+            enabled: false,
+            failure_rate_threshold: 50.0,
+            sliding_window_size: 100,
+            minimum_number_of_calls: 100,
+            wait_duration_in_open_state_s: 60.0,
+            permitted_calls_in_half_open_state: 10,
+        }
+    }
+}

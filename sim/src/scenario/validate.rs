@@ -19,6 +19,8 @@ pub mod limits {
     pub const MAX_BANDWIDTH_MBPS: f64 = 1_000_000.0;
     pub const MAX_FAULTS: usize = 1000;
     pub const MAX_ATTEMPTS: u32 = 10;
+    /// A circuit breaker's window, minimum and trial calls.
+    pub const MAX_BREAKER_CALLS: u32 = 10_000;
     pub const MAX_STEPS: usize = 10;
     /// An hour: longer than any setting a group or load balancer takes.
     pub const MAX_GROUP_S: f64 = 3600.0;
@@ -276,6 +278,36 @@ impl Scenario {
             "client.idempotency_retention_s",
             cl.idempotency_retention_s,
             MAX_DURATION_S,
+        );
+        let b = &cl.circuit_breaker;
+        let path = |field: &str| format!("client.circuit_breaker.{field}");
+        c.positive(
+            &path("failure_rate_threshold"),
+            b.failure_rate_threshold,
+            100.0,
+        );
+        c.count(
+            &path("sliding_window_size"),
+            b.sliding_window_size,
+            1,
+            MAX_BREAKER_CALLS,
+        );
+        c.count(
+            &path("minimum_number_of_calls"),
+            b.minimum_number_of_calls,
+            1,
+            MAX_BREAKER_CALLS,
+        );
+        c.positive(
+            &path("wait_duration_in_open_state_s"),
+            b.wait_duration_in_open_state_s,
+            MAX_DURATION_S,
+        );
+        c.count(
+            &path("permitted_calls_in_half_open_state"),
+            b.permitted_calls_in_half_open_state,
+            1,
+            MAX_BREAKER_CALLS,
         );
     }
 
@@ -551,6 +583,30 @@ mod tests {
             ]
         );
         assert!(errors[5].message.contains("above = 70"));
+    }
+
+    #[test]
+    fn circuit_breaker_settings_are_checked_with_their_paths() {
+        let mut s = presets::get("baseline").unwrap();
+        let b = &mut s.client.circuit_breaker;
+        b.failure_rate_threshold = 0.0;
+        b.sliding_window_size = 0;
+        b.minimum_number_of_calls = 20_000;
+        b.wait_duration_in_open_state_s = f64::NAN;
+        b.permitted_calls_in_half_open_state = 0;
+        let errors = s.validate().unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        let field = |f: &str| format!("client.circuit_breaker.{f}");
+        assert_eq!(
+            paths,
+            [
+                field("failure_rate_threshold"),
+                field("sliding_window_size"),
+                field("minimum_number_of_calls"),
+                field("wait_duration_in_open_state_s"),
+                field("permitted_calls_in_half_open_state"),
+            ]
+        );
     }
 
     #[test]

@@ -107,6 +107,7 @@ impl Simulation {
             Effect::HealthChecks(s) => self.fleets.restart_probes(s, w),
             Effect::Zones => self.fleets.restart_zones(w),
             Effect::Connections => self.database.set_connections(w),
+            Effect::CircuitBreakers => self.clients.restart_breakers(),
         }
     }
 }

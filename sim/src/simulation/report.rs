@@ -64,6 +64,9 @@ impl Simulation {
             clients: ClientsView {
                 rate_rps: w.params.traffic.rate_at(SimTime(now)),
                 users: w.params.traffic.users,
+                circuit_breakers: (0..w.params.services.len())
+                    .map(|s| self.clients.breaker_state(s, w))
+                    .collect(),
             },
             links: hops
                 .iter()
@@ -112,6 +115,7 @@ impl Simulation {
                 timeout: t.outcome(Outcome::Timeout),
                 no_healthy_target: t.outcome(Outcome::NoHealthyTarget),
                 crashed: t.outcome(Outcome::Crashed),
+                circuit_open: t.outcome(Outcome::CircuitOpen),
             },
             latency_ms: Latency {
                 p50: m.latency_ms(0.5),
