@@ -19,6 +19,7 @@ pub enum Group {
     Failures,
     Retries,
     Idempotency,
+    Breaker,
     Balancer,
     Scaling,
     Database,
@@ -26,11 +27,12 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 10] = [
+    pub const ALL: [Group; 11] = [
         Group::Load,
         Group::Network,
         Group::Retries,
         Group::Idempotency,
+        Group::Breaker,
         Group::Service,
         Group::Failures,
         Group::Balancer,
@@ -47,6 +49,7 @@ impl Group {
             Group::Failures => "Failures",
             Group::Retries => "Client retries",
             Group::Idempotency => "Idempotency tokens",
+            Group::Breaker => "Circuit breaker",
             Group::Balancer => "Load balancer and health checks",
             Group::Scaling => "Auto-scaling group",
             Group::Database => "Database",
@@ -363,6 +366,61 @@ pub const SETTINGS: &[Setting] = &[
         path: "client.idempotency",
         kind: Kind::Choice { options: TOKENS },
         help: "Every attempt of a request carries the same token; a service that has seen it answers without doing the work again.",
+    },
+    // Circuit breaker (Resilience4j's CircuitBreakerConfig and its defaults)
+    Setting {
+        id: "breaker",
+        group: Group::Breaker,
+        label: "Circuit breaker",
+        unit: "",
+        path: "client.circuit_breaker.enabled",
+        kind: Kind::Toggle,
+        help: "A breaker per service at the client: after too many failures it stops sending calls for a while, then tries a few.",
+    },
+    Setting {
+        id: "cb_rate",
+        group: Group::Breaker,
+        label: "Failure rate that opens it",
+        unit: "%",
+        path: "client.circuit_breaker.failure_rate_threshold",
+        kind: Kind::Number { range: Range::linear(1.0, 100.0, 1.0) },
+        help: "The breaker opens when this share of the calls in its window failed (timeouts, 5xx, refused connections) (Resilience4j: 50 %).",
+    },
+    Setting {
+        id: "cb_window",
+        group: Group::Breaker,
+        label: "Window",
+        unit: "calls",
+        path: "client.circuit_breaker.sliding_window_size",
+        kind: Kind::Number { range: Range::log(1.0, 1000.0, 1.0) },
+        help: "How many of the latest calls the failure rate is computed over (Resilience4j: 100).",
+    },
+    Setting {
+        id: "cb_min",
+        group: Group::Breaker,
+        label: "Minimum calls",
+        unit: "calls",
+        path: "client.circuit_breaker.minimum_number_of_calls",
+        kind: Kind::Number { range: Range::log(1.0, 1000.0, 1.0) },
+        help: "No failure rate is computed before this many calls, at most the window (Resilience4j: 100).",
+    },
+    Setting {
+        id: "cb_wait",
+        group: Group::Breaker,
+        label: "Open for",
+        unit: "s",
+        path: "client.circuit_breaker.wait_duration_in_open_state_s",
+        kind: Kind::Number { range: Range::log(1.0, 600.0, 1.0) },
+        help: "While open, every call fails at once without being sent; after this long a few trial calls go through (Resilience4j: 60 s).",
+    },
+    Setting {
+        id: "cb_trials",
+        group: Group::Breaker,
+        label: "Trial calls when half-open",
+        unit: "calls",
+        path: "client.circuit_breaker.permitted_calls_in_half_open_state",
+        kind: Kind::Number { range: Range::log(1.0, 100.0, 1.0) },
+        help: "If their failure rate stays under the threshold the breaker closes, else it opens again (Resilience4j: 10).",
     },
     // Service
     Setting {

@@ -85,6 +85,7 @@ pub fn Charts(live: Live) -> impl IntoView {
                 }),
                 ("timeout", "s7", |s| outcome(s, Outcome::Timeout)),
                 ("crashed", "s8", |s| outcome(s, Outcome::Crashed)),
+                ("circuit open", "s1", |s| outcome(s, Outcome::CircuitOpen)),
                 ("gave up", "s3", |s| s.gave_up as f64),
             ],
         )

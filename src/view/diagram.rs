@@ -10,7 +10,9 @@ use crate::security::Security;
 use crate::settings::balancer_label;
 use leptos::prelude::*;
 use sahara_sim::scenario::Balancer;
-use sahara_sim::{Condition, InstanceId, InstanceView, Lifecycle, ServiceView, Snapshot};
+use sahara_sim::{
+    CircuitState, Condition, InstanceId, InstanceView, Lifecycle, ServiceView, Snapshot,
+};
 
 /// What the person clicked on the diagram; the inspector shows it.
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -53,8 +55,17 @@ pub fn Diagram(
                         let lb = layout::balancer(s);
                         let (gx, gy, gw, gh) = layout::group_box(s);
                         let db = layout::database(rows.get());
+                        let breaker = move || live.snapshot.with(|snap| breaker_state(snap, s));
+                        // The breaker sits on the edge, a little before the load balancer.
+                        let (bx, by) = (c.x + 40.0 + (lb.x - 28.0 - c.x - 40.0) * 0.7, c.y + (lb.y - c.y) * 0.7);
                         view! {
-                            <line class="edge internet" x1=c.x + 40.0 y1=c.y x2=lb.x - 28.0 y2=lb.y />
+                            <line class="edge internet" data-breaker=move || breaker().map(|(_, st)| st.as_str()) x1=c.x + 40.0 y1=c.y x2=lb.x - 28.0 y2=lb.y />
+                            {move || breaker().map(|(name, st)| view! {
+                                <text class="breaker-label" data-state=st.as_str() x=bx y=by - 6.0 text-anchor="middle"
+                                    role="img" aria-label=format!("Circuit breaker for {name}: {}", breaker_words(st))>
+                                    {breaker_mark(st)}
+                                </text>
+                            })}
                             <line class="edge" x1=lb.x + 28.0 y1=lb.y x2=gx y2=gy + gh / 2.0 />
                             <line class="edge db" x1=gx + gw y1=gy + gh / 2.0 x2=db.x - 50.0 y2=db.y />
                         }
@@ -125,6 +136,31 @@ pub fn Diagram(
             </div>
             <FlowNote live=live />
         </div>
+    }
+}
+
+/// A service's circuit breaker, when the clients have one: its name and state.
+fn breaker_state(s: &sahara_sim::Snapshot, service: usize) -> Option<(String, CircuitState)> {
+    let state = *s.clients.circuit_breakers.get(service)?;
+    let name = s.services.get(service)?.name.clone();
+    (state != CircuitState::Disabled).then_some((name, state))
+}
+
+/// The breaker's state on the edge (the edge itself is drawn broken while
+/// it is open).
+fn breaker_mark(state: CircuitState) -> &'static str {
+    match state {
+        CircuitState::Open => "breaker open",
+        CircuitState::HalfOpen => "breaker half-open",
+        _ => "breaker closed",
+    }
+}
+
+fn breaker_words(state: CircuitState) -> &'static str {
+    match state {
+        CircuitState::Open => "open, calls fail fast without being sent",
+        CircuitState::HalfOpen => "half-open, a few trial calls go through",
+        _ => "closed, calls go through",
     }
 }
 
