@@ -354,6 +354,12 @@ fn change() -> impl Strategy<Value = Change> {
             format!("services.{s}.scaling.health_check_type"),
             ["none", "ec2", "elb"][t].into()
         )),
+        any::<bool>()
+            .prop_map(move |on| set("client.circuit_breaker.enabled".into(), on.to_string())),
+        (1u32..30).prop_map(move |n| set(
+            "client.circuit_breaker.sliding_window_size".into(),
+            n.to_string()
+        )),
         id.clone().prop_map(Change::KillInstance),
         id.clone().prop_map(Change::FailInstance),
         (0u32..4, 1u64..5).prop_map(|(zone, d)| Change::ZoneOutage {
