@@ -132,3 +132,47 @@ fn an_outage_opens_the_breaker_calls_stop_and_it_closes_once_the_service_is_back
         "{o:?}"
     );
 }
+
+#[test]
+fn switched_on_during_an_outage_it_opens_and_switched_off_it_lets_every_call_through() {
+    let mut s = preset("baseline");
+    set(&mut s, "traffic.rate_rps", &RATE.to_string());
+    set(&mut s, "client.circuit_breaker.sliding_window_size", "20");
+    let mut sim = Simulation::new(s).unwrap();
+    let at = SimTime::from_secs_f64;
+    let toggle = |sim: &mut Simulation, on: bool| {
+        sim.apply(Change::Set {
+            path: "client.circuit_breaker.enabled".into(),
+            value: on.to_string(),
+        })
+        .unwrap();
+    };
+    sim.advance_to(at(10.0));
+    sim.apply(Change::ServiceOutage {
+        service: "browse".into(),
+        duration: SimDuration::from_secs(60),
+    })
+    .unwrap();
+    sim.advance_to(at(15.0));
+    assert_eq!(
+        sim.snapshot().clients.circuit_breakers[0],
+        CircuitState::Disabled
+    );
+    assert_eq!(sim.summary().outcomes.circuit_open, 0);
+    // A fresh breaker: 20 failed calls to browse (80 % of the traffic)
+    // fill its window well within a second.
+    toggle(&mut sim, true);
+    sim.advance_to(at(16.0));
+    let snap = sim.snapshot();
+    assert_eq!(snap.clients.circuit_breakers[0], CircuitState::Open);
+    // Cart and checkout answer: their breakers stay closed.
+    assert_eq!(
+        snap.clients.circuit_breakers[1..],
+        [CircuitState::Closed; 2]
+    );
+    toggle(&mut sim, false);
+    let failed_fast = sim.summary().outcomes.circuit_open;
+    assert!(failed_fast > 0);
+    sim.advance_to(at(20.0));
+    assert_eq!(sim.summary().outcomes.circuit_open, failed_fast);
+}

@@ -29,6 +29,13 @@ pub fn text(s: &Summary) -> String {
         o.no_healthy_target,
         o.crashed
     );
+    if o.circuit_open > 0 {
+        let _ = writeln!(
+            out,
+            "           circuit open {} (failed fast by a circuit breaker, never sent)",
+            o.circuit_open
+        );
+    }
     let l = &s.latency_ms;
     let _ = writeln!(
         out,
