@@ -6,8 +6,8 @@
 
 use crate::view::slider::Range;
 use sahara_sim::scenario::{
-    Backoff, Balancer, HealthCheckType, Idempotency, Jitter, LatencyPreset, PayloadName, Policy,
-    Scenario,
+    Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
+    PayloadName, Policy, Scenario,
 };
 
 /// Where a setting appears in the controls panel.
@@ -192,6 +192,21 @@ const TOKENS: &[(&str, &str)] = &[
     (Idempotency::Shared.as_str(), "shared (in the database)"),
 ];
 
+const CANCELLATIONS: &[(&str, &str)] = &[
+    (
+        Cancellation::None.as_str(),
+        "none: servers finish work nobody waits for",
+    ),
+    (
+        Cancellation::LoadBalancer.as_str(),
+        "the load balancer passes on the closed connection",
+    ),
+    (
+        Cancellation::Deadline.as_str(),
+        "deadline propagation (gRPC), to the database too",
+    ),
+];
+
 const BALANCERS: &[(&str, &str)] = &[
     balancer(Balancer::RoundRobin),
     balancer(Balancer::Random),
@@ -353,6 +368,15 @@ pub const SETTINGS: &[Setting] = &[
         path: "client.retry.budget_ratio",
         kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
         help: "Retries are allowed only while they stay under this fraction of first attempts.",
+    },
+    Setting {
+        id: "cancellation",
+        group: Group::Retries,
+        label: "When a client gives up",
+        unit: "",
+        path: "client.cancellation",
+        kind: Kind::Choice { options: CANCELLATIONS },
+        help: "A server never knows its client timed out unless told: without cancellation it finishes the work anyway (wasted work).",
     },
     // Idempotency
     Setting {
@@ -726,6 +750,10 @@ mod tests {
         assert_eq!(names(BACKOFFS), Backoff::ALL.map(Backoff::as_str));
         assert_eq!(names(JITTERS), Jitter::ALL.map(Jitter::as_str));
         assert_eq!(names(TOKENS), Idempotency::ALL.map(Idempotency::as_str));
+        assert_eq!(
+            names(CANCELLATIONS),
+            Cancellation::ALL.map(Cancellation::as_str)
+        );
         assert_eq!(names(BALANCERS), Balancer::ALL.map(Balancer::as_str));
         assert_eq!(names(POLICIES), Policy::ALL.map(Policy::as_str));
         assert_eq!(

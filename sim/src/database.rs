@@ -13,7 +13,8 @@ use std::collections::VecDeque;
 pub(crate) struct Database {
     busy: u32,
     connections: u32,
-    queue: VecDeque<Message>,
+    /// Waiting calls, each with the deadline it carries (`u64::MAX`: none).
+    queue: VecDeque<(Message, u64)>,
     rng: Stream,
     /// ∫ busy connections dt and ∫ available connections dt, in
     /// connection·ns, and their values at the last closed second.
@@ -52,15 +53,17 @@ impl Database {
         self.last_touch = now;
     }
 
-    /// A call arrives: it runs if a connection is free, waits if the queue
-    /// has room, and is otherwise refused: then `msg` becomes the answer to
-    /// send (a 503) and this returns true.
-    pub fn arrive(&mut self, msg: &mut Message, w: &mut World) -> bool {
+    /// A call arrives, carrying the deadline of its request (`u64::MAX`:
+    /// none): it runs if a connection is free, waits if the queue has room,
+    /// and is otherwise refused: then `msg` becomes the answer to send (a
+    /// 503) and this returns true. A waiting call whose deadline passes is
+    /// dropped unrun.
+    pub fn arrive(&mut self, msg: &mut Message, deadline: u64, w: &mut World) -> bool {
         if self.busy < self.connections {
             self.start(*msg, w);
             false
         } else if self.queue.len() < w.params.db.queue_capacity as usize {
-            self.queue.push_back(*msg);
+            self.queue.push_back((*msg, deadline));
             false
         } else {
             msg.leg = Leg::DbToInstance;
@@ -94,10 +97,12 @@ impl Database {
     /// Starts waiting calls while connections are free.
     pub fn start_waiting(&mut self, w: &mut World) {
         while self.busy < self.connections {
-            let Some(next) = self.queue.pop_front() else {
+            let Some((next, deadline)) = self.queue.pop_front() else {
                 return;
             };
-            self.start(next, w);
+            if deadline > w.now {
+                self.start(next, w);
+            }
         }
     }
 

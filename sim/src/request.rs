@@ -125,6 +125,8 @@ pub(crate) struct Attempt {
     /// 1 for the first attempt.
     pub number: u32,
     pub fate: Fate,
+    /// When the client gives up on it (its timeout), in ns.
+    pub deadline: u64,
 }
 
 impl Attempt {
@@ -155,6 +157,7 @@ mod tests {
             id: RequestId(1),
             number: 1,
             fate,
+            deadline: 0,
         };
         let cases = [
             (

@@ -64,6 +64,12 @@ impl Clients {
         self.attempts.get(attempt).is_some()
     }
 
+    /// When the client gives up on an attempt (0 if it already has).
+    #[inline]
+    pub fn deadline(&self, attempt: Handle) -> u64 {
+        self.attempts.get(attempt).map_or(0, |a| a.deadline)
+    }
+
     /// The request and number of an attempt still in flight.
     pub fn attempt(&self, attempt: Handle) -> Option<(RequestId, u32)> {
         self.attempts.get(attempt).map(|a| (a.id, a.number))
@@ -92,19 +98,20 @@ impl Clients {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
         let (id, number, kind) = (r.id, r.attempts, r.kind);
+        let deadline = w.now + w.params.timeout_ns;
         let attempt = self.attempts.insert(Attempt {
             request,
             id,
             number,
             fate: Fate::Unknown,
+            deadline,
         });
         let retry = number > 1;
         w.metrics.attempt_created(retry);
         if !retry {
             self.budget.deposit(&w.params.retry);
         }
-        w.queue
-            .push_timer(w.now + w.params.timeout_ns, Timer::Attempt(attempt));
+        w.queue.push_timer(deadline, Timer::Attempt(attempt));
         let service = w.params.traffic.kinds[kind as usize].service;
         Some(Message {
             attempt,

@@ -11,8 +11,8 @@ pub(crate) use diff::Effect;
 use crate::retry::RetryPolicy;
 use crate::rng::{lognormal_mu, Stream};
 use crate::scenario::{
-    self, Balancer, FaultKind, HealthCheckType, Idempotency, Metric, Policy, RequestKind, Scenario,
-    ServiceTime, Shape, Step,
+    self, Balancer, Cancellation, FaultKind, HealthCheckType, Idempotency, Metric, Policy,
+    RequestKind, Scenario, ServiceTime, Shape, Step,
 };
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 
@@ -24,6 +24,7 @@ pub(crate) struct Params {
     pub retry: RetryPolicy,
     pub idempotency: Idempotency,
     pub retention_ns: u64,
+    pub cancellation: Cancellation,
     pub traffic: TrafficParams,
     pub links: [LinkParams; 3],
     pub services: Vec<ServiceParams>,
@@ -261,6 +262,7 @@ impl Params {
             retry: RetryPolicy::new(&s.client),
             idempotency: s.client.idempotency,
             retention_ns: s_to_ns(s.client.idempotency_retention_s),
+            cancellation: s.client.cancellation,
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),

@@ -223,6 +223,43 @@ pub struct Client {
     pub idempotency: Idempotency,
     /// How long a recorded token is kept.
     pub idempotency_retention_s: f64,
+    /// Whether servers stop work whose client has given up.
+    pub cancellation: Cancellation,
+}
+
+/// What a server learns when its client gives up on an attempt (at its
+/// timeout). A server never knows by itself: without cancellation it works
+/// on, and the work is wasted.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Cancellation {
+    /// Servers finish everything they took on.
+    #[default]
+    None,
+    /// The client's connection closes and its load balancer passes that on
+    /// (as a proxy resets an HTTP/2 stream): the instance drops the request
+    /// if it is still queued and stops it if it is computing; a call it is
+    /// blocked on (the database) runs to the end.
+    LoadBalancer,
+    /// The request carries its deadline, as a gRPC deadline propagates: the
+    /// instance drops or stops it at the deadline as above, and the
+    /// database drops a query still waiting when the deadline passes.
+    Deadline,
+}
+
+impl Cancellation {
+    pub const ALL: [Cancellation; 3] = [
+        Cancellation::None,
+        Cancellation::LoadBalancer,
+        Cancellation::Deadline,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Cancellation::None => "none",
+            Cancellation::LoadBalancer => "load_balancer",
+            Cancellation::Deadline => "deadline",
+        }
+    }
 }
 
 /// Clients that wait 5 s for an answer, try once and send no tokens; a
@@ -235,6 +272,7 @@ impl Default for Client {
             retry: Retry::default(),
             idempotency: Idempotency::Off,
             idempotency_retention_s: 24.0 * 3600.0,
+            cancellation: Cancellation::None,
         }
     }
 }
@@ -709,6 +747,7 @@ mod tests {
         check(&RequestKind::ALL, RequestKind::as_str);
         check(&PayloadName::ALL, PayloadName::as_str);
         check(&LatencyPreset::ALL, LatencyPreset::as_str);
+        check(&Cancellation::ALL, Cancellation::as_str);
         check(&Balancer::ALL, Balancer::as_str);
         check(&Backoff::ALL, Backoff::as_str);
         check(&Jitter::ALL, Jitter::as_str);

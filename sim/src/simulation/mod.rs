@@ -194,6 +194,11 @@ impl Simulation {
                 let mut answer = self.clients.gateway_timeout(attempt, w);
                 self.send_some(&mut answer);
             }
+            Event::Timer(Timer::Deadline {
+                attempt,
+                instance,
+                slot,
+            }) => self.fleets.deadline_passed(instance, slot, attempt, w),
             Event::Timer(Timer::Connect {
                 attempt,
                 instance,

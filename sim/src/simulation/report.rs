@@ -140,6 +140,8 @@ impl Simulation {
             gave_up: t.gave_up,
             retries_refused: t.retries_refused,
             duplicates: t.duplicates,
+            wasted: t.wasted,
+            cancelled: t.cancelled,
             replayed: t.replayed,
             conflicts: t.conflicts,
             instances_launched: t.instances_launched,
