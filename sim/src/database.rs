@@ -1,9 +1,14 @@
 //! The shared database: a connection limit, a bounded queue and a service
 //! time. Every service's database calls meet here, which is why scaling the
-//! stateless tiers out eventually only moves the bottleneck to it.
+//! stateless tiers out eventually only moves the bottleneck to it — and why
+//! its failure fails every request that needs it: while it is down, calls
+//! are refused, and the calls it held when it failed are lost. A standby
+//! takes over after the failover time; without one it is down until the
+//! primary is repaired.
 
 use crate::digest::Fnv;
 use crate::engine::{Event, Leg, Message};
+use crate::log::Note;
 use crate::request::Status;
 use crate::rng::{Purpose, Stream};
 use crate::snapshot::DatabaseView;
@@ -24,6 +29,10 @@ pub(crate) struct Database {
     busy_area_at_tick: u64,
     capacity_area_at_tick: u64,
     queries: u64,
+    /// Until when it is down (0: up), and when it last failed: calls sent
+    /// before then and still running were lost with it.
+    down_until: u64,
+    failed_at: Option<u64>,
 }
 
 impl Database {
@@ -39,6 +48,8 @@ impl Database {
             busy_area_at_tick: 0,
             capacity_area_at_tick: 0,
             queries: 0,
+            down_until: 0,
+            failed_at: None,
         }
     }
 
@@ -59,6 +70,11 @@ impl Database {
     /// 503) and this returns true. A waiting call whose deadline passes is
     /// dropped unrun.
     pub fn arrive(&mut self, msg: &mut Message, deadline: u64, w: &mut World) -> bool {
+        if w.now < self.down_until {
+            msg.leg = Leg::DbToInstance;
+            msg.status = Status::ConnectionError;
+            return true;
+        }
         if self.busy < self.connections {
             self.start(*msg, w);
             false
@@ -84,14 +100,53 @@ impl Database {
         w.queue.push(w.now + d, Event::DbDone(msg));
     }
 
-    /// A call finished: the answer to send back. Call `start_waiting` once
-    /// it is sent.
+    /// A call finished: the answer to send back. One that was running
+    /// when the database failed is answered with a connection error, at
+    /// the moment it would have finished (a query's time at most after the
+    /// failure). Call `start_waiting` once it is sent.
     pub fn done(&mut self, mut msg: Message, now: u64) -> Message {
+        msg.leg = Leg::DbToInstance;
+        if self.failed_at.is_some_and(|t| msg.sent_at <= t) {
+            msg.status = Status::ConnectionError;
+            return msg;
+        }
         self.touch(now);
         self.busy -= 1;
-        msg.leg = Leg::DbToInstance;
         msg.status = Status::Ok;
         msg
+    }
+
+    /// The primary fails now, to be repaired after `repair_ns` (`None`:
+    /// never): with a standby the database is back after the failover
+    /// time. Returns the refusals of the calls waiting, to send back to
+    /// their instances.
+    pub fn fail(&mut self, repair_ns: Option<u64>, w: &mut World) -> Vec<Message> {
+        let back_after = match (w.params.db.standby_failover_ns, repair_ns) {
+            (Some(f), Some(r)) => f.min(r),
+            (Some(f), None) => f,
+            (None, Some(r)) => r,
+            (None, None) => u64::MAX - w.now,
+        };
+        self.touch(w.now);
+        self.down_until = w.now + back_after;
+        self.failed_at = Some(w.now);
+        w.note(Note::DatabaseDown {
+            seconds: (back_after != u64::MAX - w.now).then(|| back_after as f64 / 1e9),
+            failover: w.params.db.standby_failover_ns.is_some(),
+        });
+        // Running calls are answered as they would have finished (`done`).
+        self.busy = 0;
+        let mut lost: Vec<Message> = self.queue.drain(..).map(|(m, _)| m).collect();
+        for m in &mut lost {
+            m.leg = Leg::DbToInstance;
+            m.status = Status::ConnectionError;
+        }
+        lost
+    }
+
+    /// Whether it is down now.
+    fn is_down(&self, now: u64) -> bool {
+        now < self.down_until
     }
 
     /// Starts waiting calls while connections are free.
@@ -130,8 +185,9 @@ impl Database {
         ratio(self.busy_area, self.capacity_area)
     }
 
-    pub fn view(&self, tokens: u32) -> DatabaseView {
+    pub fn view(&self, tokens: u32, now: u64) -> DatabaseView {
         DatabaseView {
+            down: self.is_down(now),
             connections: self.connections,
             busy: self.busy,
             queue: self.queue.len() as u32,

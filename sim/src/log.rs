@@ -41,6 +41,12 @@ pub(crate) enum Note {
     NoTargets {
         service: u16,
     },
+    /// The database's primary failed, for this long (`None`: until the
+    /// end); `failover` when a standby takes over.
+    DatabaseDown {
+        seconds: Option<f64>,
+        failover: bool,
+    },
     /// A whole availability zone failed, for this long (`None`: until the
     /// end).
     ZoneDown {
@@ -200,6 +206,18 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
                 "{} has no instance in service: requests get 503",
                 svc(*service)
             ),
+        ),
+        Note::DatabaseDown { seconds, failover } => (
+            "fault",
+            match (seconds, failover) {
+                (Some(s), true) => {
+                    format!("the database's primary failed: its standby takes over in {s} s")
+                }
+                (Some(s), false) => {
+                    format!("the database failed: every call to it fails for {s} s")
+                }
+                (None, _) => "the database failed: every call to it fails".to_string(),
+            },
         ),
         Note::ZoneDown { zone, seconds } => (
             "fault",

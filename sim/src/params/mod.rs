@@ -163,6 +163,8 @@ pub(crate) struct FaultParams {
 
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct DbParams {
+    /// With a standby, how long after a failure it takes over.
+    pub standby_failover_ns: Option<u64>,
     pub connections: u32,
     pub queue_capacity: u32,
     pub work: Dist,
@@ -278,6 +280,7 @@ impl Params {
             ],
             services: s.services.iter().map(service).collect(),
             db: DbParams {
+                standby_failover_ns: s.database.standby.then(|| s_to_ns(s.database.failover_s)),
                 connections: s.database.connections,
                 queue_capacity: s.database.queue_capacity,
                 work: Dist::new(&s.database.service_time),

@@ -525,6 +525,13 @@ pub struct Database {
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
     pub service_time: ServiceTime,
+    /// A standby in another zone that takes over `failover_s` after the
+    /// primary fails (as RDS Multi-AZ does); without one the database is
+    /// down until the primary is repaired.
+    #[serde(default)]
+    pub standby: bool,
+    #[serde(default = "defaults::failover_s")]
+    pub failover_s: f64,
 }
 
 /// Without a `[database]` table: 20 connections, exponential queries of
@@ -535,6 +542,8 @@ impl Default for Database {
             connections: 20,
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
+            standby: false,
+            failover_s: defaults::failover_s(),
         }
     }
 }
@@ -648,6 +657,8 @@ pub enum FaultKind {
     Hang,
     /// Service time multiplied by `factor`.
     Slow,
+    /// The database's primary fails (names no service, zone or instance).
+    DatabaseFailure,
 }
 
 /// Defaults of fields in tables that also have required fields, so they
@@ -661,6 +672,10 @@ mod defaults {
     }
     pub fn zone_mttr_s() -> f64 {
         3600.0
+    }
+    /// RDS Multi-AZ: "failovers typically complete within 60–120 seconds".
+    pub fn failover_s() -> f64 {
+        60.0
     }
     pub fn workers() -> u32 {
         1

@@ -99,6 +99,16 @@ impl Scenario {
             MAX_QUEUE,
         );
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
+        c.positive("database.failover_s", self.database.failover_s, MAX_GROUP_S);
+        for (i, f) in self.faults.iter().enumerate() {
+            let names_a_target = f.service.is_some() || f.zone.is_some() || f.instance.is_some();
+            if f.kind == FaultKind::DatabaseFailure && names_a_target {
+                c.fail(
+                    &format!("faults[{i}].kind"),
+                    "database_failure names no service, zone or instance",
+                );
+            }
+        }
         self.check_cost(&mut c);
         c.count("zones", self.zones, 1, MAX_ZONES);
         c.range("zone_mtbf_s", self.zone_mtbf_s, 0.0, 1e9);
@@ -339,6 +349,7 @@ impl Scenario {
                         );
                     }
                 }
+                None if f.kind == FaultKind::DatabaseFailure => {}
                 None if f.zone.is_none() => c.fail(
                     &format!("{path}.service"),
                     "name a service, a zone, or both",

@@ -78,7 +78,9 @@ impl Simulation {
                 })
                 .collect(),
             services,
-            database: self.database.view(self.fleets.shared_tokens()),
+            database: self
+                .database
+                .view(self.fleets.shared_tokens(), self.world.now),
             messages,
             messages_in_flight: total,
             totals: w.metrics.totals().clone(),
