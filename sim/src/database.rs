@@ -93,9 +93,14 @@ impl Database {
         self.busy += 1;
         let queries = w.params.traffic.kinds[msg.kind as usize].db_queries;
         self.queries += queries as u64;
+        // The Universal Scalability Law: with n queries running (this one
+        // included) each is slowed by 1 + σ(n − 1) + κn(n − 1).
+        let db = &w.params.db;
+        let n = self.busy as f64;
+        let slowdown = 1.0 + db.contention * (n - 1.0) + db.coherency * n * (n - 1.0);
         let mut d = 0;
         for _ in 0..queries {
-            d += w.params.db.work.sample(&mut self.rng, 1.0);
+            d += db.work.sample(&mut self.rng, slowdown);
         }
         w.queue.push(w.now + d, Event::DbDone(msg));
     }

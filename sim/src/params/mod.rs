@@ -168,6 +168,9 @@ pub(crate) struct DbParams {
     pub connections: u32,
     pub queue_capacity: u32,
     pub work: Dist,
+    /// The Universal Scalability Law's contention σ and coherency κ.
+    pub contention: f64,
+    pub coherency: f64,
 }
 
 /// A service-time distribution in nanoseconds.
@@ -284,6 +287,8 @@ impl Params {
                 connections: s.database.connections,
                 queue_capacity: s.database.queue_capacity,
                 work: Dist::new(&s.database.service_time),
+                contention: s.database.contention,
+                coherency: s.database.coherency,
             },
             zones: s.zones as u8,
             zone_mtbf_ns: s.zone_mtbf_s * NANOS_PER_SEC as f64,

@@ -528,6 +528,16 @@ pub struct Database {
     /// A standby in another zone that takes over `failover_s` after the
     /// primary fails (as RDS Multi-AZ does); without one the database is
     /// down until the primary is repaired.
+    /// The Universal Scalability Law (Neil Gunther): with N queries running
+    /// each takes 1 + σ(N − 1) + κN(N − 1) times as long, so throughput
+    /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
+    /// N* = √((1 − σ) / κ) and then falls. σ is contention (serialised
+    /// work: locks), κ coherency (crosstalk between connections). 0 and 0:
+    /// connections add throughput linearly.
+    #[serde(default)]
+    pub contention: f64,
+    #[serde(default)]
+    pub coherency: f64,
     #[serde(default)]
     pub standby: bool,
     #[serde(default = "defaults::failover_s")]
@@ -542,6 +552,8 @@ impl Default for Database {
             connections: 20,
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
+            contention: 0.0,
+            coherency: 0.0,
             standby: false,
             failover_s: defaults::failover_s(),
         }

@@ -100,6 +100,8 @@ impl Scenario {
         );
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
         c.positive("database.failover_s", self.database.failover_s, MAX_GROUP_S);
+        c.probability("database.contention", self.database.contention);
+        c.probability("database.coherency", self.database.coherency);
         for (i, f) in self.faults.iter().enumerate() {
             let names_a_target = f.service.is_some() || f.zone.is_some() || f.instance.is_some();
             if f.kind == FaultKind::DatabaseFailure && names_a_target {
