@@ -117,17 +117,17 @@ fn resilience() -> impl Strategy<Value = Vec<(String, String)>> {
         pick(&["none", "constant", "exponential"]),
         pick(&["none", "full", "equal", "decorrelated"]),
         pick(&["off", "per_instance", "shared"]),
-        prop_oneof![Just(0.0), 0.05..1.0f64],
+        pick(&["none", "grpc", "envoy", "finagle"]),
         proptest::collection::vec(group, 3),
     )
-        .prop_map(|(attempts, backoff, jitter, tokens, budget, groups)| {
+        .prop_map(|(attempts, backoff, jitter, tokens, throttle, groups)| {
             let mut v: Vec<(String, String)> = vec![
                 ("client.max_attempts".into(), attempts.to_string()),
                 ("client.retry.backoff".into(), backoff),
                 ("client.retry.jitter".into(), jitter),
                 ("client.retry.base_ms".into(), "20".into()),
                 ("client.retry.cap_ms".into(), "500".into()),
-                ("client.retry.budget_ratio".into(), budget.to_string()),
+                ("client.retry.throttle".into(), throttle),
                 ("client.idempotency".into(), tokens),
             ];
             for (name, (policy, check, probes, period, grace)) in
