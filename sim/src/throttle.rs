@@ -177,8 +177,10 @@ impl Throttles {
     /// was a retry. gRPC counts the answer before it decides on a retry.
     pub fn attempt_answered(&mut self, service: u16, retry: bool, answer: Answer, rule: &Rule) {
         let s = &mut self.services[usize::from(service)];
-        s.attempts -= 1;
-        s.retries -= retry as u32;
+        // Saturating: a retry granted while its request kind went to another
+        // service (a live change during its backoff) is answered by that one.
+        s.attempts = s.attempts.saturating_sub(1);
+        s.retries = s.retries.saturating_sub(retry as u32);
         if let Rule::Grpc { max, ratio } = *rule {
             s.tokens = match answer {
                 Answer::Success => (s.tokens + ratio).min(max),

@@ -343,6 +343,17 @@ fn change() -> impl Strategy<Value = Change> {
             "client.retry.backoff".into(),
             ["none", "constant", "exponential"][b].into()
         )),
+        (0usize..4).prop_map(move |t| set(
+            "client.retry.throttle".into(),
+            ["none", "grpc", "envoy", "finagle"][t].into()
+        )),
+        (0usize..3, 0usize..3).prop_map(move |(k, s)| set(
+            format!(
+                "traffic.mix.{}.service",
+                ["browse", "add_to_cart", "checkout"][k]
+            ),
+            ["browse", "cart", "checkout"][s].into()
+        )),
         (1u32..4).prop_map(move |z| set("zones".into(), z.to_string())),
         (prop_oneof![Just(0.0), 5.0..60.0f64])
             .prop_map(move |m| set("zone_mtbf_s".into(), m.to_string())),

@@ -92,15 +92,16 @@ impl Clients {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
         let (id, number, kind) = (r.id, r.attempts, r.kind);
+        let service = w.params.traffic.kinds[kind as usize].service;
         let attempt = self.attempts.insert(Attempt {
             request,
             id,
             number,
+            service,
             fate: Fate::Unknown,
         });
         let retry = number > 1;
         w.metrics.attempt_created(retry);
-        let service = w.params.traffic.kinds[kind as usize].service;
         if !retry {
             let rule = &w.params.retry.throttle;
             self.throttles.request_started(service, rule, w.now);
@@ -184,19 +185,11 @@ impl Clients {
             _ if retry => Answer::RetryableFailure,
             _ => Answer::OtherFailure,
         };
-        let service = self.service_of(a.request, w);
         let retried = a.number > 1;
-        (self.throttles).attempt_answered(service, retried, answer, &policy.throttle);
-        if !(retry && self.retry_later(a.request, service, outcome, w)) {
+        (self.throttles).attempt_answered(a.service, retried, answer, &policy.throttle);
+        if !(retry && self.retry_later(a.request, a.service, outcome, w)) {
             self.finish(a.request, outcome, w);
         }
-    }
-
-    /// The service a logical request goes to (0 if it has finished).
-    fn service_of(&self, request: Handle, w: &World) -> u16 {
-        self.requests
-            .get(request)
-            .map_or(0, |r| w.params.traffic.kinds[r.kind as usize].service)
     }
 
     /// Schedules the logical request's next attempt after its backoff;
