@@ -5,7 +5,8 @@
 
 mod common;
 use common::{preset, set};
-use sahara_sim::{Outcome, Sample, Simulation, Totals};
+use sahara_sim::scenario::Throttle;
+use sahara_sim::{Outcome, Sample, SimTime, Simulation, Totals};
 
 /// The retry storm with `edits`, run to its end: its per-second samples
 /// and its totals.
@@ -139,4 +140,18 @@ fn finagle_budget_caps_retries_over_every_ttl_window() {
     assert!(excess <= 0.0, "{excess}");
     assert!(excess_without > 0.0);
     assert!(totals.retries_refused > 1000);
+}
+
+#[test]
+fn a_refused_retry_is_logged_with_the_rule_that_refused_it() {
+    for kind in [Throttle::Grpc, Throttle::Envoy, Throttle::Finagle] {
+        let mut s = preset("retry-storm");
+        set(&mut s, "client.retry.throttle", kind.as_str());
+        let mut sim = Simulation::new(s).unwrap();
+        sim.advance_to(SimTime(61_000_000_000));
+        let log: Vec<String> = sim.events_since(0).0.into_iter().map(|e| e.text).collect();
+        let refused = log.iter().find(|t| t.contains("refused the retry"));
+        println!("{}: {refused:?}", kind.as_str());
+        assert!(refused.is_some_and(|t| t.contains(kind.rule())), "{kind:?}");
+    }
 }
