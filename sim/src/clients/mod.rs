@@ -186,7 +186,8 @@ impl Clients {
             _ => Answer::OtherFailure,
         };
         let retried = a.number > 1;
-        (self.throttles).attempt_answered(a.service, retried, answer, &policy.throttle);
+        self.throttles
+            .attempt_answered(a.service, retried, answer, &policy.throttle);
         if !(retry && self.retry_later(a.request, a.service, outcome, w)) {
             self.finish(a.request, outcome, w);
         }
@@ -201,7 +202,7 @@ impl Clients {
             return false;
         };
         let refused = r.attempts < policy.max_attempts
-            && !(self.throttles).allow_retry(service, &policy.throttle, w.now);
+            && !self.throttles.allow_retry(service, &policy.throttle, w.now);
         if refused || r.attempts >= policy.max_attempts {
             w.metrics.gave_up(refused);
             let note = Note::GaveUp {
