@@ -7,7 +7,7 @@
 use crate::view::slider::Range;
 use sahara_sim::scenario::{
     Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
-    PayloadName, Policy, Scenario,
+    PayloadName, Policy, Scenario, Throttle,
 };
 
 /// Where a setting appears in the controls panel.
@@ -178,6 +178,13 @@ const JITTERS: &[(&str, &str)] = &[
     (Jitter::Full.as_str(), "full: uniform(0, backoff)"),
     (Jitter::Equal.as_str(), "equal: half fixed, half random"),
     (Jitter::Decorrelated.as_str(), "decorrelated"),
+];
+
+const THROTTLES: &[(&str, &str)] = &[
+    (Throttle::None.as_str(), "none: every retry is sent"),
+    (Throttle::Grpc.as_str(), "gRPC retry throttling"),
+    (Throttle::Envoy.as_str(), "Envoy retry budget"),
+    (Throttle::Finagle.as_str(), "Finagle RetryBudget"),
 ];
 
 const TOKENS: &[(&str, &str)] = &[
@@ -360,14 +367,78 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Choice { options: JITTERS },
         help: "Randomness in the wait, so clients that failed together do not all retry together.",
     },
+    // Short name `budget`: what a link calls the retry budget.
     Setting {
         id: "budget",
         group: Group::Retries,
-        label: "Retry budget (0 = none)",
-        unit: "of first attempts",
-        path: "client.retry.budget_ratio",
-        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
-        help: "Retries are allowed only while they stay under this fraction of first attempts.",
+        label: "Retry throttle",
+        unit: "",
+        path: "client.retry.throttle",
+        kind: Kind::Choice { options: THROTTLES },
+        help: "Which real client's rule limits retries to a service across all requests, so a failing service is not buried in them.",
+    },
+    Setting {
+        id: "max_tokens",
+        group: Group::Retries,
+        label: "gRPC max_tokens",
+        unit: "tokens",
+        path: "client.retry.grpc.max_tokens",
+        kind: Kind::Number { range: Range::log(1.0, 1000.0, 1.0) },
+        help: "gRPC (gRFC A6): tokens start here, a failure takes one, and retries stop at half; no gRPC default, 10 is the gRFC's example.",
+    },
+    Setting {
+        id: "token_ratio",
+        group: Group::Retries,
+        label: "gRPC token_ratio",
+        unit: "per success",
+        path: "client.retry.grpc.token_ratio",
+        kind: Kind::Number { range: Range::log(0.001, 10.0, 0.001) },
+        help: "gRPC (gRFC A6): tokens a success gives back; no gRPC default, 0.1 is the gRFC's example.",
+    },
+    Setting {
+        id: "budget_percent",
+        group: Group::Retries,
+        label: "Envoy budget_percent",
+        unit: "%",
+        path: "client.retry.envoy.budget_percent",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Envoy retry budget: retries in flight may be this share of the requests in flight (Envoy's default 20 %).",
+    },
+    Setting {
+        id: "min_retry_concurrency",
+        group: Group::Retries,
+        label: "Envoy min_retry_concurrency",
+        unit: "retries",
+        path: "client.retry.envoy.min_retry_concurrency",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Envoy retry budget: retries in flight always allowed, however few the requests (Envoy's default 3).",
+    },
+    Setting {
+        id: "percent_can_retry",
+        group: Group::Retries,
+        label: "Finagle percent_can_retry",
+        unit: "per request",
+        path: "client.retry.finagle.percent_can_retry",
+        kind: Kind::Number { range: Range::linear(0.0, 2.0, 0.01) },
+        help: "Finagle RetryBudget: retries each request earns, for the ttl (Finagle's default 0.2).",
+    },
+    Setting {
+        id: "ttl",
+        group: Group::Retries,
+        label: "Finagle ttl",
+        unit: "s",
+        path: "client.retry.finagle.ttl_s",
+        kind: Kind::Number { range: Range::linear(1.0, 60.0, 1.0) },
+        help: "Finagle RetryBudget: how long deposits and withdrawals count (Finagle's default 10 s).",
+    },
+    Setting {
+        id: "min_retries_per_sec",
+        group: Group::Retries,
+        label: "Finagle min_retries_per_sec",
+        unit: "retries/s",
+        path: "client.retry.finagle.min_retries_per_sec",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Finagle RetryBudget: retries allowed on top of the earned ones (Finagle's default 10 a second).",
     },
     Setting {
         id: "cancellation",
@@ -790,6 +861,7 @@ mod tests {
             names(CANCELLATIONS),
             Cancellation::ALL.map(Cancellation::as_str)
         );
+        assert_eq!(names(THROTTLES), Throttle::ALL.map(Throttle::as_str));
         assert_eq!(names(BALANCERS), Balancer::ALL.map(Balancer::as_str));
         assert_eq!(names(POLICIES), Policy::ALL.map(Policy::as_str));
         assert_eq!(

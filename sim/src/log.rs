@@ -6,7 +6,7 @@ use crate::engine::Leg;
 use crate::fleet::InstanceId;
 use crate::fleet::{Alarm, Decision};
 use crate::request::{Outcome, RequestId};
-use crate::scenario::{Metric, Policy, RequestKind};
+use crate::scenario::{Metric, Policy, RequestKind, Throttle};
 use crate::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -66,12 +66,13 @@ pub(crate) enum Note {
         request: RequestId,
         kind: RequestKind,
     },
-    /// The client stopped retrying; `refused` when the budget said no.
+    /// The client stopped retrying; `refused` names the retry throttle
+    /// that said no.
     GaveUp {
         request: RequestId,
         attempts: u32,
         last: Outcome,
-        refused: bool,
+        refused: Option<Throttle>,
     },
     Scaled {
         service: u16,
@@ -249,9 +250,10 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
         } => {
             let r = request.0;
             let last = last.as_str().replace('_', " ");
-            let text = if *refused {
+            let text = if let Some(throttle) = refused {
                 format!(
-                    "r-{r} gave up after {attempts} attempts ({last}): the retry budget is spent"
+                    "r-{r} gave up after {attempts} attempts ({last}): {} refused the retry",
+                    throttle.rule()
                 )
             } else {
                 format!("r-{r} gave up after {attempts} attempts (last: {last})")

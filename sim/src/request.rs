@@ -124,6 +124,8 @@ pub(crate) struct Attempt {
     pub id: RequestId,
     /// 1 for the first attempt.
     pub number: u32,
+    /// The service it was sent to.
+    pub service: u16,
     pub fate: Fate,
     /// When the client gives up on it (its timeout), in ns.
     pub deadline: u64,
@@ -156,6 +158,7 @@ mod tests {
             request: Handle { index: 0, gen: 0 },
             id: RequestId(1),
             number: 1,
+            service: 0,
             fate,
             deadline: 0,
         };

@@ -17,8 +17,8 @@ mod validate;
 
 pub use error::{ScenarioError, ValidationError};
 pub use resilience::{
-    Backoff, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric, OutlierDetection, Policy,
-    Retry, Scaling, Step,
+    Backoff, EnvoyRetryBudget, FinagleRetryBudget, GrpcThrottling, HealthCheck, HealthCheckType,
+    Idempotency, Jitter, Metric, OutlierDetection, Policy, Retry, Scaling, Step, Throttle,
 };
 pub use validate::limits;
 pub(crate) use validate::shape_peak;

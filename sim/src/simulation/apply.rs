@@ -112,6 +112,7 @@ impl Simulation {
             Effect::HealthChecks(s) => self.fleets.restart_probes(s, w),
             Effect::Zones => self.fleets.restart_zones(w),
             Effect::Connections => self.database.set_connections(w),
+            Effect::RetryThrottle => self.clients.restart_throttles(w),
         }
     }
 }
