@@ -6,8 +6,8 @@
 
 use crate::view::slider::Range;
 use sahara_sim::scenario::{
-    Backoff, Balancer, HealthCheckType, Idempotency, Jitter, LatencyPreset, PayloadName, Policy,
-    Scenario,
+    Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
+    PayloadName, Policy, Scenario, Throttle,
 };
 
 /// Where a setting appears in the controls panel.
@@ -183,6 +183,13 @@ const JITTERS: &[(&str, &str)] = &[
     (Jitter::Decorrelated.as_str(), "decorrelated"),
 ];
 
+const THROTTLES: &[(&str, &str)] = &[
+    (Throttle::None.as_str(), "none: every retry is sent"),
+    (Throttle::Grpc.as_str(), "gRPC retry throttling"),
+    (Throttle::Envoy.as_str(), "Envoy retry budget"),
+    (Throttle::Finagle.as_str(), "Finagle RetryBudget"),
+];
+
 const TOKENS: &[(&str, &str)] = &[
     (
         Idempotency::Off.as_str(),
@@ -193,6 +200,21 @@ const TOKENS: &[(&str, &str)] = &[
         "per instance (in memory)",
     ),
     (Idempotency::Shared.as_str(), "shared (in the database)"),
+];
+
+const CANCELLATIONS: &[(&str, &str)] = &[
+    (
+        Cancellation::None.as_str(),
+        "none: servers finish work nobody waits for",
+    ),
+    (
+        Cancellation::LoadBalancer.as_str(),
+        "the load balancer passes on the closed connection",
+    ),
+    (
+        Cancellation::Deadline.as_str(),
+        "deadline propagation (gRPC), to the database too",
+    ),
 ];
 
 const BALANCERS: &[(&str, &str)] = &[
@@ -348,14 +370,87 @@ pub const SETTINGS: &[Setting] = &[
         kind: Kind::Choice { options: JITTERS },
         help: "Randomness in the wait, so clients that failed together do not all retry together.",
     },
+    // Short name `budget`: what a link calls the retry budget.
     Setting {
         id: "budget",
         group: Group::Retries,
-        label: "Retry budget (0 = none)",
-        unit: "of first attempts",
-        path: "client.retry.budget_ratio",
-        kind: Kind::Number { range: Range::linear(0.0, 1.0, 0.01) },
-        help: "Retries are allowed only while they stay under this fraction of first attempts.",
+        label: "Retry throttle",
+        unit: "",
+        path: "client.retry.throttle",
+        kind: Kind::Choice { options: THROTTLES },
+        help: "Which real client's rule limits retries to a service across all requests, so a failing service is not buried in them.",
+    },
+    Setting {
+        id: "max_tokens",
+        group: Group::Retries,
+        label: "gRPC max_tokens",
+        unit: "tokens",
+        path: "client.retry.grpc.max_tokens",
+        kind: Kind::Number { range: Range::log(1.0, 1000.0, 1.0) },
+        help: "gRPC (gRFC A6): tokens start here, a failure takes one, and retries stop at half; no gRPC default, 10 is the gRFC's example.",
+    },
+    Setting {
+        id: "token_ratio",
+        group: Group::Retries,
+        label: "gRPC token_ratio",
+        unit: "per success",
+        path: "client.retry.grpc.token_ratio",
+        kind: Kind::Number { range: Range::log(0.001, 10.0, 0.001) },
+        help: "gRPC (gRFC A6): tokens a success gives back; no gRPC default, 0.1 is the gRFC's example.",
+    },
+    Setting {
+        id: "budget_percent",
+        group: Group::Retries,
+        label: "Envoy budget_percent",
+        unit: "%",
+        path: "client.retry.envoy.budget_percent",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Envoy retry budget: retries in flight may be this share of the requests in flight (Envoy's default 20 %).",
+    },
+    Setting {
+        id: "min_retry_concurrency",
+        group: Group::Retries,
+        label: "Envoy min_retry_concurrency",
+        unit: "retries",
+        path: "client.retry.envoy.min_retry_concurrency",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Envoy retry budget: retries in flight always allowed, however few the requests (Envoy's default 3).",
+    },
+    Setting {
+        id: "percent_can_retry",
+        group: Group::Retries,
+        label: "Finagle percent_can_retry",
+        unit: "per request",
+        path: "client.retry.finagle.percent_can_retry",
+        kind: Kind::Number { range: Range::linear(0.0, 2.0, 0.01) },
+        help: "Finagle RetryBudget: retries each request earns, for the ttl (Finagle's default 0.2).",
+    },
+    Setting {
+        id: "ttl",
+        group: Group::Retries,
+        label: "Finagle ttl",
+        unit: "s",
+        path: "client.retry.finagle.ttl_s",
+        kind: Kind::Number { range: Range::linear(1.0, 60.0, 1.0) },
+        help: "Finagle RetryBudget: how long deposits and withdrawals count (Finagle's default 10 s).",
+    },
+    Setting {
+        id: "min_retries_per_sec",
+        group: Group::Retries,
+        label: "Finagle min_retries_per_sec",
+        unit: "retries/s",
+        path: "client.retry.finagle.min_retries_per_sec",
+        kind: Kind::Number { range: Range::linear(0.0, 100.0, 1.0) },
+        help: "Finagle RetryBudget: retries allowed on top of the earned ones (Finagle's default 10 a second).",
+    },
+    Setting {
+        id: "cancellation",
+        group: Group::Retries,
+        label: "When a client gives up",
+        unit: "",
+        path: "client.cancellation",
+        kind: Kind::Choice { options: CANCELLATIONS },
+        help: "A server never knows its client timed out unless told: without cancellation it finishes the work anyway (wasted work).",
     },
     // Idempotency
     Setting {
@@ -468,6 +563,42 @@ pub const SETTINGS: &[Setting] = &[
         path: "cost.instance_type",
         kind: Kind::Choice { options: INSTANCE_TYPES },
         help: "What an instance-hour costs, from the scenario's on-demand price table (AWS us-east-1).",
+    },
+    Setting {
+        id: "db_contention",
+        group: Group::Database,
+        label: "Contention σ (Universal Scalability Law)",
+        unit: "",
+        path: "database.contention",
+        kind: Kind::Number { range: Range::linear(0.0, 0.5, 0.005) },
+        help: "Serialised work such as locks: each running query slows the others by this share (Gunther's σ).",
+    },
+    Setting {
+        id: "db_coherency",
+        group: Group::Database,
+        label: "Coherency κ (Universal Scalability Law)",
+        unit: "",
+        path: "database.coherency",
+        kind: Kind::Number { range: Range::linear(0.0, 0.01, 0.0001) },
+        help: "Crosstalk between connections; with it, throughput peaks at √((1 − σ)/κ) connections and falls beyond.",
+    },
+    Setting {
+        id: "db_standby",
+        group: Group::Database,
+        label: "Standby in another zone",
+        unit: "",
+        path: "database.standby",
+        kind: Kind::Toggle,
+        help: "When the primary fails, a standby takes over after the failover time (RDS Multi-AZ); without one it is down until repaired.",
+    },
+    Setting {
+        id: "db_failover",
+        group: Group::Database,
+        label: "Failover time",
+        unit: "s",
+        path: "database.failover_s",
+        kind: Kind::Number { range: Range::linear(1.0, 600.0, 1.0) },
+        help: "How long the standby takes to take over (RDS Multi-AZ: typically 60–120 s).",
     },
     Setting {
         id: "egress_price",
@@ -784,6 +915,11 @@ mod tests {
         assert_eq!(names(BACKOFFS), Backoff::ALL.map(Backoff::as_str));
         assert_eq!(names(JITTERS), Jitter::ALL.map(Jitter::as_str));
         assert_eq!(names(TOKENS), Idempotency::ALL.map(Idempotency::as_str));
+        assert_eq!(
+            names(CANCELLATIONS),
+            Cancellation::ALL.map(Cancellation::as_str)
+        );
+        assert_eq!(names(THROTTLES), Throttle::ALL.map(Throttle::as_str));
         assert_eq!(names(BALANCERS), Balancer::ALL.map(Balancer::as_str));
         assert_eq!(names(POLICIES), Policy::ALL.map(Policy::as_str));
         assert_eq!(

@@ -80,3 +80,14 @@ test('a zone outage from the page takes every instance in the zone at once', asy
   await expect(page.locator('[data-counter="cost-breakdown"]')).toContainText('across zones $');
   await snap(page, 'resilience-zone-outage');
 });
+
+test('the database fails from its inspector and every call to it fails', async ({ page }) => {
+  await page.goto('/?scenario=baseline&speed=5');
+  await page.getByRole('button', { name: /^Database: / }).click();
+  await page.getByRole('button', { name: 'Fail it for 60 s' }).click();
+  await expect(page.locator('.ticker li', { hasText: 'the database failed: every call to it fails for 60 s' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Database \(down\)/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => count(page, 'failed'), { timeout: 10_000 }).toBeGreaterThan(100);
+  expect(await count(page, 'success')).toBe(0);
+});

@@ -25,6 +25,9 @@ pub enum Change {
     /// a), repairing them after `duration`; groups launch nothing there
     /// until then.
     ZoneOutage { zone: u32, duration: SimDuration },
+    /// Fail the database's primary, repairing it after `duration` (with a
+    /// standby it is back after the failover time, if that is sooner).
+    FailDatabase { duration: SimDuration },
     /// Crash every instance of a service, repairing them after `duration`.
     ServiceOutage {
         service: String,

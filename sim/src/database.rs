@@ -1,9 +1,14 @@
 //! The shared database: a connection limit, a bounded queue and a service
 //! time. Every service's database calls meet here, which is why scaling the
-//! stateless tiers out eventually only moves the bottleneck to it.
+//! stateless tiers out eventually only moves the bottleneck to it — and why
+//! its failure fails every request that needs it: while it is down, calls
+//! are refused, and the calls it held when it failed are lost. A standby
+//! takes over after the failover time; without one it is down until the
+//! primary is repaired.
 
 use crate::digest::Fnv;
 use crate::engine::{Event, Leg, Message};
+use crate::log::Note;
 use crate::request::Status;
 use crate::rng::{Purpose, Stream};
 use crate::snapshot::DatabaseView;
@@ -13,7 +18,8 @@ use std::collections::VecDeque;
 pub(crate) struct Database {
     busy: u32,
     connections: u32,
-    queue: VecDeque<Message>,
+    /// Waiting calls, each with the deadline it carries (`u64::MAX`: none).
+    queue: VecDeque<(Message, u64)>,
     rng: Stream,
     /// ∫ busy connections dt and ∫ available connections dt, in
     /// connection·ns, and their values at the last closed second.
@@ -23,6 +29,10 @@ pub(crate) struct Database {
     busy_area_at_tick: u64,
     capacity_area_at_tick: u64,
     queries: u64,
+    /// Until when it is down (0: up), and when it last failed: calls sent
+    /// before then and still running were lost with it.
+    down_until: u64,
+    failed_at: Option<u64>,
 }
 
 impl Database {
@@ -38,6 +48,8 @@ impl Database {
             busy_area_at_tick: 0,
             capacity_area_at_tick: 0,
             queries: 0,
+            down_until: 0,
+            failed_at: None,
         }
     }
 
@@ -52,15 +64,22 @@ impl Database {
         self.last_touch = now;
     }
 
-    /// A call arrives: it runs if a connection is free, waits if the queue
-    /// has room, and is otherwise refused: then `msg` becomes the answer to
-    /// send (a 503) and this returns true.
-    pub fn arrive(&mut self, msg: &mut Message, w: &mut World) -> bool {
+    /// A call arrives, carrying the deadline of its request (`u64::MAX`:
+    /// none): it runs if a connection is free, waits if the queue has room,
+    /// and is otherwise refused: then `msg` becomes the answer to send (a
+    /// 503) and this returns true. A waiting call whose deadline passes is
+    /// dropped unrun.
+    pub fn arrive(&mut self, msg: &mut Message, deadline: u64, w: &mut World) -> bool {
+        if w.now < self.down_until {
+            msg.leg = Leg::DbToInstance;
+            msg.status = Status::ConnectionError;
+            return true;
+        }
         if self.busy < self.connections {
             self.start(*msg, w);
             false
         } else if self.queue.len() < w.params.db.queue_capacity as usize {
-            self.queue.push_back(*msg);
+            self.queue.push_back((*msg, deadline));
             false
         } else {
             msg.leg = Leg::DbToInstance;
@@ -74,30 +93,76 @@ impl Database {
         self.busy += 1;
         let queries = w.params.traffic.kinds[msg.kind as usize].db_queries;
         self.queries += queries as u64;
+        // The Universal Scalability Law: with n queries running (this one
+        // included) each is slowed by 1 + σ(n − 1) + κn(n − 1).
+        let db = &w.params.db;
+        let n = self.busy as f64;
+        let slowdown = 1.0 + db.contention * (n - 1.0) + db.coherency * n * (n - 1.0);
         let mut d = 0;
         for _ in 0..queries {
-            d += w.params.db.work.sample(&mut self.rng, 1.0);
+            d += db.work.sample(&mut self.rng, slowdown);
         }
         w.queue.push(w.now + d, Event::DbDone(msg));
     }
 
-    /// A call finished: the answer to send back. Call `start_waiting` once
-    /// it is sent.
+    /// A call finished: the answer to send back. One that was running
+    /// when the database failed is answered with a connection error, at
+    /// the moment it would have finished (a query's time at most after the
+    /// failure). Call `start_waiting` once it is sent.
     pub fn done(&mut self, mut msg: Message, now: u64) -> Message {
+        msg.leg = Leg::DbToInstance;
+        if self.failed_at.is_some_and(|t| msg.sent_at <= t) {
+            msg.status = Status::ConnectionError;
+            return msg;
+        }
         self.touch(now);
         self.busy -= 1;
-        msg.leg = Leg::DbToInstance;
         msg.status = Status::Ok;
         msg
+    }
+
+    /// The primary fails now, to be repaired after `repair_ns` (`None`:
+    /// never): with a standby the database is back after the failover
+    /// time. Returns the refusals of the calls waiting, to send back to
+    /// their instances.
+    pub fn fail(&mut self, repair_ns: Option<u64>, w: &mut World) -> Vec<Message> {
+        let back_after = match (w.params.db.standby_failover_ns, repair_ns) {
+            (Some(f), Some(r)) => f.min(r),
+            (Some(f), None) => f,
+            (None, Some(r)) => r,
+            (None, None) => u64::MAX - w.now,
+        };
+        self.touch(w.now);
+        self.down_until = w.now + back_after;
+        self.failed_at = Some(w.now);
+        w.note(Note::DatabaseDown {
+            seconds: (back_after != u64::MAX - w.now).then(|| back_after as f64 / 1e9),
+            failover: w.params.db.standby_failover_ns.is_some(),
+        });
+        // Running calls are answered as they would have finished (`done`).
+        self.busy = 0;
+        let mut lost: Vec<Message> = self.queue.drain(..).map(|(m, _)| m).collect();
+        for m in &mut lost {
+            m.leg = Leg::DbToInstance;
+            m.status = Status::ConnectionError;
+        }
+        lost
+    }
+
+    /// Whether it is down now.
+    fn is_down(&self, now: u64) -> bool {
+        now < self.down_until
     }
 
     /// Starts waiting calls while connections are free.
     pub fn start_waiting(&mut self, w: &mut World) {
         while self.busy < self.connections {
-            let Some(next) = self.queue.pop_front() else {
+            let Some((next, deadline)) = self.queue.pop_front() else {
                 return;
             };
-            self.start(next, w);
+            if deadline > w.now {
+                self.start(next, w);
+            }
         }
     }
 
@@ -125,8 +190,9 @@ impl Database {
         ratio(self.busy_area, self.capacity_area)
     }
 
-    pub fn view(&self, tokens: u32) -> DatabaseView {
+    pub fn view(&self, tokens: u32, now: u64) -> DatabaseView {
         DatabaseView {
+            down: self.is_down(now),
             connections: self.connections,
             busy: self.busy,
             queue: self.queue.len() as u32,

@@ -28,6 +28,7 @@ mod simulation;
 mod slab;
 mod snapshot;
 mod summary;
+mod throttle;
 mod time;
 mod world;
 mod ziggurat;

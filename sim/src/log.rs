@@ -7,7 +7,7 @@ use crate::engine::Leg;
 use crate::fleet::InstanceId;
 use crate::fleet::{Alarm, Decision};
 use crate::request::{Outcome, RequestId};
-use crate::scenario::{Metric, Policy, RequestKind};
+use crate::scenario::{Metric, Policy, RequestKind, Throttle};
 use crate::time::SimTime;
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -42,6 +42,12 @@ pub(crate) enum Note {
     NoTargets {
         service: u16,
     },
+    /// The database's primary failed, for this long (`None`: until the
+    /// end); `failover` when a standby takes over.
+    DatabaseDown {
+        seconds: Option<f64>,
+        failover: bool,
+    },
     /// A whole availability zone failed, for this long (`None`: until the
     /// end).
     ZoneDown {
@@ -61,12 +67,13 @@ pub(crate) enum Note {
         request: RequestId,
         kind: RequestKind,
     },
-    /// The client stopped retrying; `refused` when the budget said no.
+    /// The client stopped retrying; `refused` names the retry throttle
+    /// that said no.
     GaveUp {
         request: RequestId,
         attempts: u32,
         last: Outcome,
-        refused: bool,
+        refused: Option<Throttle>,
     },
     Scaled {
         service: u16,
@@ -207,6 +214,18 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
                 svc(*service)
             ),
         ),
+        Note::DatabaseDown { seconds, failover } => (
+            "fault",
+            match (seconds, failover) {
+                (Some(s), true) => {
+                    format!("the database's primary failed: its standby takes over in {s} s")
+                }
+                (Some(s), false) => {
+                    format!("the database failed: every call to it fails for {s} s")
+                }
+                (None, _) => "the database failed: every call to it fails".to_string(),
+            },
+        ),
         Note::ZoneDown { zone, seconds } => (
             "fault",
             match seconds {
@@ -237,9 +256,10 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
         } => {
             let r = request.0;
             let last = last.as_str().replace('_', " ");
-            let text = if *refused {
+            let text = if let Some(throttle) = refused {
                 format!(
-                    "r-{r} gave up after {attempts} attempts ({last}): the retry budget is spent"
+                    "r-{r} gave up after {attempts} attempts ({last}): {} refused the retry",
+                    throttle.rule()
                 )
             } else {
                 format!("r-{r} gave up after {attempts} attempts (last: {last})")

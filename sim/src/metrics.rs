@@ -50,6 +50,12 @@ pub struct Totals {
     pub instances_terminated: u64,
     /// Changes of desired capacity made by scaling policies.
     pub scaling_actions: u64,
+    /// Jobs an instance finished after their client stopped waiting for
+    /// them: work nobody will use.
+    pub wasted: u64,
+    /// Jobs an instance dropped or stopped because their client's deadline
+    /// had passed (`client.cancellation`).
+    pub cancelled: u64,
     /// Per service: closed seconds that ended with at least one instance up
     /// (registered, its condition ok), and seconds closed.
     pub seconds_available: Vec<u64>,
@@ -91,6 +97,10 @@ pub struct Sample {
     pub retries: u32,
     /// Duplicate executions, and requests that gave up, in the second.
     pub duplicates: u32,
+    /// Jobs finished after their client stopped waiting, and jobs dropped or
+    /// stopped past their client's deadline.
+    pub wasted: u32,
+    pub cancelled: u32,
     pub gave_up: u32,
     /// Logical requests finished in the second, any outcome.
     pub throughput_rps: u32,
@@ -138,6 +148,8 @@ struct Counts {
     retries: u32,
     duplicates: u32,
     gave_up: u32,
+    wasted: u32,
+    cancelled: u32,
     outcomes: [u32; Outcome::ALL.len()],
 }
 
@@ -229,6 +241,18 @@ impl Metrics {
         self.second.duplicates += 1;
     }
 
+    /// An instance finished a job whose client had stopped waiting.
+    pub(crate) fn wasted(&mut self) {
+        self.totals.wasted += 1;
+        self.second.wasted += 1;
+    }
+
+    /// An instance dropped or stopped a job past its client's deadline.
+    pub(crate) fn cancelled(&mut self) {
+        self.totals.cancelled += 1;
+        self.second.cancelled += 1;
+    }
+
     /// A request failed after the client stopped retrying; `refused` when
     /// the retry budget said no.
     pub(crate) fn gave_up(&mut self, refused: bool) {
@@ -281,6 +305,8 @@ impl Metrics {
             attempts: c.attempts,
             retries: c.retries,
             duplicates: c.duplicates,
+            wasted: c.wasted,
+            cancelled: c.cancelled,
             gave_up: c.gave_up,
             throughput_rps: c.outcomes.iter().sum(),
             goodput_rps: c.outcomes[Outcome::Success as usize],
@@ -386,6 +412,7 @@ impl Metrics {
             t.replayed,
             t.conflicts,
             t.scaling_actions,
+            t.cancelled,
             t.finished[open],
             t.attempts_finished[open],
         ];

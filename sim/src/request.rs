@@ -129,9 +129,13 @@ pub(crate) struct Attempt {
     pub id: RequestId,
     /// 1 for the first attempt.
     pub number: u32,
+    /// The service it was sent to.
+    pub service: u16,
     pub fate: Fate,
     /// The circuit breaker's epoch that let it through; 0 for none.
     pub breaker: u32,
+    /// When the client gives up on it (its timeout), in ns.
+    pub deadline: u64,
 }
 
 impl Attempt {
@@ -161,8 +165,10 @@ mod tests {
             request: Handle { index: 0, gen: 0 },
             id: RequestId(1),
             number: 1,
+            service: 0,
             fate,
             breaker: 0,
+            deadline: 0,
         };
         let cases = [
             (

@@ -1,12 +1,13 @@
 //! The client's retry policy: which failures it resends, how long it waits
 //! first (backoff and jitter, as in the AWS SDKs and "Exponential Backoff
-//! and Jitter" on the AWS Architecture Blog), and the retry budget that keeps
-//! retries a small fraction of the traffic. The simulation asks it once per
-//! failed attempt; nothing here runs on the success path.
+//! and Jitter" on the AWS Architecture Blog), and which retry throttle
+//! (`throttle`) limits retries across requests. The simulation asks it once
+//! per failed attempt; nothing here runs on the success path.
 
 use crate::request::Outcome;
 use crate::rng::Stream;
 use crate::scenario::{Backoff, Client, Jitter};
+use crate::throttle::Rule;
 use crate::time::SimDuration;
 
 /// The retry settings compiled to nanoseconds.
@@ -20,8 +21,7 @@ pub(crate) struct RetryPolicy {
     jitter: Jitter,
     base_ns: f64,
     cap_ns: f64,
-    budget_ratio: f64,
-    budget_burst: f64,
+    pub throttle: Rule,
 }
 
 impl RetryPolicy {
@@ -37,8 +37,7 @@ impl RetryPolicy {
             jitter: r.jitter,
             base_ns: ns(r.base_ms),
             cap_ns: ns(r.cap_ms),
-            budget_ratio: r.budget_ratio,
-            budget_burst: r.budget_burst,
+            throttle: Rule::new(r),
         }
     }
 
@@ -74,45 +73,6 @@ impl RetryPolicy {
             }
         };
         wait as u64
-    }
-
-    /// Whether a budget applies at all.
-    pub fn budgeted(&self) -> bool {
-        self.budget_ratio > 0.0
-    }
-}
-
-/// The retry budget: a token bucket shared by all clients.
-pub(crate) struct Budget {
-    tokens: f64,
-}
-
-impl Budget {
-    pub fn new(policy: &RetryPolicy) -> Budget {
-        Budget {
-            tokens: policy.budget_burst,
-        }
-    }
-
-    /// A first attempt earns `ratio` of a retry.
-    pub fn deposit(&mut self, policy: &RetryPolicy) {
-        if policy.budgeted() {
-            self.tokens = (self.tokens + policy.budget_ratio).min(policy.budget_burst);
-        }
-    }
-
-    /// Takes a token for a retry; false when the budget is spent.
-    pub fn withdraw(&mut self, policy: &RetryPolicy) -> bool {
-        if !policy.budgeted() {
-            return true;
-        }
-        // Tolerate rounding: ten deposits of 0.1 make a whole token.
-        if self.tokens >= 1.0 - 1e-9 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
     }
 }
 
@@ -156,24 +116,6 @@ mod tests {
             assert!((100..=900).contains(&w), "{w}");
             assert!(ms(&d, 3, 900_000_000, &mut rng) <= 1000);
         }
-    }
-
-    #[test]
-    fn budget_allows_a_fraction_of_first_attempts() {
-        let mut c = Client::default();
-        c.retry.budget_ratio = 0.1;
-        c.retry.budget_burst = 1.0;
-        let p = RetryPolicy::new(&c);
-        let mut b = Budget::new(&p);
-        assert!(b.withdraw(&p) && !b.withdraw(&p), "the burst, then nothing");
-        let mut allowed = 0;
-        for _ in 0..1000 {
-            b.deposit(&p);
-            allowed += b.withdraw(&p) as u32;
-        }
-        assert!((99..=100).contains(&allowed), "{allowed}");
-        assert!(Budget::new(&policy(Backoff::None, Jitter::None))
-            .withdraw(&policy(Backoff::None, Jitter::None)));
     }
 
     #[test]

@@ -100,6 +100,8 @@ pub struct InstanceView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DatabaseView {
+    /// Failed, and not yet back (repaired, or its standby took over).
+    pub down: bool,
     pub connections: u32,
     pub busy: u32,
     pub queue: u32,

@@ -40,6 +40,10 @@ pub struct Summary {
     pub retries_refused: u64,
     /// Extra executions of `add_to_cart` / `checkout` (ground truth).
     pub duplicates: u64,
+    /// Jobs finished after their client stopped waiting (work nobody used),
+    /// and jobs dropped or stopped past their client's deadline.
+    pub wasted: u64,
+    pub cancelled: u64,
     /// Repeats answered from an idempotency token store, and with a 409.
     pub replayed: u64,
     pub conflicts: u64,

@@ -117,17 +117,17 @@ fn resilience() -> impl Strategy<Value = Vec<(String, String)>> {
         pick(&["none", "constant", "exponential"]),
         pick(&["none", "full", "equal", "decorrelated"]),
         pick(&["off", "per_instance", "shared"]),
-        prop_oneof![Just(0.0), 0.05..1.0f64],
+        pick(&["none", "grpc", "envoy", "finagle"]),
         proptest::collection::vec(group, 3),
     )
-        .prop_map(|(attempts, backoff, jitter, tokens, budget, groups)| {
+        .prop_map(|(attempts, backoff, jitter, tokens, throttle, groups)| {
             let mut v: Vec<(String, String)> = vec![
                 ("client.max_attempts".into(), attempts.to_string()),
                 ("client.retry.backoff".into(), backoff),
                 ("client.retry.jitter".into(), jitter),
                 ("client.retry.base_ms".into(), "20".into()),
                 ("client.retry.cap_ms".into(), "500".into()),
-                ("client.retry.budget_ratio".into(), budget.to_string()),
+                ("client.retry.throttle".into(), throttle),
                 ("client.idempotency".into(), tokens),
             ];
             for (name, (policy, check, probes, period, grace)) in
@@ -342,6 +342,17 @@ fn change() -> impl Strategy<Value = Change> {
         (0usize..3).prop_map(move |b| set(
             "client.retry.backoff".into(),
             ["none", "constant", "exponential"][b].into()
+        )),
+        (0usize..4).prop_map(move |t| set(
+            "client.retry.throttle".into(),
+            ["none", "grpc", "envoy", "finagle"][t].into()
+        )),
+        (0usize..3, 0usize..3).prop_map(move |(k, s)| set(
+            format!(
+                "traffic.mix.{}.service",
+                ["browse", "add_to_cart", "checkout"][k]
+            ),
+            ["browse", "cart", "checkout"][s].into()
         )),
         (1u32..4).prop_map(move |z| set("zones".into(), z.to_string())),
         (prop_oneof![Just(0.0), 5.0..60.0f64])

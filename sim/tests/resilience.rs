@@ -177,19 +177,3 @@ fn a_repeat_while_the_first_executes_gets_a_conflict_and_is_not_executed() {
     assert!(t.conflicts > 100, "{t:?}");
     assert_eq!(t.duplicates, 0);
 }
-
-#[test]
-fn a_retry_budget_caps_retries_at_its_ratio() {
-    let mut s = preset("retry-storm");
-    set(&mut s, "client.retry.budget_ratio", "0.1");
-    let mut sim = Simulation::new(s).unwrap();
-    sim.run_to_end();
-    let t = &sim.metrics().totals();
-    let first = (t.attempts - t.retries) as f64;
-    println!(
-        "budget 10%: {} retries for {first} first attempts, {} refused",
-        t.retries, t.retries_refused
-    );
-    assert!(t.retries as f64 <= 0.1 * first + 10.0);
-    assert!(t.retries_refused > 1000);
-}

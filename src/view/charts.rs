@@ -151,6 +151,7 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("attempts", "s5", |s| s.attempts as f64),
                 ("retries", "s2", |s| s.retries as f64),
                 ("duplicates", "s4", |s| s.duplicates as f64),
+                ("wasted", "s3", |s| s.wasted as f64),
             ],
         )
     });

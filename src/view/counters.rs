@@ -21,6 +21,9 @@ pub fn Counters(live: Live) -> impl IntoView {
                 <dt>"Duplicates"</dt><dd data-counter="duplicates">{t(|t| t.duplicates)}</dd>
             </div>
             <div><dt>"Gave up"</dt><dd data-counter="gave-up">{t(|t| t.gave_up)}</dd></div>
+            <div title="Jobs an instance finished after their client had given up on them: work nobody uses, unless cancellation stops it.">
+                <dt>"Wasted work"</dt><dd data-counter="wasted">{t(|t| t.wasted)}</dd>
+            </div>
             <div><dt>"In flight"</dt><dd data-counter="in-flight">{move || live.snapshot.with(|s| s.requests_in_flight.to_string())}</dd></div>
             <div title="At the scenario's AWS prices: instance-hours, load balancers, data out to the internet and across zones (Fallacy 7: transport cost is not zero).">
                 <dt>"Cost"</dt>

@@ -107,12 +107,13 @@ pub fn Diagram(
 
                 <g
                     class="node database"
+                    class:crashed=move || live.snapshot.with(|s| s.database.down)
                     class:selected=is(Selected::Database)
                     class:compromised=move || security.compromised.get() == Some(Selected::Database)
                     class:exposed=move || live.snapshot.with(|s| security.exposed(s, Selected::Database))
                     tabindex="0"
                     role="button"
-                    aria-label=move || live.snapshot.with(|s| format!("Database: {} of {} connections busy, {} queued", s.database.busy, s.database.connections, s.database.queue))
+                    aria-label=move || live.snapshot.with(|s| format!("Database{}: {} of {} connections busy, {} queued", if s.database.down { " (down)" } else { "" }, s.database.busy, s.database.connections, s.database.queue))
                     on:click=click(selected, Selected::Database)
                     on:keydown=keypress(selected, Selected::Database)
                 >

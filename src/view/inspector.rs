@@ -8,7 +8,7 @@ use crate::live::Live;
 use crate::security::Security;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
-use sahara_sim::{Change, Condition, InstanceId};
+use sahara_sim::{Change, Condition, InstanceId, SimDuration};
 
 #[component]
 pub fn Inspector(
@@ -25,9 +25,16 @@ pub fn Inspector(
                 Some(Selected::Database) => view! {
                     <h2>"Database"</h2>
                     <p>{move || live.snapshot.with(|s| format!(
-                        "{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
+                        "{}{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
+                        if s.database.down { "Down: every call fails. " } else { "" },
                         s.database.busy, s.database.connections, s.database.queue, s.database.utilisation * 100.0))}</p>
                     <SettingControl live setting=setting("db_connections") service=String::new() id_prefix="inspect-" />
+                    <div class="actions">
+                        <button type="button" class="danger"
+                            on:click=move |_| live.apply(Change::FailDatabase { duration: SimDuration::from_secs(60) })>
+                            "Fail it for 60 s"
+                        </button>
+                    </div>
                 }.into_any(),
                 Some(Selected::Clients) => view! {
                     <h2>"Clients"</h2>

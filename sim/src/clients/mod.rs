@@ -1,7 +1,7 @@
 //! The clients: where logical requests come from (`traffic`), the attempts
 //! they send, and what a client does with each attempt's result: it
 //! observes a response or a timeout, and resends (after a backoff, within
-//! its attempts and its retry budget) or finishes the request. Every
+//! its attempts and its retry throttle) or finishes the request. Every
 //! attempt carries the logical request's idempotency token, and goes
 //! through its service's circuit breaker (`breaker`), which may fail it at
 //! once instead.
@@ -19,9 +19,9 @@ use crate::engine::{Event, Leg, Message, Timer};
 use crate::log::Note;
 use crate::params::Params;
 use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
-use crate::retry::Budget;
 use crate::rng::{Purpose, Stream};
 use crate::slab::{Handle, Slab};
+use crate::throttle::{Answer, Throttles};
 use crate::world::World;
 use breaker::Breakers;
 use traffic::Traffic;
@@ -33,7 +33,7 @@ pub(crate) struct Clients {
     next_request: u64,
     /// Backoff jitter, for all clients.
     retry_rng: Stream,
-    budget: Budget,
+    throttles: Throttles,
     breakers: Breakers,
 }
 
@@ -46,7 +46,7 @@ impl Clients {
             attempts: Slab::new(),
             next_request: 1,
             retry_rng: Stream::derive(seed, Purpose::Retry, "", 0),
-            budget: Budget::new(&params.retry),
+            throttles: Throttles::new(&params.retry.throttle, params.services.len(), 0),
             breakers: Breakers::new(params.services.len()),
         }
     }
@@ -71,6 +71,12 @@ impl Clients {
     #[inline]
     pub fn has_attempt(&self, attempt: Handle) -> bool {
         self.attempts.get(attempt).is_some()
+    }
+
+    /// When the client gives up on an attempt (0 if it already has).
+    #[inline]
+    pub fn deadline(&self, attempt: Handle) -> u64 {
+        self.attempts.get(attempt).map_or(0, |a| a.deadline)
     }
 
     /// The request and number of an attempt still in flight.
@@ -101,27 +107,31 @@ impl Clients {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
         let (id, number, kind) = (r.id, r.attempts, r.kind);
+        let service = w.params.traffic.kinds[kind as usize].service;
         let retry = number > 1;
         w.metrics.attempt_created(retry);
         if !retry {
-            self.budget.deposit(&w.params.retry);
+            let rule = &w.params.retry.throttle;
+            self.throttles.request_started(service, rule, w.now);
         }
-        let service = w.params.traffic.kinds[kind as usize].service;
         let Some(breaker) = self.breakers.permit(service as usize, w) else {
             // Failed fast, never sent; resending would meet the same breaker.
             w.metrics.attempt_finished(Outcome::CircuitOpen);
             self.finish(request, Outcome::CircuitOpen, w);
             return None;
         };
+        let deadline = w.now + w.params.timeout_ns;
         let attempt = self.attempts.insert(Attempt {
             request,
             id,
             number,
+            service,
             fate: Fate::Unknown,
+            deadline,
             breaker,
         });
-        w.queue
-            .push_timer(w.now + w.params.timeout_ns, Timer::Attempt(attempt));
+        self.throttles.attempt_sent(service);
+        w.queue.push_timer(deadline, Timer::Attempt(attempt));
         Some(Message {
             attempt,
             token: id.0 as u32,
@@ -194,7 +204,15 @@ impl Clients {
         let policy = &w.params.retry;
         let retry =
             outcome != Outcome::Success && policy.max_attempts > 1 && policy.retries(outcome);
-        if !(retry && self.retry_later(a.request, outcome, w)) {
+        let answer = match outcome {
+            Outcome::Success => Answer::Success,
+            _ if retry => Answer::RetryableFailure,
+            _ => Answer::OtherFailure,
+        };
+        let retried = a.number > 1;
+        self.throttles
+            .attempt_answered(a.service, retried, answer, &policy.throttle);
+        if !(retry && self.retry_later(a.request, a.service, outcome, w)) {
             self.finish(a.request, outcome, w);
         }
     }
@@ -205,11 +223,9 @@ impl Clients {
         if a.breaker == 0 {
             return;
         }
-        if let Some(r) = self.requests.get(a.request) {
-            let service = w.params.traffic.kinds[r.kind as usize].service as usize;
-            let failed = outcome != Outcome::Success;
-            self.breakers.record(service, a.breaker, failed, w);
-        }
+        let failed = outcome != Outcome::Success;
+        self.breakers
+            .record(a.service as usize, a.breaker, failed, w);
     }
 
     /// The state of `service`'s circuit breaker.
@@ -224,20 +240,21 @@ impl Clients {
 
     /// Schedules the logical request's next attempt after its backoff;
     /// false if the client gives up instead (attempts used up, or the
-    /// retry budget spent).
-    fn retry_later(&mut self, request: Handle, last: Outcome, w: &mut World) -> bool {
+    /// retry throttle refused the retry).
+    fn retry_later(&mut self, request: Handle, service: u16, last: Outcome, w: &mut World) -> bool {
         let policy = w.params.retry;
         let Some(r) = self.requests.get_mut(request) else {
             return false;
         };
-        let refused = r.attempts < policy.max_attempts && !self.budget.withdraw(&policy);
+        let refused = r.attempts < policy.max_attempts
+            && !self.throttles.allow_retry(service, &policy.throttle, w.now);
         if refused || r.attempts >= policy.max_attempts {
             w.metrics.gave_up(refused);
             let note = Note::GaveUp {
                 request: r.id,
                 attempts: r.attempts,
                 last,
-                refused,
+                refused: refused.then(|| policy.throttle.kind()),
             };
             w.note(note);
             return false;
@@ -246,6 +263,12 @@ impl Clients {
         r.last_wait_ns = wait;
         w.queue.push(w.now + wait, Event::Retry { request });
         true
+    }
+
+    /// The retry throttle's settings changed: each service's throttle
+    /// starts afresh under the new rule.
+    pub fn restart_throttles(&mut self, w: &World) {
+        self.throttles.restart(&w.params.retry.throttle, w.now);
     }
 
     /// A backoff ended: the request's next attempt, to send.

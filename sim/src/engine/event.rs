@@ -62,6 +62,14 @@ pub(crate) enum Timer {
         instance: u32,
         target: u32,
     },
+    /// A propagated deadline passes for `attempt`, whose job may wait on
+    /// the database in `slot` of instance `instance`. Never stale: the
+    /// handler checks that the slot still holds that job.
+    Deadline {
+        attempt: Handle,
+        instance: u32,
+        slot: u16,
+    },
     /// A load balancer gives up connecting to instance `target` (in slot
     /// `instance`), whose host is down, for `attempt`. Never stale: the
     /// connection attempt ends whether or not the client still waits.
@@ -148,7 +156,7 @@ impl Event {
                 Some(Claim::Attempt(a))
             }
             Event::UserReady { .. }
-            | Event::Timer(Timer::Connect { .. })
+            | Event::Timer(Timer::Connect { .. } | Timer::Deadline { .. })
             | Event::Deliver(_)
             | Event::DbDone(_)
             | Event::ScheduledFault { .. }

@@ -160,6 +160,8 @@ impl Fleets {
                 FaultKind::InstanceFailure => self.fail_host(i, f.repair_after_ns, w),
                 FaultKind::Hang => self.hang(i, f.repair_after_ns, w),
                 FaultKind::Slow => self.slow(i, f.factor, f.repair_after_ns, w),
+                // Not an instance's: the simulation hands it to the database.
+                FaultKind::DatabaseFailure => {}
             }
         }
         self.settle(w);

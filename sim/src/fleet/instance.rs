@@ -106,6 +106,9 @@ pub(super) struct Job {
     pub kind: u8,
     /// When it reached the instance, in ns.
     pub arrived: u64,
+    /// When the instance learns that its client gave up (`u64::MAX`:
+    /// never): it drops or stops the job then.
+    pub deadline: u64,
 }
 
 impl Job {
@@ -122,6 +125,7 @@ impl Job {
             marks: Job::PROBE,
             kind: 0,
             arrived: now,
+            deadline: u64::MAX,
         }
     }
 

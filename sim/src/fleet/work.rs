@@ -11,7 +11,7 @@ use crate::engine::{Chain, Event, Leg, Message, Timer};
 use crate::idempotency::{Lookup, TokenStore};
 use crate::log::Note;
 use crate::request::{RequestId, Status};
-use crate::scenario::{Balancer as Algorithm, Idempotency};
+use crate::scenario::{Balancer as Algorithm, Cancellation, Idempotency};
 use crate::slab::Handle;
 use crate::world::World;
 
@@ -68,9 +68,11 @@ impl Fleets {
         self.instances[msg.instance as usize].id.0 == msg.target
     }
 
-    /// A request reaches its instance. Returns true if `msg` became the
-    /// answer to send; false if the instance took the work on.
-    pub fn at_instance(&mut self, msg: &mut Message, w: &mut World) -> bool {
+    /// A request reaches its instance, which learns its client gives up at
+    /// `deadline` (`u64::MAX`: never). Returns true if `msg` became the
+    /// answer to send; false if the instance took the work on (or dropped
+    /// it: its client had already given up).
+    pub fn at_instance(&mut self, msg: &mut Message, deadline: u64, w: &mut World) -> bool {
         if !self.addressee(msg) {
             // Nothing answers at that address any more.
             msg.leg = Leg::LbToClient;
@@ -98,12 +100,19 @@ impl Fleets {
         if !inst.listening() {
             return reply(msg, Status::ConnectionError);
         }
+        if deadline <= w.now {
+            let inst = &mut self.instances[i as usize];
+            inst.outstanding = inst.outstanding.saturating_sub(1);
+            w.metrics.cancelled();
+            return false;
+        }
         let job = Job {
             attempt: msg.attempt,
             token: msg.token,
             marks: msg.marks,
             kind: msg.kind,
             arrived: w.now,
+            deadline,
         };
         let mutating = w.params.traffic.kinds[msg.kind as usize].mutating;
         if mutating {
@@ -166,7 +175,9 @@ impl Fleets {
         } else {
             w.metrics.job_started(now - job.arrived);
             let work = w.params.services[inst.service as usize].work;
-            work.sample(&mut inst.work_rng, inst.slow_factor)
+            let d = work.sample(&mut inst.work_rng, inst.slow_factor);
+            // A job whose client gives up first is stopped then.
+            d.min(job.deadline.saturating_sub(now))
         };
         let gen = inst.gen(Chain::Work);
         w.queue.push(
@@ -184,9 +195,24 @@ impl Fleets {
         let inst = &mut self.instances[i as usize];
         let job = inst.slots[slot as usize]?;
         inst.computed(w.now);
+        if job.deadline <= w.now {
+            self.stop_job(i, slot, w);
+            return None;
+        }
         Some(
             if !job.is_probe() && w.params.traffic.kinds[job.kind as usize].db_queries > 0 {
-                Worked::Query(self.job_message(i, slot, job, Leg::InstanceToDb, Status::Ok, w.now))
+                let query = self.job_message(i, slot, job, Leg::InstanceToDb, Status::Ok, w.now);
+                if w.params.cancellation == Cancellation::Deadline && job.deadline != u64::MAX {
+                    // The propagated deadline cancels the call at the
+                    // instance too: the worker is free then.
+                    let timer = Timer::Deadline {
+                        attempt: job.attempt,
+                        instance: i,
+                        slot,
+                    };
+                    w.queue.push_timer(job.deadline, timer);
+                }
+                Worked::Query(query)
             } else {
                 Worked::Done
             },
@@ -245,6 +271,16 @@ impl Fleets {
         w: &mut World,
     ) -> Option<Message> {
         let inst = &mut self.instances[i as usize];
+        if inst
+            .slots
+            .get(slot as usize)?
+            .is_some_and(|j| j.deadline <= w.now)
+        {
+            // Its client gave up while it waited on the database.
+            self.stop_job(i, slot, w);
+            return None;
+        }
+        let inst = &mut self.instances[i as usize];
         let mut job = inst.release(w.now, slot)?;
         if job.is_probe() {
             self.probe_ended(i, job.arrived, true, w);
@@ -276,8 +312,50 @@ impl Fleets {
             let Some(job) = inst.queue.pop_front() else {
                 return;
             };
+            if job.deadline <= w.now {
+                self.cancelled(i, job, w);
+                continue;
+            }
             self.start_job(i, slot, job, w);
         }
+    }
+
+    /// A propagated deadline passed while the job of `attempt` may still
+    /// wait on the database in `slot` of instance `i`: the instance stops
+    /// it.
+    pub fn deadline_passed(&mut self, i: u32, slot: u16, attempt: Handle, w: &mut World) {
+        let held = self.instances[i as usize].slots.get(slot as usize);
+        if held.is_some_and(|j| j.is_some_and(|j| j.attempt == attempt)) {
+            self.stop_job(i, slot, w);
+            self.settle(w);
+        }
+    }
+
+    /// The instance stops the job in `slot`: its client gave up. The worker
+    /// is free and takes its next job; nothing answers.
+    fn stop_job(&mut self, i: u32, slot: u16, w: &mut World) {
+        if let Some(job) = self.instances[i as usize].release(w.now, slot) {
+            self.cancelled(i, job, w);
+        }
+        self.next_job(i, w);
+    }
+
+    /// Instance `i` drops `job` unfinished: its load balancer no longer
+    /// waits for it (unless it had closed it already), and its token was
+    /// never executed.
+    fn cancelled(&mut self, i: u32, job: Job, w: &mut World) {
+        let inst = &mut self.instances[i as usize];
+        if !inst.reopen(job.attempt) {
+            inst.outstanding = inst.outstanding.saturating_sub(1);
+        }
+        let mutating = w.params.traffic.kinds[job.kind as usize].mutating;
+        if let Some(store) = self
+            .token_store(i, w.params.idempotency)
+            .filter(|_| mutating)
+        {
+            store.forget(job.token);
+        }
+        w.metrics.cancelled();
     }
 
     /// A mutating request's work on instance `i` ended with `status`: with

@@ -104,12 +104,13 @@ impl Fleets {
     }
 
     /// Zone `z` fails at random: every instance in it, until a random
-    /// repair time; its next outage comes a random time after that.
-    pub fn on_zone_fault(&mut self, z: u8, w: &mut World) {
+    /// repair time (returned); its next outage comes a random time after.
+    pub fn on_zone_fault(&mut self, z: u8, w: &mut World) -> u64 {
         let repair = (self.zone_rngs[z as usize].exponential(w.params.zone_mttr_ns) as u64).max(1);
         self.zone_outage(z, repair, w);
         self.schedule_zone_fault(z, w.now + repair, w);
         self.settle(w);
+        repair
     }
 
     /// Zone `z` goes down until `until` (ns): groups launch nothing there.

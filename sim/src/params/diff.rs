@@ -39,6 +39,10 @@ pub(crate) enum Effect {
     /// random outages restart from now, and the groups rebalance over the
     /// zones there are now.
     Zones,
+    /// The retry throttle or its settings changed: each service's throttle
+    /// starts afresh under the new rule, as a real client builds a new one
+    /// from a new configuration.
+    RetryThrottle,
 }
 
 impl Params {
@@ -98,6 +102,9 @@ impl Params {
         }
         if self.db.connections != old.db.connections {
             effects.push(Effect::Connections);
+        }
+        if self.retry.throttle != old.retry.throttle {
+            effects.push(Effect::RetryThrottle);
         }
         if self.breaker != old.breaker {
             effects.push(Effect::CircuitBreakers);
@@ -171,6 +178,17 @@ mod tests {
             Ok(vec![Effect::Connections])
         );
         assert_eq!(effects(&[("zones", "3")]), Ok(vec![Effect::Zones]));
+        let throttle = Ok(vec![Effect::RetryThrottle]);
+        assert_eq!(effects(&[("client.retry.throttle", "grpc")]), throttle);
+        assert_eq!(
+            effects(&[
+                ("client.retry.throttle", "envoy"),
+                ("client.retry.envoy.min_retry_concurrency", "9")
+            ]),
+            throttle
+        );
+        // The settings of a throttle not in use change nothing.
+        assert_eq!(effects(&[("client.retry.finagle.ttl_s", "5")]), Ok(vec![]));
         assert_eq!(effects(&[("zone_mtbf_s", "600")]), Ok(vec![Effect::Zones]));
         assert_eq!(
             effects(&[("client.circuit_breaker.enabled", "true")]),

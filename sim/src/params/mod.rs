@@ -12,8 +12,8 @@ use crate::clients::BreakerConfig;
 use crate::retry::RetryPolicy;
 use crate::rng::{lognormal_mu, Stream};
 use crate::scenario::{
-    self, Balancer, FaultKind, HealthCheckType, Idempotency, Metric, Policy, RequestKind, Scenario,
-    ServiceTime, Shape, Step,
+    self, Balancer, Cancellation, FaultKind, HealthCheckType, Idempotency, Metric, Policy,
+    RequestKind, Scenario, ServiceTime, Shape, Step,
 };
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 
@@ -26,6 +26,7 @@ pub(crate) struct Params {
     pub breaker: BreakerConfig,
     pub idempotency: Idempotency,
     pub retention_ns: u64,
+    pub cancellation: Cancellation,
     pub traffic: TrafficParams,
     pub links: [LinkParams; 3],
     pub services: Vec<ServiceParams>,
@@ -164,9 +165,14 @@ pub(crate) struct FaultParams {
 
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct DbParams {
+    /// With a standby, how long after a failure it takes over.
+    pub standby_failover_ns: Option<u64>,
     pub connections: u32,
     pub queue_capacity: u32,
     pub work: Dist,
+    /// The Universal Scalability Law's contention σ and coherency κ.
+    pub contention: f64,
+    pub coherency: f64,
 }
 
 /// A service-time distribution in nanoseconds.
@@ -264,6 +270,7 @@ impl Params {
             breaker: BreakerConfig::new(&s.client.circuit_breaker),
             idempotency: s.client.idempotency,
             retention_ns: s_to_ns(s.client.idempotency_retention_s),
+            cancellation: s.client.cancellation,
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),
@@ -279,9 +286,12 @@ impl Params {
             ],
             services: s.services.iter().map(service).collect(),
             db: DbParams {
+                standby_failover_ns: s.database.standby.then(|| s_to_ns(s.database.failover_s)),
                 connections: s.database.connections,
                 queue_capacity: s.database.queue_capacity,
                 work: Dist::new(&s.database.service_time),
+                contention: s.database.contention,
+                coherency: s.database.coherency,
             },
             zones: s.zones as u8,
             zone_mtbf_ns: s.zone_mtbf_s * NANOS_PER_SEC as f64,

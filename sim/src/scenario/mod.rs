@@ -17,8 +17,9 @@ mod validate;
 
 pub use error::{ScenarioError, ValidationError};
 pub use resilience::{
-    Backoff, CircuitBreaker, HealthCheck, HealthCheckType, Idempotency, Jitter, Metric,
-    OutlierDetection, Policy, Retry, Scaling, Step,
+    Backoff, CircuitBreaker, EnvoyRetryBudget, FinagleRetryBudget, GrpcThrottling, HealthCheck,
+    HealthCheckType, Idempotency, Jitter, Metric, OutlierDetection, Policy, Retry, Scaling, Step,
+    Throttle,
 };
 pub use validate::limits;
 pub(crate) use validate::shape_peak;
@@ -225,6 +226,43 @@ pub struct Client {
     pub idempotency_retention_s: f64,
     /// A circuit breaker per service, in front of every attempt.
     pub circuit_breaker: CircuitBreaker,
+    /// Whether servers stop work whose client has given up.
+    pub cancellation: Cancellation,
+}
+
+/// What a server learns when its client gives up on an attempt (at its
+/// timeout). A server never knows by itself: without cancellation it works
+/// on, and the work is wasted.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Cancellation {
+    /// Servers finish everything they took on.
+    #[default]
+    None,
+    /// The client's connection closes and its load balancer passes that on
+    /// (as a proxy resets an HTTP/2 stream): the instance drops the request
+    /// if it is still queued and stops it if it is computing; a call it is
+    /// blocked on (the database) runs to the end.
+    LoadBalancer,
+    /// The request carries its deadline, as a gRPC deadline propagates: the
+    /// instance drops or stops it at the deadline as above, and the
+    /// database drops a query still waiting when the deadline passes.
+    Deadline,
+}
+
+impl Cancellation {
+    pub const ALL: [Cancellation; 3] = [
+        Cancellation::None,
+        Cancellation::LoadBalancer,
+        Cancellation::Deadline,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Cancellation::None => "none",
+            Cancellation::LoadBalancer => "load_balancer",
+            Cancellation::Deadline => "deadline",
+        }
+    }
 }
 
 /// Clients that wait 5 s for an answer, try once and send no tokens; a
@@ -238,6 +276,7 @@ impl Default for Client {
             idempotency: Idempotency::Off,
             idempotency_retention_s: 24.0 * 3600.0,
             circuit_breaker: CircuitBreaker::default(),
+            cancellation: Cancellation::None,
         }
     }
 }
@@ -490,6 +529,23 @@ pub struct Database {
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
     pub service_time: ServiceTime,
+    /// A standby in another zone that takes over `failover_s` after the
+    /// primary fails (as RDS Multi-AZ does); without one the database is
+    /// down until the primary is repaired.
+    /// The Universal Scalability Law (Neil Gunther): with N queries running
+    /// each takes 1 + σ(N − 1) + κN(N − 1) times as long, so throughput
+    /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
+    /// N* = √((1 − σ) / κ) and then falls. σ is contention (serialised
+    /// work: locks), κ coherency (crosstalk between connections). 0 and 0:
+    /// connections add throughput linearly.
+    #[serde(default)]
+    pub contention: f64,
+    #[serde(default)]
+    pub coherency: f64,
+    #[serde(default)]
+    pub standby: bool,
+    #[serde(default = "defaults::failover_s")]
+    pub failover_s: f64,
 }
 
 /// Without a `[database]` table: 20 connections, exponential queries of
@@ -500,6 +556,10 @@ impl Default for Database {
             connections: 20,
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
+            contention: 0.0,
+            coherency: 0.0,
+            standby: false,
+            failover_s: defaults::failover_s(),
         }
     }
 }
@@ -613,6 +673,8 @@ pub enum FaultKind {
     Hang,
     /// Service time multiplied by `factor`.
     Slow,
+    /// The database's primary fails (names no service, zone or instance).
+    DatabaseFailure,
 }
 
 /// Defaults of fields in tables that also have required fields, so they
@@ -626,6 +688,10 @@ mod defaults {
     }
     pub fn zone_mttr_s() -> f64 {
         3600.0
+    }
+    /// RDS Multi-AZ: "failovers typically complete within 60–120 seconds".
+    pub fn failover_s() -> f64 {
+        60.0
     }
     pub fn workers() -> u32 {
         1
@@ -712,6 +778,7 @@ mod tests {
         check(&RequestKind::ALL, RequestKind::as_str);
         check(&PayloadName::ALL, PayloadName::as_str);
         check(&LatencyPreset::ALL, LatencyPreset::as_str);
+        check(&Cancellation::ALL, Cancellation::as_str);
         check(&Balancer::ALL, Balancer::as_str);
         check(&Backoff::ALL, Backoff::as_str);
         check(&Jitter::ALL, Jitter::as_str);

@@ -28,18 +28,19 @@ pub struct Retry {
     /// The longest wait exponential and decorrelated backoff reach.
     pub cap_ms: f64,
     pub jitter: Jitter,
-    /// Retry budget as a token bucket: every first attempt adds this many
-    /// tokens, every retry takes one, and a retry without a token is not
-    /// sent, so retries stay under this fraction of first attempts. 0 = no
-    /// budget.
-    pub budget_ratio: f64,
-    /// Size of the budget's bucket (it starts full).
-    pub budget_burst: f64,
+    /// Which real client's rule limits retries across requests, each per
+    /// service: none, gRPC's retry throttling, Envoy's retry budget or
+    /// Finagle's `RetryBudget`. A refused retry fails the request at once.
+    pub throttle: Throttle,
+    /// The settings of each throttle; only the chosen one's apply.
+    pub grpc: GrpcThrottling,
+    pub envoy: EnvoyRetryBudget,
+    pub finagle: FinagleRetryBudget,
 }
 
 /// Every failure a client could resend is resent (once `max_attempts`
 /// allows it), after an exponential backoff from 100 ms up to 20 s, without
-/// jitter and without a budget.
+/// jitter and without a throttle.
 impl Default for Retry {
     // Kept out of line: serde builds a default for every client and retry
     // table it reads, and one copy instead of one in each of them keeps the
@@ -54,8 +55,127 @@ impl Default for Retry {
             base_ms: 100.0,
             cap_ms: 20_000.0,
             jitter: Jitter::None,
-            budget_ratio: 0.0,
-            budget_burst: 10.0,
+            throttle: Throttle::None,
+            grpc: GrpcThrottling::default(),
+            envoy: EnvoyRetryBudget::default(),
+            finagle: FinagleRetryBudget::default(),
+        }
+    }
+}
+
+/// The rule that limits retries across a client's requests to one service.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Throttle {
+    /// Every retry the policy allows is sent.
+    #[default]
+    None,
+    /// gRPC retry throttling (gRFC A6 `retryThrottling`).
+    Grpc,
+    /// Envoy's retry budget (`circuit_breakers.thresholds.retry_budget`).
+    Envoy,
+    /// Finagle's `RetryBudget`.
+    Finagle,
+}
+
+impl Throttle {
+    pub const ALL: [Throttle; 4] = [
+        Throttle::None,
+        Throttle::Grpc,
+        Throttle::Envoy,
+        Throttle::Finagle,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Throttle::None => "none",
+            Throttle::Grpc => "grpc",
+            Throttle::Envoy => "envoy",
+            Throttle::Finagle => "finagle",
+        }
+    }
+
+    /// The throttle and its rule, in words, for the event log.
+    pub const fn rule(self) -> &'static str {
+        match self {
+            Throttle::None => "no throttle",
+            Throttle::Grpc => "gRPC retry throttling (retry only while tokens > max_tokens / 2)",
+            Throttle::Envoy => {
+                "Envoy's retry budget (retries in flight < max(budget_percent of active requests, min_retry_concurrency))"
+            }
+            Throttle::Finagle => {
+                "Finagle's RetryBudget (retries per ttl ≤ percent_can_retry × requests + min_retries_per_sec × ttl)"
+            }
+        }
+    }
+}
+
+/// gRPC retry throttling (gRFC A6): per service a token count that starts
+/// at `max_tokens` and stays in [0, `max_tokens`]; every failed attempt the
+/// policy would retry takes 1, every success adds `token_ratio`, and a
+/// retry is allowed only while the count is above `max_tokens / 2`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct GrpcThrottling {
+    /// 0 < `max_tokens` ≤ 1000 (gRFC A6).
+    pub max_tokens: f64,
+    /// > 0; gRPC keeps three decimals.
+    pub token_ratio: f64,
+}
+
+/// gRPC requires both values in the service config and has no defaults:
+/// these are the gRFC's own example (10 tokens, 0.1 per success), so about
+/// one retry per ten successes once half the tokens are gone.
+impl Default for GrpcThrottling {
+    fn default() -> Self {
+        GrpcThrottling {
+            max_tokens: 10.0,
+            token_ratio: 0.1,
+        }
+    }
+}
+
+/// Envoy's retry budget: a retry is allowed while the retries in flight to
+/// the service (granted and not yet answered) are fewer than
+/// `max(budget_percent % × (active + pending requests), min_retry_concurrency)`.
+/// It bounds retries at once, not over time.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct EnvoyRetryBudget {
+    /// 0–100 %; Envoy's default 20.
+    pub budget_percent: f64,
+    /// Envoy's default 3.
+    pub min_retry_concurrency: u32,
+}
+
+impl Default for EnvoyRetryBudget {
+    fn default() -> Self {
+        EnvoyRetryBudget {
+            budget_percent: 20.0,
+            min_retry_concurrency: 3,
+        }
+    }
+}
+
+/// Finagle's `RetryBudget`: every request deposits, every retry withdraws,
+/// and both expire after `ttl_s`, so over any `ttl_s` window retries stay
+/// within `percent_can_retry` × requests + `min_retries_per_sec` × `ttl_s`.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Debug)]
+#[serde(deny_unknown_fields, default)]
+pub struct FinagleRetryBudget {
+    /// Retries per request, 0–1000; Finagle's default 0.2.
+    pub percent_can_retry: f64,
+    /// Whole seconds, 1–60; Finagle's default 10.
+    pub ttl_s: u32,
+    /// Retries allowed on top, per second of `ttl_s`; Finagle's default 10.
+    pub min_retries_per_sec: u32,
+}
+
+impl Default for FinagleRetryBudget {
+    fn default() -> Self {
+        FinagleRetryBudget {
+            percent_can_retry: 0.2,
+            ttl_s: 10,
+            min_retries_per_sec: 10,
         }
     }
 }

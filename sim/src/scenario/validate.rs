@@ -26,6 +26,10 @@ pub mod limits {
     pub const MAX_GROUP_S: f64 = 3600.0;
     /// An AWS region has at least three availability zones.
     pub const MAX_ZONES: u32 = 3;
+    /// Retry throttles' floors: more retries at once or per second than a
+    /// browser's run could send.
+    pub const MAX_RETRY_CONCURRENCY: u32 = 100_000;
+    pub const MAX_RETRIES_PER_SEC: u32 = 100_000;
 }
 use limits::*;
 
@@ -101,6 +105,18 @@ impl Scenario {
             MAX_QUEUE,
         );
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
+        c.positive("database.failover_s", self.database.failover_s, MAX_GROUP_S);
+        c.probability("database.contention", self.database.contention);
+        c.probability("database.coherency", self.database.coherency);
+        for (i, f) in self.faults.iter().enumerate() {
+            let names_a_target = f.service.is_some() || f.zone.is_some() || f.instance.is_some();
+            if f.kind == FaultKind::DatabaseFailure && names_a_target {
+                c.fail(
+                    &format!("faults[{i}].kind"),
+                    "database_failure names no service, zone or instance",
+                );
+            }
+        }
         self.check_cost(&mut c);
         c.count("zones", self.zones, 1, MAX_ZONES);
         c.range("zone_mtbf_s", self.zone_mtbf_s, 0.0, 1e9);
@@ -272,8 +288,39 @@ impl Scenario {
         if r.cap_ms < r.base_ms {
             c.fail("client.retry.cap_ms", "must not be below base_ms");
         }
-        c.probability("client.retry.budget_ratio", r.budget_ratio);
-        c.range("client.retry.budget_burst", r.budget_burst, 1.0, 1e6);
+        // The ranges each system accepts: gRFC A6, Envoy's `Percent` and
+        // `UInt32Value`, Finagle's `RetryBudget.apply` requirements.
+        c.positive("client.retry.grpc.max_tokens", r.grpc.max_tokens, 1000.0);
+        c.positive("client.retry.grpc.token_ratio", r.grpc.token_ratio, 1000.0);
+        let e = &r.envoy;
+        c.range(
+            "client.retry.envoy.budget_percent",
+            e.budget_percent,
+            0.0,
+            100.0,
+        );
+        let most = MAX_RETRY_CONCURRENCY;
+        c.count(
+            "client.retry.envoy.min_retry_concurrency",
+            e.min_retry_concurrency,
+            0,
+            most,
+        );
+        let f = &r.finagle;
+        c.range(
+            "client.retry.finagle.percent_can_retry",
+            f.percent_can_retry,
+            0.0,
+            1000.0,
+        );
+        c.count("client.retry.finagle.ttl_s", f.ttl_s, 1, 60);
+        let most = MAX_RETRIES_PER_SEC;
+        c.count(
+            "client.retry.finagle.min_retries_per_sec",
+            f.min_retries_per_sec,
+            0,
+            most,
+        );
         c.positive(
             "client.idempotency_retention_s",
             cl.idempotency_retention_s,
@@ -371,6 +418,7 @@ impl Scenario {
                         );
                     }
                 }
+                None if f.kind == FaultKind::DatabaseFailure => {}
                 None if f.zone.is_none() => c.fail(
                     &format!("{path}.service"),
                     "name a service, a zone, or both",
@@ -562,7 +610,9 @@ mod tests {
         let mut s = presets::get("baseline").unwrap();
         s.client.max_attempts = 0;
         s.client.retry.cap_ms = 1.0;
-        s.client.retry.budget_ratio = 2.0;
+        s.client.retry.grpc.max_tokens = 0.0;
+        s.client.retry.envoy.budget_percent = 120.0;
+        s.client.retry.finagle.ttl_s = 0;
         s.services[0].health_check.timeout_s = 60.0;
         s.services[0].health_check.unhealthy_threshold = 0;
         s.services[1].scaling.policy = super::Policy::Step;
@@ -575,14 +625,20 @@ mod tests {
             [
                 "client.max_attempts",
                 "client.retry.cap_ms",
-                "client.retry.budget_ratio",
+                "client.retry.grpc.max_tokens",
+                "client.retry.envoy.budget_percent",
+                "client.retry.finagle.ttl_s",
                 "services.browse.health_check.timeout_s",
                 "services.browse.health_check.unhealthy_threshold",
                 "services.cart.scaling.steps",
                 "services.checkout.scaling.target",
             ]
         );
-        assert!(errors[5].message.contains("above = 70"));
+        assert!(errors[7].message.contains("above = 70"));
+        assert_eq!(
+            errors[3].to_string(),
+            "client.retry.envoy.budget_percent: must be between 0 and 100, got 120"
+        );
     }
 
     #[test]

@@ -55,6 +55,10 @@ impl Simulation {
                 let failed = self.fleets.repair(i, &mut self.world);
                 self.send_all(failed);
             }
+            Change::FailDatabase { duration } => {
+                let lost = self.database.fail(Some(duration.0.max(1)), &mut self.world);
+                self.send_all(lost);
+            }
             Change::ZoneOutage { zone, duration } => {
                 let zones = self.world.params.zones as u32;
                 if zone >= zones {
@@ -64,6 +68,7 @@ impl Simulation {
                 }
                 self.fleets
                     .zone_outage(zone as u8, duration.0.max(1), &mut self.world);
+                self.zone_took_the_database(zone as u8, Some(duration.0.max(1)));
             }
             Change::ServiceOutage { service, duration } => {
                 let s = self
@@ -108,6 +113,7 @@ impl Simulation {
             Effect::Zones => self.fleets.restart_zones(w),
             Effect::Connections => self.database.set_connections(w),
             Effect::CircuitBreakers => self.clients.restart_breakers(),
+            Effect::RetryThrottle => self.clients.restart_throttles(w),
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::metrics::Metrics;
 use crate::network::Network;
 use crate::params::Params;
 use crate::request::{Observed, Status};
-use crate::scenario::{Scenario, ValidationError};
+use crate::scenario::{FaultKind, Scenario, ValidationError};
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 use crate::world::World;
 
@@ -194,6 +194,11 @@ impl Simulation {
                 let mut answer = self.clients.gateway_timeout(attempt, w);
                 self.send_some(&mut answer);
             }
+            Event::Timer(Timer::Deadline {
+                attempt,
+                instance,
+                slot,
+            }) => self.fleets.deadline_passed(instance, slot, attempt, w),
             Event::Timer(Timer::Connect {
                 attempt,
                 instance,
@@ -230,10 +235,22 @@ impl Simulation {
                 self.send_all(failed);
             }
             Event::ScheduledFault { index } => {
-                let failed = self.fleets.on_scheduled_fault(index as usize, w);
-                self.send_all(failed);
+                let f = w.params.faults[index as usize];
+                if f.kind == FaultKind::DatabaseFailure {
+                    let lost = self.database.fail(f.repair_after_ns, w);
+                    self.send_all(lost);
+                } else {
+                    let failed = self.fleets.on_scheduled_fault(index as usize, w);
+                    self.send_all(failed);
+                    if let (Some(zone), None) = (f.zone, f.service) {
+                        self.zone_took_the_database(zone, f.repair_after_ns);
+                    }
+                }
             }
-            Event::ZoneFault { zone, .. } => self.fleets.on_zone_fault(zone, w),
+            Event::ZoneFault { zone, .. } => {
+                let repair = self.fleets.on_zone_fault(zone, w);
+                self.zone_took_the_database(zone, Some(repair));
+            }
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
             Event::ProbeTimeout { instance, sent, .. } => {
                 self.fleets.on_probe_timeout(instance, sent, w)
@@ -249,6 +266,15 @@ impl Simulation {
                 let w = &mut self.world;
                 w.queue.push(w.now + NANOS_PER_SEC, Event::Tick);
             }
+        }
+    }
+
+    /// A zone outage of zone a, where the database's primary runs, takes
+    /// the primary with it, repaired with the zone.
+    fn zone_took_the_database(&mut self, zone: u8, repair_ns: Option<u64>) {
+        if zone == 0 {
+            let lost = self.database.fail(repair_ns, &mut self.world);
+            self.send_all(lost);
         }
     }
 

@@ -81,7 +81,9 @@ impl Simulation {
                 })
                 .collect(),
             services,
-            database: self.database.view(self.fleets.shared_tokens()),
+            database: self
+                .database
+                .view(self.fleets.shared_tokens(), self.world.now),
             messages,
             messages_in_flight: total,
             totals: w.metrics.totals().clone(),
@@ -144,6 +146,8 @@ impl Simulation {
             gave_up: t.gave_up,
             retries_refused: t.retries_refused,
             duplicates: t.duplicates,
+            wasted: t.wasted,
+            cancelled: t.cancelled,
             replayed: t.replayed,
             conflicts: t.conflicts,
             instances_launched: t.instances_launched,

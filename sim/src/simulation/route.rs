@@ -7,6 +7,7 @@ use super::Simulation;
 use crate::engine::{Leg, Message};
 use crate::fleet::Worked;
 use crate::request::{Observed, Status};
+use crate::scenario::{Balancer as Algorithm, Cancellation};
 
 impl Simulation {
     /// Puts a message on its hop; one that arrives at once is delivered now.
@@ -50,12 +51,14 @@ impl Simulation {
                 self.send(msg);
             }
             Leg::LbToInstance => {
-                if self.fleets.at_instance(msg, w) {
+                let deadline = self.deadline(msg, Cancellation::LoadBalancer);
+                if self.fleets.at_instance(msg, deadline, &mut self.world) {
                     self.send(msg);
                 }
             }
             Leg::InstanceToDb => {
-                if self.database.arrive(msg, w) {
+                let deadline = self.deadline(msg, Cancellation::Deadline);
+                if self.database.arrive(msg, deadline, &mut self.world) {
                     self.send(msg);
                 }
             }
@@ -73,6 +76,28 @@ impl Simulation {
             Leg::LbToClient => self
                 .clients
                 .observe(msg.attempt, Observed::Response(msg.status), w),
+        }
+    }
+
+    /// The deadline a part down the path learns for `msg`'s attempt, when
+    /// cancellation reaches it (`u64::MAX`: never). The load balancer
+    /// passes a closed connection to the instance; only a propagated
+    /// deadline also reaches the database.
+    #[inline]
+    fn deadline(&self, msg: &Message, reaches: Cancellation) -> u64 {
+        let p = &self.world.params;
+        let passed_on = match p.cancellation {
+            Cancellation::None => false,
+            Cancellation::LoadBalancer => {
+                reaches == Cancellation::LoadBalancer
+                    && p.services[msg.service as usize].balancer != Algorithm::None
+            }
+            Cancellation::Deadline => true,
+        };
+        if passed_on {
+            self.clients.deadline(msg.attempt)
+        } else {
+            u64::MAX
         }
     }
 
@@ -104,6 +129,9 @@ impl Simulation {
     /// the next job.
     pub(super) fn finish_job(&mut self, i: u32, slot: u16, status: Status) {
         if let Some(answer) = &mut self.fleets.finish_job(i, slot, status, &mut self.world) {
+            if !self.clients.has_attempt(answer.attempt) {
+                self.world.metrics.wasted();
+            }
             self.send(answer);
             self.fleets.next_job(i, &mut self.world);
         }

@@ -51,8 +51,15 @@ pub fn text(s: &Summary) -> String {
     let _ = writeln!(
         out,
         "resilience {} retries ({:.2} attempts per request), {} gave up, {} duplicates, \
-         {} replayed, {} conflicts",
-        s.retries, s.attempts_per_request, s.gave_up, s.duplicates, s.replayed, s.conflicts
+         {} replayed, {} conflicts; {} jobs finished for clients that had given up, {} cancelled",
+        s.retries,
+        s.attempts_per_request,
+        s.gave_up,
+        s.duplicates,
+        s.replayed,
+        s.conflicts,
+        s.wasted,
+        s.cancelled
     );
     let desired: Vec<String> = s.desired.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let _ = writeln!(
@@ -119,7 +126,7 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
                 .map(|s| format!("{column}_{}", s.name)),
         );
     }
-    header.extend(["in_flight", "cost_usd"].map(String::from));
+    header.extend(["in_flight", "cost_usd", "wasted", "cancelled"].map(String::from));
     let mut out = header.join(",") + "\n";
     for r in rows {
         let mut cells: Vec<String> = vec![
@@ -142,6 +149,7 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
         }
         cells.push(r.in_flight.to_string());
         cells.push(format!("{:.6}", r.cost_usd));
+        cells.extend([r.wasted, r.cancelled].map(|x| x.to_string()));
         out += &(cells.join(",") + "\n");
     }
     out
