@@ -41,6 +41,8 @@ pub const GOLDEN: &[(&str, u64, u64)] = &[
     ("lost-request", 200, 0xf330_296a_0316_a842),
     ("lost-response", 60, 0x58bd_d987_1b04_dc98),
     ("lost-response", 200, 0x6a48_eccb_161c_59bc),
+    ("metastable", 60, 0x787d_db22_b435_71e5),
+    ("metastable", 200, 0xd628_9c19_ba19_2faf),
     ("mm1", 60, 0x0602_b209_52ae_face),
     ("mm1", 200, 0x5ee5_337f_7e22_fcc2),
     ("mm4", 60, 0x168d_10c5_27bb_f380),
