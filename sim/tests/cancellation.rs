@@ -4,6 +4,9 @@
 //! spike only once that backlog is gone. The expected figures are derived
 //! from the arrival and service rates.
 
+mod common;
+
+use common::NO_NETWORK_DELAY;
 use sahara_sim::{Outcome, Scenario, SimTime, Simulation};
 
 /// One instance with one worker and a constant 100 ms of work (capacity
@@ -31,12 +34,7 @@ database = {database}
 [client]
 timeout_ms = 1000.0
 cancellation = "{cancellation}"
-[network.client_to_lb]
-latency = 0.0
-[network.lb_to_instance]
-latency = 0.0
-[network.instance_to_db]
-latency = 0.0
+{NO_NETWORK_DELAY}
 [[services]]
 name = "shop"
 instances = 1

@@ -3,6 +3,17 @@
 
 use sahara_sim::{presets, Change, Scenario, SimDuration, Simulation};
 
+/// The three hops without delay, for scenarios written as TOML in tests:
+/// the model's timing is then the work alone.
+pub const NO_NETWORK_DELAY: &str = "\
+[network.client_to_lb]
+latency = 0.0
+[network.lb_to_instance]
+latency = 0.0
+[network.instance_to_db]
+latency = 0.0
+";
+
 pub fn preset(name: &str) -> Scenario {
     presets::get(name).unwrap_or_else(|| panic!("preset {name}"))
 }

@@ -3,6 +3,9 @@
 //! (RDS Multi-AZ) shortens that to the failover time; and a zone outage of
 //! the zone its primary runs in takes it down with the zone.
 
+mod common;
+
+use common::NO_NETWORK_DELAY;
 use sahara_sim::{Outcome, Scenario, SimTime, Simulation};
 
 /// 4 instances over 2 zones, 100 req/s that all query the database, no
@@ -20,12 +23,7 @@ kind = "browse"
 weight = 1.0
 service = "shop"
 database = true
-[network.client_to_lb]
-latency = 0.0
-[network.lb_to_instance]
-latency = 0.0
-[network.instance_to_db]
-latency = 0.0
+{NO_NETWORK_DELAY}
 [[services]]
 name = "shop"
 instances = 4
