@@ -270,12 +270,8 @@ impl Fleets {
         status: Status,
         w: &mut World,
     ) -> Option<Message> {
-        let inst = &mut self.instances[i as usize];
-        if inst
-            .slots
-            .get(slot as usize)?
-            .is_some_and(|j| j.deadline <= w.now)
-        {
+        let held = self.instances[i as usize].slots.get(slot as usize)?;
+        if held.is_some_and(|j| j.deadline <= w.now) {
             // Its client gave up while it waited on the database.
             self.stop_job(i, slot, w);
             return None;
