@@ -66,16 +66,16 @@ pub const STEPS: &[Step] = &[
     },
     Step {
         title: "Everyone retries: the shock when it comes back",
-        body: "Product browsing is down from 60 s to 120 s, and 1000 users resend up to 6 times, at once. \
-               The service is in for a shock when it comes back. \
-               Exponential backoff waits base × 2^retry between resends; jitter makes the wait random, so clients that failed together do not retry together.",
+        body: "Browsing runs at 70 % of its capacity; clients wait 100 ms and retry up to 5 times, 1, 2, 4, 8 s apart (the lecture's backoff). \
+               Every browsing process is down from 60 s to 90 s. \
+               When it is back, 15 s of requests' retries arrive with the new ones: a shock.",
         preset: "retry-storm",
         settings: &[],
         try_this: &[
-            Try { text: "Set backoff to exponential: the retries come in waves.", setting: Some("backoff") },
-            Try { text: "Then set jitter to full: the waves smear out.", setting: Some("jitter") },
+            Try { text: "Set jitter to full: the same retries, spread out.", setting: Some("jitter") },
+            Try { text: "Then set the retry throttle to gRPC.", setting: Some("budget") },
         ],
-        notice: "Resending at once: up to 5 520 attempts/s (normally ~1 000), 486 553 in all. Exponential: 180 288, in waves of up to 617 retries/s; with full jitter a steady ~290/s.",
+        notice: "From 90 s about 2 800 attempts/s meet 800 of capacity; each waits longer than its client and is retried: goodput stays 0, jitter or not, though nothing is broken. With gRPC's throttle: 563/s at once.",
         highlight: &["clients", "balancer", "instances"],
         terms: &[],
     },

@@ -56,8 +56,8 @@ test('raising the load makes the auto-scaling group scale out on the capacity ch
   await snap(page, 'resilience-autoscaling');
 });
 
-test('a retry storm: retries show on the attempts chart and exponential backoff can be chosen', async ({ page }) => {
-  await page.goto('/?scenario=retry-storm&speed=20');
+test('retries through an outage: retries show on the attempts chart and exponential backoff can be chosen', async ({ page }) => {
+  await page.goto('/?scenario=backoff-jitter&speed=20');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'retries'), { timeout: 25_000 }).toBeGreaterThan(100);
   await page.locator('#backoff').selectOption('exponential');

@@ -17,6 +17,8 @@ const AT: [u64; 2] = [60, 200];
 
 /// `(preset, simulated seconds, digest)`, presets in `presets::names()` order.
 pub const GOLDEN: &[(&str, u64, u64)] = &[
+    ("backoff-jitter", 60, 0x559e_f1cb_8bfe_17de),
+    ("backoff-jitter", 200, 0xff21_087b_27a2_7d60),
     ("baseline", 60, 0xac95_6172_2d4b_472d),
     ("baseline", 200, 0x3642_3e79_bb0e_20e9),
     ("bench", 60, 0x7c7f_c503_775a_ac96),
@@ -49,8 +51,8 @@ pub const GOLDEN: &[(&str, u64, u64)] = &[
     ("mm4", 200, 0xbbe8_6990_476e_fc7c),
     ("no-load-balancer", 60, 0x315e_96fc_96c7_b398),
     ("no-load-balancer", 200, 0x6e16_4f96_5d16_3097),
-    ("retry-storm", 60, 0x559e_f1cb_8bfe_17de),
-    ("retry-storm", 200, 0xff21_087b_27a2_7d60),
+    ("retry-storm", 60, 0x480e_4fd1_193b_889d),
+    ("retry-storm", 200, 0x08d2_9597_ef86_f60c),
     ("scale-out-database", 60, 0x4e71_c5a0_d899_f066),
     ("scale-out-database", 200, 0x9dd5_0994_0e39_edb9),
     ("spread-risk", 60, 0xb68d_01a9_828b_ad71),

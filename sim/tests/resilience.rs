@@ -6,7 +6,7 @@ mod common;
 use common::{preset, run_and_drain, set};
 use sahara_sim::{Scenario, Simulation};
 
-/// Figures of one retry-storm run, from its per-second samples.
+/// Figures of one `backoff-jitter` run, from its per-second samples.
 #[derive(Debug)]
 struct Storm {
     /// Highest attempts in one second, from the outage on.
@@ -22,7 +22,7 @@ struct Storm {
 }
 
 fn storm(backoff: &str, jitter: &str) -> Storm {
-    let mut s = preset("retry-storm");
+    let mut s = preset("backoff-jitter");
     set(&mut s, "client.retry.backoff", backoff);
     set(&mut s, "client.retry.jitter", jitter);
     let mut sim = Simulation::new(s).unwrap();

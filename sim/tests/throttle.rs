@@ -1,4 +1,4 @@
-//! Retry throttles in the simulator: the retry storm (1000 users, browsing
+//! Retry throttles in the simulator: the `backoff-jitter` preset (1000 users, browsing
 //! down from 60 s to 120 s, up to 6 attempts) with each throttle, and the
 //! retries it lets through checked against the bound its rule implies.
 //! The unit tests in `throttle.rs` check each rule step by step.
@@ -8,10 +8,10 @@ use common::{preset, set};
 use sahara_sim::scenario::Throttle;
 use sahara_sim::{Outcome, Sample, SimTime, Simulation, Totals};
 
-/// The retry storm with `edits`, run to its end: its per-second samples
+/// The `backoff-jitter` preset with `edits`, run to its end: its per-second samples
 /// and its totals.
 fn storm(edits: &[(&str, &str)]) -> (Vec<Sample>, Totals) {
-    let mut s = preset("retry-storm");
+    let mut s = preset("backoff-jitter");
     for (path, value) in edits {
         set(&mut s, path, value);
     }
@@ -145,7 +145,7 @@ fn finagle_budget_caps_retries_over_every_ttl_window() {
 #[test]
 fn a_refused_retry_is_logged_with_the_rule_that_refused_it() {
     for kind in [Throttle::Grpc, Throttle::Envoy, Throttle::Finagle] {
-        let mut s = preset("retry-storm");
+        let mut s = preset("backoff-jitter");
         set(&mut s, "client.retry.throttle", kind.as_str());
         let mut sim = Simulation::new(s).unwrap();
         sim.advance_to(SimTime(61_000_000_000));
