@@ -93,11 +93,9 @@ impl Database {
         self.busy += 1;
         let queries = w.params.traffic.kinds[msg.kind as usize].db_queries;
         self.queries += queries as u64;
-        // The Universal Scalability Law: with n queries running (this one
-        // included) each is slowed by 1 + σ(n − 1) + κn(n − 1).
+        // With n queries running, this one included.
         let db = &w.params.db;
-        let n = self.busy as f64;
-        let slowdown = 1.0 + db.contention * (n - 1.0) + db.coherency * n * (n - 1.0);
+        let slowdown = slowdown(db.contention, db.coherency, self.busy);
         let mut d = 0;
         for _ in 0..queries {
             d += db.work.sample(&mut self.rng, slowdown);
@@ -208,6 +206,40 @@ impl Database {
         h.u64(self.busy as u64);
         h.u64(self.queue.len() as u64);
         h.u64(self.queries);
+    }
+}
+
+/// The Universal Scalability Law (N. Gunther, "Guerrilla Capacity
+/// Planning"): with `n` queries running, each takes 1 + σ(n − 1) +
+/// κn(n − 1) times as long as it would alone; σ is contention (work that
+/// serialises, such as locks), κ coherency (crosstalk between connections).
+fn slowdown(contention: f64, coherency: f64, n: u32) -> f64 {
+    let n = n as f64;
+    1.0 + contention * (n - 1.0) + coherency * n * (n - 1.0)
+}
+
+impl crate::scenario::Database {
+    /// Queries a second it completes with `n` connections all busy:
+    /// X(n) = n / (S × slowdown(n)), S the mean time of one query alone.
+    pub fn throughput(&self, n: u32) -> f64 {
+        let s = self.service_time.mean_ms() / 1e3;
+        n as f64 / (s * slowdown(self.contention, self.coherency, n))
+    }
+
+    /// The connection count with the highest throughput, n* = √((1 − σ)/κ)
+    /// rounded to the better of its neighbours; `None` without coherency,
+    /// where throughput never falls.
+    pub fn peak_connections(&self) -> Option<u32> {
+        if self.coherency <= 0.0 || self.contention >= 1.0 {
+            return None;
+        }
+        let star = libm::sqrt((1.0 - self.contention) / self.coherency);
+        let low = (libm::floor(star) as u32).max(1);
+        Some(if self.throughput(low + 1) > self.throughput(low) {
+            low + 1
+        } else {
+            low
+        })
     }
 }
 

@@ -95,7 +95,7 @@ fn losing_the_database_zone_loses_everything() {
 /// complete X(n) = n / (0.01 (1 + σ(n − 1) + κn(n − 1))) queries a second:
 /// rising to a peak at n* = √((1 − σ)/κ) ≈ 31 and falling beyond it, so
 /// more connections make the database slower. Measured from 10 s to 60 s,
-/// within 5 %.
+/// within 5 %; the curve the page draws follows the law exactly.
 #[test]
 fn database_throughput_follows_the_universal_scalability_law() {
     let (sigma, kappa, s) = (0.05, 0.001, 0.01);
@@ -114,12 +114,18 @@ fn database_throughput_follows_the_universal_scalability_law() {
         scenario.services[0].queue_capacity = 1_000_000;
         scenario.client.timeout_ms = 3_600_000.0;
         scenario.services[0].idle_timeout_s = 4000.0;
+        let expected = usl(n as f64);
+        // The curve the page draws in the database's inspector is the law.
+        let drawn = scenario.database.throughput(n);
+        assert!((drawn - expected).abs() < 1e-9 * expected, "{drawn}");
+        // Its peak is where the law's maximum is, found by trying every n.
+        let argmax = (1..1000u32).max_by(|&a, &b| usl(a as f64).total_cmp(&usl(b as f64)));
+        assert_eq!(scenario.database.peak_connections(), argmax);
         let mut sim = Simulation::new(scenario).unwrap();
         sim.advance_to(SimTime::from_secs_f64(10.0));
         let before = sim.metrics().totals().outcome(Outcome::Success);
         sim.advance_to(SimTime::from_secs_f64(60.0));
         let x = (sim.metrics().totals().outcome(Outcome::Success) - before) as f64 / 50.0;
-        let expected = usl(n as f64);
         println!("{n} connections: {x:.1} queries/s, USL {expected:.1}");
         assert!(
             (x - expected).abs() < 0.05 * expected,

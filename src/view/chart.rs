@@ -1,6 +1,7 @@
-//! A small owned SVG time-series chart. Owned rather than a charting crate:
-//! the charts need lines over a sliding window and nothing more, and this
-//! costs a few KB of wasm where plotting crates cost hundreds.
+//! A small owned SVG line chart: lines over evenly spaced x values (the
+//! seconds of a sliding window, or connection counts). Owned rather than a
+//! charting crate: the charts need lines and nothing more, and this costs a
+//! few KB of wasm where plotting crates cost hundreds.
 
 use leptos::prelude::*;
 
@@ -14,11 +15,14 @@ pub struct Series {
     pub values: Vec<f64>,
 }
 
-/// What a chart draws: lines over the same seconds, newest last.
+/// What a chart draws: lines over the same x values, one apart, newest
+/// last.
 #[derive(Clone, PartialEq, Default)]
 pub struct ChartData {
-    /// Simulated second of the first value.
-    pub start_s: f64,
+    /// The x of the first value (a simulated second, a connection count).
+    pub x0: f64,
+    /// What x counts, after its number on the axis: " s", " connections".
+    pub x_unit: &'static str,
     pub series: Vec<Series>,
 }
 
@@ -28,18 +32,22 @@ const LEFT: f64 = 40.0;
 const BOTTOM: f64 = 18.0;
 const TOP: f64 = 6.0;
 
-/// A titled line chart with a y axis from 0 to a round maximum, a time axis
-/// and a legend; the newest value of each line is in the legend too.
+/// A titled line chart with a y axis from 0 to a round maximum, an x axis
+/// and a legend; the last value of each line is in the legend too.
 #[component]
 pub fn Chart(
     title: &'static str,
     unit: &'static str,
     #[prop(into)] data: Signal<ChartData>,
+    /// Leave the last values out of the legend (a curve, not a window of
+    /// time, whose last value is no "now").
+    #[prop(optional)]
+    no_values: bool,
 ) -> impl IntoView {
     let geometry = Memo::new(move |_| data.with(layout));
     view! {
         <figure class="chart">
-            <figcaption>{title} <span class="unit">"(" {unit} ")"</span></figcaption>
+            <figcaption>{title} " " <span class="unit">"(" {unit} ")"</span></figcaption>
             <svg
                 viewBox=format!("0 0 {W} {H}")
                 role="img"
@@ -54,8 +62,8 @@ pub fn Chart(
                             <line x1=LEFT y1=H - BOTTOM x2=W y2=H - BOTTOM />
                             <text x=LEFT - 4.0 y=TOP + 8.0 text-anchor="end">{fmt_num(g.y_max)}</text>
                             <text x=LEFT - 4.0 y=H - BOTTOM text-anchor="end">"0"</text>
-                            <text x=LEFT y=H - 4.0>{format!("{:.0} s", g.t0)}</text>
-                            <text x=W y=H - 4.0 text-anchor="end">{format!("{:.0} s", g.t1)}</text>
+                            <text x=LEFT y=H - 4.0>{format!("{:.0}", g.x0)}</text>
+                            <text x=W y=H - 4.0 text-anchor="end">{format!("{:.0}{}", g.x1, g.x_unit)}</text>
                         </g>
                         {g.paths.into_iter().map(|(class, d)| view! {
                             <path class=format!("line {class}") d=d vector-effect="non-scaling-stroke" />
@@ -67,8 +75,10 @@ pub fn Chart(
                 {move || data.get().series.into_iter().map(|s| view! {
                     <li class=s.class>
                         <span class="swatch"></span>
-                        {s.label} ": "
-                        <b>{s.values.last().map(|v| fmt_num(*v)).unwrap_or_else(|| "–".into())}</b>
+                        {s.label}
+                        {(!no_values).then(|| view! {
+                            ": " <b>{s.values.last().map(|v| fmt_num(*v)).unwrap_or_else(|| "–".into())}</b>
+                        })}
                     </li>
                 }).collect_view()}
             </ul>
@@ -79,8 +89,9 @@ pub fn Chart(
 #[derive(Clone, PartialEq)]
 struct Geometry {
     y_max: f64,
-    t0: f64,
-    t1: f64,
+    x0: f64,
+    x1: f64,
+    x_unit: &'static str,
     paths: Vec<(&'static str, String)>,
 }
 
@@ -125,8 +136,9 @@ fn layout(data: &ChartData) -> Geometry {
         .collect();
     Geometry {
         y_max,
-        t0: data.start_s,
-        t1: data.start_s + n.saturating_sub(1) as f64,
+        x0: data.x0,
+        x1: data.x0 + n.saturating_sub(1) as f64,
+        x_unit: data.x_unit,
         paths,
     }
 }
@@ -160,8 +172,15 @@ pub fn fmt_num(v: f64) -> String {
     }
 }
 
-/// A sentence for screen readers: each line's latest value.
+/// A sentence for screen readers: each line's last value.
 fn describe(title: &str, unit: &str, data: &ChartData) -> String {
+    let n = data
+        .series
+        .iter()
+        .map(|s| s.values.len())
+        .max()
+        .unwrap_or(0);
+    let x = data.x0 + n.saturating_sub(1) as f64;
     let latest: Vec<String> = data
         .series
         .iter()
@@ -170,7 +189,7 @@ fn describe(title: &str, unit: &str, data: &ChartData) -> String {
             None => format!("{} no data yet", s.label),
         })
         .collect();
-    format!("{title}, latest second: {}", latest.join(", "))
+    format!("{title}, at {x:.0}{}: {}", data.x_unit, latest.join(", "))
 }
 
 #[cfg(test)]
@@ -189,7 +208,8 @@ mod tests {
     #[test]
     fn layout_spans_the_plot_and_maps_the_peak_to_the_top() {
         let data = ChartData {
-            start_s: 10.0,
+            x0: 10.0,
+            x_unit: " s",
             series: vec![Series {
                 label: "a".into(),
                 class: "a",
@@ -198,7 +218,7 @@ mod tests {
         };
         let g = layout(&data);
         assert_eq!(g.y_max, 10.0);
-        assert_eq!((g.t0, g.t1), (10.0, 12.0));
+        assert_eq!((g.x0, g.x1), (10.0, 12.0));
         assert_eq!(
             g.paths[0].1,
             format!(

@@ -21,7 +21,8 @@ fn chart(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartData {
         let skip = series.len().saturating_sub(WINDOW_S);
         let samples: Vec<&Sample> = series.skip(skip).collect();
         ChartData {
-            start_s: samples.first().map_or(0.0, |s| s.t_s),
+            x0: samples.first().map_or(0.0, |s| s.t_s),
+            x_unit: " s",
             series: lines(&samples),
         }
     })

@@ -2,6 +2,7 @@
 //! to it (kill, hang or slow an instance; change a load balancer's
 //! algorithm; resize the database; stage a breach of it).
 
+use super::chart::{fmt_num, Chart, ChartData, Series};
 use super::controls::SettingControl;
 use super::diagram::{clients_load, state_words, Selected};
 use crate::live::Live;
@@ -28,7 +29,12 @@ pub fn Inspector(
                         "{}{} of {} connections busy, {} queries queued, {:.0}% busy over the last second.",
                         if s.database.down { "Down: every call fails. " } else { "" },
                         s.database.busy, s.database.connections, s.database.queue, s.database.utilisation * 100.0))}</p>
+                    <p data-capacity>{move || live.scenario.with(|s| capacity_words(&s.database))}</p>
+                    <Chart title="Throughput with every connection busy" unit="queries/s" no_values=true
+                        data=Signal::derive(move || live.scenario.with(|s| throughput_curve(&s.database))) />
                     <SettingControl live setting=setting("db_connections") service=String::new() id_prefix="inspect-" />
+                    <SettingControl live setting=setting("db_contention") service=String::new() id_prefix="inspect-" />
+                    <SettingControl live setting=setting("db_coherency") service=String::new() id_prefix="inspect-" />
                     <div class="actions">
                         <button type="button" class="danger"
                             on:click=move |_| live.apply(Change::FailDatabase { duration: SimDuration::from_secs(60) })>
@@ -112,6 +118,47 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
     view! {
         <h2>{move || format!("Load balancer of {}", name.get())}</h2>
         <SettingControl live setting=setting("balancer") service=name id_prefix="inspect-" />
+    }
+}
+
+/// What its connection limit allows, by the Universal Scalability Law.
+fn capacity_words(db: &sahara_sim::scenario::Database) -> String {
+    let now = format!(
+        "With {} connections busy it completes at most {} queries a second.",
+        db.connections,
+        fmt_num(db.throughput(db.connections))
+    );
+    match db.peak_connections() {
+        Some(peak) => format!(
+            "{now} It completes the most, {} a second, with {peak}: beyond that, more connections make it slower.",
+            fmt_num(db.throughput(peak))
+        ),
+        None => format!("{now} Without coherency costs, more connections always add throughput."),
+    }
+}
+
+/// The law's curve from one connection to well past the peak and the
+/// current limit, and over it the part up to the current limit.
+fn throughput_curve(db: &sahara_sim::scenario::Database) -> ChartData {
+    let last = (2 * db.peak_connections().unwrap_or(0))
+        .max(2 * db.connections)
+        .clamp(16, 500);
+    let curve = |to: u32| (1..=to).map(|n| db.throughput(n)).collect();
+    ChartData {
+        x0: 1.0,
+        x_unit: " connections",
+        series: vec![
+            Series {
+                label: "the law".into(),
+                class: "s7",
+                values: curve(last),
+            },
+            Series {
+                label: format!("up to {} connections (now)", db.connections),
+                class: "s4",
+                values: curve(db.connections),
+            },
+        ],
     }
 }
 

@@ -1,0 +1,12 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const errors = [];
+page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+await page.goto('http://127.0.0.1:4173/?scenario=database-bottleneck&database.contention=0.03&database.coherency=0.003');
+await page.getByRole('button', { name: /^Database: / }).click();
+await page.locator('.inspector').scrollIntoViewIfNeeded();
+await page.screenshot({ path: '/tmp/db-1440.png' });
+await page.locator('.inspector').screenshot({ path: '/tmp/db-inspector.png' });
+console.log('errors', errors);
+await browser.close();
