@@ -15,7 +15,7 @@ test('playing runs the simulation: requests rise and succeed', async ({ page }) 
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'requests')).toBeGreaterThan(100);
   await expect.poll(() => count(page, 'success')).toBeGreaterThan(50);
-  await expect(page.getByRole('img', { name: /^Load, at \d+ s: offered \d+/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Goodput vs offered load, at \d+ s: offered \d+/ })).toBeVisible();
   await snap(page, 'live-playing');
 });
 

@@ -183,6 +183,22 @@ impl Database {
         u
     }
 
+    /// Queries a second it can complete now: none while down, otherwise its
+    /// throughput with every connection busy.
+    pub fn capacity_qps(&self, w: &World) -> f64 {
+        let db = &w.params.db;
+        if self.is_down(w.now) {
+            0.0
+        } else {
+            throughput(
+                db.work.mean_ns() / 1e9,
+                db.contention,
+                db.coherency,
+                self.connections,
+            )
+        }
+    }
+
     /// Utilisation over the whole run.
     pub fn utilisation(&self) -> f64 {
         ratio(self.busy_area, self.capacity_area)
@@ -218,12 +234,17 @@ fn slowdown(contention: f64, coherency: f64, n: u32) -> f64 {
     1.0 + contention * (n - 1.0) + coherency * n * (n - 1.0)
 }
 
+/// Queries a second `n` busy connections complete: X(n) = n / (S ×
+/// slowdown(n)), S the mean time in seconds of one query alone.
+fn throughput(mean_s: f64, contention: f64, coherency: f64, n: u32) -> f64 {
+    n as f64 / (mean_s * slowdown(contention, coherency, n))
+}
+
 impl crate::scenario::Database {
-    /// Queries a second it completes with `n` connections all busy:
-    /// X(n) = n / (S × slowdown(n)), S the mean time of one query alone.
+    /// Queries a second it completes with `n` connections all busy.
     pub fn throughput(&self, n: u32) -> f64 {
-        let s = self.service_time.mean_ms() / 1e3;
-        n as f64 / (s * slowdown(self.contention, self.coherency, n))
+        let mean_s = self.service_time.mean_ms() / 1e3;
+        throughput(mean_s, self.contention, self.coherency, n)
     }
 
     /// The connection count with the highest throughput, n* = √((1 − σ)/κ)

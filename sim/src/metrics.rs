@@ -129,6 +129,9 @@ pub struct Sample {
     pub in_flight: u64,
     /// Cost so far.
     pub cost_usd: f64,
+    /// Requests a second the deployment could serve at the end of the
+    /// second, for the traffic's mix (its bottleneck's rate).
+    pub capacity_rps: f64,
 }
 
 pub struct Metrics {
@@ -323,6 +326,7 @@ impl Metrics {
             up: Vec::new(),
             in_flight: 0,
             cost_usd: 0.0,
+            capacity_rps: 0.0,
         };
         self.second_latency.reset();
         fill(&mut s);

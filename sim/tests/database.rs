@@ -136,3 +136,31 @@ fn database_throughput_follows_the_universal_scalability_law() {
     // Up to the peak and down after it.
     assert!(measured[3] > measured[2] && measured[3] > measured[4] && measured[4] > measured[5]);
 }
+
+/// The bottleneck law (Denning and Buzen, "The Operational Analysis of
+/// Queueing Network Models", 1978): a deployment serves at most
+/// min over resources of servers / demand per request. In
+/// `database-bottleneck` every request makes one query, and the database's
+/// rate with all its connections busy is far below what the instances
+/// can do (10 × 16 workers over 20 ms for the 80 % that browse), so the
+/// capacity line is the database's, and with 1800 req/s offered the
+/// goodput settles at it.
+#[test]
+fn capacity_is_the_bottleneck_and_goodput_meets_it() {
+    let s = common::preset("database-bottleneck");
+    let db = s.database.throughput(s.database.connections);
+    let browse = s.services[0].instances as f64 * s.services[0].workers as f64
+        / (s.services[0].service_time.mean_ms() / 1e3)
+        / 0.8;
+    assert!(db < browse);
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(SimTime::from_secs_f64(200.0));
+    let late: Vec<_> = sim.metrics().series().filter(|x| x.t_s > 100.0).collect();
+    let goodput = late.iter().map(|x| x.goodput_rps as f64).sum::<f64>() / late.len() as f64;
+    println!(
+        "capacity {:.1}/s (rule {db:.1}), goodput {goodput:.1}/s",
+        late[0].capacity_rps
+    );
+    assert!(late.iter().all(|x| (x.capacity_rps - db).abs() < 1e-9 * db));
+    assert!((goodput - db).abs() < 0.05 * db, "{goodput}");
+}

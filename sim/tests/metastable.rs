@@ -64,6 +64,28 @@ fn the_collapse_outlasts_its_trigger() {
     }
 }
 
+/// The capacity line (the bottleneck law: the healthy instances' workers
+/// over the mean work of a request) reads 2 × 4 / 10 ms = 800 req/s, and
+/// 800 / 3 while the instances are 3× slower; after the trigger it is
+/// back at 800, above the 560 offered, while goodput stays at 0: the
+/// collapse is not a lack of capacity.
+#[test]
+fn capacity_is_back_while_goodput_is_not() {
+    let mut sim = Simulation::new(preset("metastable")).unwrap();
+    sim.run_to_end();
+    let at = |t: f64| {
+        let s = sim.metrics().series().find(|x| x.t_s == t).unwrap();
+        (s.capacity_rps, s.goodput_rps)
+    };
+    let full = 2.0 * 4.0 / 0.010;
+    assert_eq!(at(30.0).0, full);
+    assert!((at(75.0).0 - full / 3.0).abs() < 1e-9, "{:?}", at(75.0));
+    let (capacity, goodput) = at(150.0);
+    println!("at 150 s: capacity {capacity}/s (rule {full}), goodput {goodput}/s");
+    assert_eq!(capacity, full);
+    assert!((goodput as f64) < 0.05 * OFFERED);
+}
+
 /// gRPC's retry throttling (10 tokens, 0.1 per success) stops retries
 /// once five failures have drained half its tokens, so the attempts fall
 /// back to the 560 req/s offered, below capacity: the queues drain within

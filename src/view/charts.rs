@@ -66,7 +66,8 @@ pub fn Charts(live: Live) -> impl IntoView {
             live,
             &[
                 ("offered", "s1", |s| s.offered_rps as f64),
-                ("throughput", "s2", |s| s.throughput_rps as f64),
+                ("capacity", "s7", |s| s.capacity_rps),
+                ("finished", "s2", |s| s.throughput_rps as f64),
                 ("goodput", "s3", |s| s.goodput_rps as f64),
             ],
         )
@@ -158,7 +159,7 @@ pub fn Charts(live: Live) -> impl IntoView {
     });
     view! {
         <section class="charts" aria-label="Charts">
-            <Chart title="Load" unit="req/s" data=load />
+            <Chart title="Goodput vs offered load" unit="req/s" data=load />
             <Chart title="Failures by cause" unit="req/s" data=errors />
             <Chart title="Latency of successes" unit="ms" data=latency />
             <Chart title="Capacity (all groups)" unit="instances" data=capacity />

@@ -32,6 +32,7 @@ mod zones;
 
 pub(crate) use autoscaler::{Alarm, Decision};
 pub use instance::{Condition, Health, InstanceId, Lifecycle};
+pub(crate) use view::SecondRow;
 pub(crate) use work::Worked;
 
 use crate::engine::{Chain, Gen};

@@ -20,6 +20,10 @@ pub(crate) struct SecondRow {
     /// Registered instances whose condition is ok, targets or not: what
     /// could serve (availability counts a second with at least one).
     pub up: u32,
+    /// The healthy targets' workers at the end of the second, a slow
+    /// instance's counted as 1/factor of them: what the service can do,
+    /// in workers at full speed.
+    pub serving_workers: f64,
 }
 
 impl Fleets {
@@ -84,6 +88,7 @@ impl Fleets {
                 in_service: 0,
                 healthy: 0,
                 up: 0,
+                serving_workers: 0.0,
             })
             .collect();
         let mut counts = [0u32; Lifecycle::ALL.len()];
@@ -97,6 +102,9 @@ impl Fleets {
             counts[inst.lifecycle as usize] += 1;
             row.in_service += inst.probed() as u32;
             row.healthy += inst.healthy() as u32;
+            if inst.healthy() {
+                row.serving_workers += inst.workers as f64 / inst.slow_factor;
+            }
             row.up += (inst.probed() && inst.condition == Condition::Ok) as u32;
         }
         (rows, counts)

@@ -206,6 +206,15 @@ impl Dist {
         }
     }
 
+    /// The mean, in nanoseconds.
+    pub fn mean_ns(self) -> f64 {
+        match self {
+            Dist::Exponential { mean } => mean,
+            Dist::LogNormal { mu, sigma } => libm::exp(mu + sigma * sigma / 2.0),
+            Dist::Constant { ns } => ns as f64,
+        }
+    }
+
     /// One sample, scaled by `factor` (a slow instance), at least 1 ns.
     #[inline]
     pub fn sample(self, rng: &mut Stream, factor: f64) -> u64 {

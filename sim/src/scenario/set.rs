@@ -325,7 +325,7 @@ mod tests {
 
     #[test]
     fn get_reads_what_the_model_uses_for_a_field_left_out() {
-        let mut s = presets::get("retry-storm").unwrap();
+        let mut s = presets::get("backoff-jitter").unwrap();
         // A group's limits default to its desired capacity.
         let browse = s.service_index("browse").unwrap();
         assert_eq!(s.services[browse].min_instances, None);
@@ -447,7 +447,7 @@ mod tests {
     /// changes the second one changes the second one.
     #[test]
     fn elements_that_share_a_kind_go_by_their_index() {
-        let mut base = presets::get("retry-storm").unwrap();
+        let mut base = presets::get("backoff-jitter").unwrap();
         let fault = base.get("faults.crash").unwrap();
         base.set("faults", &format!("[{fault}, {fault}]")).unwrap();
         let mut s = base.clone();

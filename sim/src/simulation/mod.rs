@@ -13,7 +13,7 @@ use crate::clients::Clients;
 use crate::database::Database;
 use crate::digest::Fnv;
 use crate::engine::{Claim, Event, Timer};
-use crate::fleet::Fleets;
+use crate::fleet::{Fleets, SecondRow};
 use crate::log::LogEvent;
 use crate::metrics::Metrics;
 use crate::network::Network;
@@ -285,6 +285,7 @@ impl Simulation {
         let db_util = self.database.close_second(now);
         let cost = self.cost().total_usd;
         let in_flight = self.clients.requests_in_flight();
+        let capacity = self.capacity_rps(&rows);
         let utilisation = |b: u64, c: u64| if c == 0 { 0.0 } else { b as f64 / c as f64 };
         self.world
             .metrics
@@ -301,6 +302,47 @@ impl Simulation {
                 sample.up = rows.iter().map(|r| r.up).collect();
                 sample.in_flight = in_flight;
                 sample.cost_usd = cost;
+                sample.capacity_rps = capacity;
             });
+    }
+
+    /// The request rate the deployment could serve now, for the traffic's
+    /// mix, by the bottleneck law of operational analysis (Denning and
+    /// Buzen, "The Operational Analysis of Queueing Network Models", 1978):
+    /// throughput X ≤ m / D at every resource, m its servers and D the work
+    /// one request brings it on average. A service's servers are its
+    /// healthy targets' workers (`serving_workers`), its D the mean work of
+    /// a request times the share of requests sent to it; the database's
+    /// rate is its throughput at its connection limit over the queries a
+    /// request makes on average.
+    fn capacity_rps(&self, rows: &[SecondRow]) -> f64 {
+        let p = &self.world.params;
+        let mut share = vec![0.0; rows.len()];
+        let mut queries = 0.0;
+        let mut below = 0.0;
+        for k in &p.traffic.kinds {
+            let f = k.cumulative - below;
+            below = k.cumulative;
+            share[k.service as usize] += f;
+            queries += f * k.db_queries as f64;
+        }
+        let services = rows
+            .iter()
+            .zip(&share)
+            .zip(&p.services)
+            .map(|((r, &f), s)| {
+                let rate = r.serving_workers / (s.work.mean_ns() / 1e9);
+                if f > 0.0 {
+                    rate / f
+                } else {
+                    f64::INFINITY
+                }
+            });
+        let database = if queries > 0.0 {
+            self.database.capacity_qps(&self.world) / queries
+        } else {
+            f64::INFINITY
+        };
+        services.fold(database, f64::min)
     }
 }

@@ -126,7 +126,16 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
                 .map(|s| format!("{column}_{}", s.name)),
         );
     }
-    header.extend(["in_flight", "cost_usd", "wasted", "cancelled"].map(String::from));
+    header.extend(
+        [
+            "in_flight",
+            "cost_usd",
+            "wasted",
+            "cancelled",
+            "capacity_rps",
+        ]
+        .map(String::from),
+    );
     let mut out = header.join(",") + "\n";
     for r in rows {
         let mut cells: Vec<String> = vec![
@@ -150,6 +159,7 @@ pub fn csv(scenario: &Scenario, rows: &[Sample]) -> String {
         cells.push(r.in_flight.to_string());
         cells.push(format!("{:.6}", r.cost_usd));
         cells.extend([r.wasted, r.cancelled].map(|x| x.to_string()));
+        cells.push(format!("{:.1}", r.capacity_rps));
         out += &(cells.join(",") + "\n");
     }
     out

@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const errors = [];
+page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto('http://127.0.0.1:4173/?scenario=' + (process.argv[2] || 'metastable') + '&speed=20');
+await page.getByRole('button', { name: 'Play' }).click();
+await page.waitForTimeout(9000);
+await page.getByRole('button', { name: 'Pause' }).click();
+await page.screenshot({ path: '/tmp/meta-1440.png' });
+await page.locator('.charts').screenshot({ path: '/tmp/meta-charts.png' });
+console.log('errors', errors);
+await browser.close();
