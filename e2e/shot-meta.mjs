@@ -9,5 +9,6 @@ await page.waitForTimeout(9000);
 await page.getByRole('button', { name: 'Pause' }).click();
 await page.screenshot({ path: '/tmp/meta-1440.png' });
 await page.locator('.charts').screenshot({ path: '/tmp/meta-charts.png' });
+await page.locator('.diagram').screenshot({ path: '/tmp/meta-diag.png' });
 console.log('errors', errors);
 await browser.close();

@@ -262,6 +262,7 @@ fn Legend() -> impl IntoView {
             <li><span class="shape failure"></span>"error response"</li>
             <li><span class="shape duplicate"></span>"duplicate"</li>
             <li><span class="shape lost"></span>"lost"</li>
+            <li><span class="shape wasted"></span>"work for a client that gave up"</li>
         </ul>
     }
 }

@@ -85,6 +85,9 @@ pub struct InstanceView {
     pub slow_factor: f64,
     pub workers: u32,
     pub busy: u32,
+    /// Busy workers whose client has already given up: work a server
+    /// cannot know is wasted (it is never told the client timed out).
+    pub orphaned: u32,
     pub queue: u32,
     pub outstanding: u32,
     /// Over the last whole second.

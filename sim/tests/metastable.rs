@@ -86,6 +86,33 @@ fn capacity_is_back_while_goodput_is_not() {
     assert!((goodput as f64) < 0.05 * OFFERED);
 }
 
+/// What the diagram shows on each instance: workers busy for clients that
+/// already gave up. Before the trigger a request takes 30 ms of its
+/// client's 100 ms, so none; in the collapse every client attempt has
+/// waited 250 ms in the queue before a worker takes it, so every busy
+/// worker but one running a health check works for nobody.
+#[test]
+fn in_the_collapse_every_worker_works_for_nobody() {
+    let mut sim = Simulation::new(preset("metastable")).unwrap();
+    let workers_at = |sim: &mut Simulation, t: f64| {
+        sim.advance_to(SimTime::from_secs_f64(t));
+        let snap = sim.snapshot();
+        let instances = snap.services.iter().flat_map(|s| s.instances.iter());
+        instances.fold((0, 0, 0), |(busy, orphaned, n), i| {
+            (busy + i.busy, orphaned + i.orphaned, n + 1)
+        })
+    };
+    let (busy, orphaned, _) = workers_at(&mut sim, 30.0);
+    println!("at 30 s: {orphaned} of {busy} busy workers orphaned");
+    assert_eq!(orphaned, 0);
+    for t in [150.0, 180.5, 210.25] {
+        let (busy, orphaned, n) = workers_at(&mut sim, t);
+        println!("at {t} s: {orphaned} of {busy} busy workers orphaned");
+        assert_eq!(busy, 8);
+        assert!(orphaned + n >= busy, "{orphaned} of {busy}");
+    }
+}
+
 /// gRPC's retry throttling (10 tokens, 0.1 per success) stops retries
 /// once five failures have drained half its tokens, so the attempts fall
 /// back to the 560 req/s offered, below capacity: the queues drain within

@@ -281,16 +281,23 @@ fn instance_tile(
     (compromised, exposed): (bool, bool),
 ) -> impl IntoView {
     let util = inst.utilisation.clamp(0.0, 1.0);
+    // The part of the fill that works for clients that already gave up.
+    let wasted = if inst.busy > 0 {
+        util * inst.orphaned as f64 / inst.busy as f64
+    } else {
+        0.0
+    };
     let (state_class, glyph) = tile_look(inst);
     let queue_frac = (inst.queue as f64 / 50.0).min(1.0);
     let zone = sahara_sim::zone_name(inst.zone);
     let label = format!(
-        "Instance {} at {} in zone {zone}: {}, {} of {} workers busy, {} queued",
+        "Instance {} at {} in zone {zone}: {}, {} of {} workers busy ({} for clients that gave up), {} queued",
         inst.id,
         inst.address,
         state_words(inst),
         inst.busy,
         inst.workers,
+        inst.orphaned,
         inst.queue
     );
     let what = Selected::Instance(inst.id);
@@ -309,6 +316,7 @@ fn instance_tile(
             <title>{format!("{} ({}) — click to inspect, kill, hang or slow it", inst.id, inst.address)}</title>
             <rect class="tile" x=p.x y=p.y width=size height=size rx="4" />
             <rect class="fill" x=p.x y=p.y + size * (1.0 - util) width=size height=size * util rx="4" />
+            <rect class="wasted" x=p.x y=p.y + size * (1.0 - wasted) width=size height=size * wasted rx="4" />
             <rect class="queue" x=p.x y=p.y + size + 1.5 width=size * queue_frac height="3" />
             <text x=p.x + size / 2.0 y=p.y + size / 2.0 + 4.0 text-anchor="middle" class="glyph">{glyph}</text>
             {zoned.then(|| view! { <text x=p.x + 3.0 y=p.y + 10.0 class="zone">{zone.to_string()}</text> })}

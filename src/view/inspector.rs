@@ -92,8 +92,8 @@ fn instance(live: Live, id: InstanceId) -> impl IntoView {
             view! {
                 <h2>{format!("Instance {} · {} · zone {}", i.id, i.address, sahara_sim::zone_name(i.zone))}</h2>
                 <p>{format!(
-                    "{}. {} of {} workers busy, {} queued, {:.0}% busy over the last second; up {:.0} s; served {}.",
-                    capitalise(&state_words(&i)), i.busy, i.workers, i.queue, i.utilisation * 100.0, i.age_s, i.served)}</p>
+                    "{}. {} of {} workers busy ({} for clients that already gave up), {} queued, {:.0}% busy over the last second; up {:.0} s; served {}.",
+                    capitalise(&state_words(&i)), i.busy, i.workers, i.orphaned, i.queue, i.utilisation * 100.0, i.age_s, i.served)}</p>
                 <div class="actions">
                     <button type="button" class="danger" on:click=move |_| live.apply(Change::KillInstance(id))>"Kill"</button>
                     <button type="button" class="danger" on:click=move |_| live.apply(Change::FailInstance(id))>"Fail host"</button>

@@ -344,6 +344,16 @@ impl Instance {
         Some(job)
     }
 
+    /// Running jobs whose client no longer waits (`waiting` says whether
+    /// one does); health checks always have their load balancer waiting.
+    pub fn orphaned(&self, waiting: impl Fn(Handle) -> bool) -> u32 {
+        self.slots
+            .iter()
+            .flatten()
+            .filter(|j| !j.is_probe() && !waiting(j.attempt))
+            .count() as u32
+    }
+
     /// Whether it holds a job of `attempt` (running or queued).
     pub fn holds(&self, attempt: Handle) -> bool {
         self.slots.iter().flatten().any(|j| j.attempt == attempt)

@@ -4,6 +4,7 @@
 
 use super::{Condition, Fleets, Lifecycle};
 use crate::digest::Fnv;
+use crate::slab::Handle;
 use crate::snapshot::{InstanceView, ServiceView};
 use crate::world::World;
 
@@ -27,7 +28,9 @@ pub(crate) struct SecondRow {
 }
 
 impl Fleets {
-    pub fn view(&self, s: usize, w: &World) -> ServiceView {
+    /// Service `s` as the page draws it; `waiting` says whether a client
+    /// still waits for an attempt.
+    pub fn view(&self, s: usize, w: &World, waiting: impl Fn(Handle) -> bool) -> ServiceView {
         let p = &w.params.services[s];
         let mine = || self.instances.iter().filter(|i| i.service as usize == s);
         let fleet = &self.services[s];
@@ -52,6 +55,7 @@ impl Fleets {
                     slow_factor: i.slow_factor,
                     workers: i.workers,
                     busy: i.busy,
+                    orphaned: i.orphaned(&waiting),
                     queue: i.queue.len() as u32,
                     outstanding: i.outstanding,
                     utilisation: i.utilisation(false),

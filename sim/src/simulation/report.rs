@@ -18,7 +18,7 @@ impl Simulation {
         let w = &self.world;
         let now = w.now;
         let services = (0..w.params.services.len())
-            .map(|s| self.fleets.view(s, w))
+            .map(|s| self.fleets.view(s, w, |a| self.clients.has_attempt(a)))
             .collect();
         let total: u64 = (0..HOPS.len())
             .map(|hop| self.network.in_flight(hop) as u64)
