@@ -91,3 +91,27 @@ test('the database fails from its inspector and every call to it fails', async (
   await expect.poll(() => count(page, 'failed'), { timeout: 10_000 }).toBeGreaterThan(100);
   expect(await count(page, 'success')).toBe(0);
 });
+
+test('a metastable collapse: capacity comes back above the offered load, goodput does not, and the work is wasted', async ({ page }) => {
+  await page.goto('/?scenario=metastable&speed=20');
+  await page.getByRole('button', { name: 'Play' }).click();
+  // The trigger ends at 90 s; 30 s later capacity is back and goodput is not.
+  await expect(page.locator('.timebar')).toContainText(/t = [23]:/, { timeout: 30_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  const chart = 'Goodput vs offered load';
+  expect(await latest(page, chart, 'capacity')).toBe(800);
+  expect(await latest(page, chart, 'offered')).toBeGreaterThan(400);
+  expect(await latest(page, chart, 'goodput')).toBeLessThan(30);
+  expect(await count(page, 'wasted')).toBeGreaterThan(1000);
+  await expect(page.getByRole('button', { name: /^Instance i-1 .*busy \([1-9]\d* for clients that gave up\)/ })).toBeVisible();
+  await snap(page, 'resilience-metastable');
+});
+
+test('the database inspector draws its throughput curve and says where more connections slow it', async ({ page }) => {
+  await page.goto('/?scenario=database-bottleneck&database.contention=0.05&database.coherency=0.001');
+  await page.getByRole('button', { name: /^Database: / }).click();
+  await expect(page.locator('[data-capacity]')).toContainText('the most');
+  await expect(page.locator('[data-capacity]')).toContainText('with 31: beyond that, more connections make it slower');
+  await expect(page.getByRole('img', { name: /^Throughput with every connection busy, at \d+ connections/ })).toBeVisible();
+  await snap(page, 'resilience-database-curve');
+});
