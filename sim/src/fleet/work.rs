@@ -6,6 +6,7 @@
 
 use super::health::PROBE_WORK_NS;
 use super::instance::Job;
+use super::queue::WaitQueue;
 use super::{Condition, Fleets};
 use crate::engine::{Chain, Event, Leg, Message, Timer};
 use crate::idempotency::{Lookup, TokenStore};
@@ -113,6 +114,7 @@ impl Fleets {
             kind: msg.kind,
             arrived: w.now,
             deadline,
+            short_limit: false,
         };
         let mutating = w.params.traffic.kinds[msg.kind as usize].mutating;
         if mutating {
@@ -132,13 +134,12 @@ impl Fleets {
                 Some(Lookup::Execute) | None => {}
             }
         }
-        let queue_capacity = w.params.services[msg.service as usize].queue_capacity as usize;
+        let queue = &w.params.services[msg.service as usize].queue;
         let inst = &mut self.instances[i as usize];
         if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job, w);
             false
-        } else if inst.queue.len() < queue_capacity {
-            inst.queue.push_back(job);
+        } else if inst.queue.admit(job, w.now, queue) {
             false
         } else {
             if mutating {
@@ -298,22 +299,56 @@ impl Fleets {
         self.settle(w);
     }
 
-    /// Starts queued work while the instance has free workers.
+    /// Starts queued work while the instance has free workers; a job whose
+    /// client gave up is dropped, one that waited past its limit is shed.
     pub(super) fn start_queued(&mut self, i: u32, w: &mut World) {
+        let queue = w.params.services[self.instances[i as usize].service as usize].queue;
         loop {
             let inst = &mut self.instances[i as usize];
             let Some(slot) = inst.free_slot() else {
                 return;
             };
-            let Some(job) = inst.queue.pop_front() else {
+            let Some(job) = inst.queue.take(w.now, &queue) else {
                 return;
             };
             if job.deadline <= w.now {
                 self.cancelled(i, job, w);
-                continue;
+            } else if WaitQueue::expired(&job, w.now, &queue) {
+                self.shed(i, slot, job, w);
+            } else {
+                self.start_job(i, slot, job, w);
             }
-            self.start_job(i, slot, job, w);
         }
+    }
+
+    /// Instance `i` sheds `job`, which waited past its queue-time limit:
+    /// the worker answers it 503 at once instead of running it (the answer
+    /// waits in `shed` until the simulation sends it, `take_shed`). A shed
+    /// health check is a failed one; a shed request's token was never
+    /// executed.
+    fn shed(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
+        if job.is_probe() {
+            self.probe_ended(i, job.arrived, false, w);
+            return;
+        }
+        if w.params.traffic.kinds[job.kind as usize].mutating {
+            if let Some(s) = self.token_store(i, w.params.idempotency) {
+                s.forget(job.token);
+            }
+        }
+        let answer = self.job_message(i, slot, job, Leg::InstanceToLb, Status::Rejected, w.now);
+        self.shed.push(answer);
+    }
+
+    /// Whether answers of shed jobs wait to be sent.
+    #[inline]
+    pub fn has_shed(&self) -> bool {
+        !self.shed.is_empty()
+    }
+
+    /// The answers of jobs shed since the last call, to send now.
+    pub fn take_shed(&mut self) -> Vec<Message> {
+        std::mem::take(&mut self.shed)
     }
 
     /// A propagated deadline passed while the job of `attempt` may still
