@@ -35,7 +35,7 @@ pub(crate) use autoscaler::{Alarm, Decision};
 pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub(crate) use work::Worked;
 
-use crate::engine::{Chain, Gen, Message};
+use crate::engine::{Chain, Gen};
 use crate::idempotency::{Executions, TokenStore};
 use crate::log::Note;
 use crate::params::Params;
@@ -64,8 +64,6 @@ pub(crate) struct Fleets {
     zone_rngs: Vec<Stream>,
     /// The generation of the zones' random outage chain.
     zone_gen: Gen,
-    /// 503 answers of jobs shed from instances' queues, not yet sent.
-    shed: Vec<Message>,
 }
 
 /// One service's part of the fleets.
@@ -103,7 +101,6 @@ impl Fleets {
             zone_down_until: Vec::new(),
             zone_rngs: Vec::new(),
             zone_gen: Gen::default(),
-            shed: Vec::new(),
         }
     }
 

@@ -302,18 +302,22 @@ impl Fleets {
     /// Starts queued work while the instance has free workers; a job whose
     /// client gave up is dropped, one that waited past its limit is shed.
     pub(super) fn start_queued(&mut self, i: u32, w: &mut World) {
-        let queue = w.params.services[self.instances[i as usize].service as usize].queue;
         loop {
             let inst = &mut self.instances[i as usize];
+            if inst.queue.is_empty() {
+                return;
+            }
             let Some(slot) = inst.free_slot() else {
                 return;
             };
-            let Some(job) = inst.queue.take(w.now, &queue) else {
+            let queue = &w.params.services[inst.service as usize].queue;
+            let Some(job) = inst.queue.take(w.now, queue) else {
                 return;
             };
+            let expired = WaitQueue::expired(&job, w.now, queue);
             if job.deadline <= w.now {
                 self.cancelled(i, job, w);
-            } else if WaitQueue::expired(&job, w.now, &queue) {
+            } else if expired {
                 self.shed(i, slot, job, w);
             } else {
                 self.start_job(i, slot, job, w);
@@ -322,10 +326,10 @@ impl Fleets {
     }
 
     /// Instance `i` sheds `job`, which waited past its queue-time limit:
-    /// the worker answers it 503 at once instead of running it (the answer
-    /// waits in `shed` until the simulation sends it, `take_shed`). A shed
-    /// health check is a failed one; a shed request's token was never
-    /// executed.
+    /// the worker answers it 503 at once instead of running it (as an
+    /// event now: the verb that freed the worker may be deep inside
+    /// another). A shed health check is a failed one; a shed request's
+    /// token was never executed.
     fn shed(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
         if job.is_probe() {
             self.probe_ended(i, job.arrived, false, w);
@@ -337,18 +341,7 @@ impl Fleets {
             }
         }
         let answer = self.job_message(i, slot, job, Leg::InstanceToLb, Status::Rejected, w.now);
-        self.shed.push(answer);
-    }
-
-    /// Whether answers of shed jobs wait to be sent.
-    #[inline]
-    pub fn has_shed(&self) -> bool {
-        !self.shed.is_empty()
-    }
-
-    /// The answers of jobs shed since the last call, to send now.
-    pub fn take_shed(&mut self) -> Vec<Message> {
-        std::mem::take(&mut self.shed)
+        w.queue.push(w.now, Event::Shed(answer));
     }
 
     /// A propagated deadline passed while the job of `attempt` may still

@@ -103,10 +103,7 @@ impl Simulation {
             Effect::Population => self.clients.resize_population(w),
             Effect::ScalingPeriod(s) => self.fleets.restart_period(s, w),
             Effect::Balancer(s) => self.fleets.set_algorithm(s, w),
-            Effect::Workers(s) => {
-                self.fleets.set_workers(s, w);
-                self.send_shed();
-            }
+            Effect::Workers(s) => self.fleets.set_workers(s, w),
             Effect::FaultRates(s) => self.fleets.restart_fault_chains(s, w),
             Effect::Capacity { service, desired } => {
                 let failed = self.fleets.resize(service, desired, w);

@@ -107,7 +107,6 @@ impl Simulation {
             self.world.now = time;
             if event.claim().is_none_or(|c| self.holds(c)) {
                 self.handle(event);
-                self.send_shed();
                 budget -= 1;
                 self.world.metrics.event_handled();
             }
@@ -152,16 +151,6 @@ impl Simulation {
         self.database.digest_into(&mut h);
         self.network.digest_into(&mut h);
         h.finish()
-    }
-
-    /// Sends the 503 answers of the jobs instances shed from their queues
-    /// meanwhile (sending one may free a worker that sheds more).
-    #[inline]
-    fn send_shed(&mut self) {
-        while self.fleets.has_shed() {
-            let shed = self.fleets.take_shed();
-            self.send_all(shed);
-        }
     }
 
     /// Whether what a queued event was scheduled for still holds: the one
@@ -231,6 +220,7 @@ impl Simulation {
             Event::Timer(Timer::DbCall { instance, slot, .. }) => {
                 self.finish_job(instance, slot, Status::GatewayTimeout)
             }
+            Event::Shed(mut answer) => self.send(&mut answer),
             Event::DbDone(msg) => {
                 let mut answer = self.database.done(msg, w.now);
                 self.send(&mut answer);
