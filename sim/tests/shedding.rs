@@ -142,6 +142,57 @@ fn adaptive_lifo_serves_the_newest_first_once_a_queue_has_formed() {
     assert_eq!((ok, shed), (10, k - 10));
 }
 
+/// Health-check probes wait in the instance's queue like requests (an
+/// ALB's probe is an HTTP request to the target), so they are shed like
+/// them, and a shed probe, answered 503, is a failed check. One worker,
+/// 500 ms jobs at 0.5 req/s, probes every second with a 0.9 s timeout
+/// (ALB's thresholds: 2 failures out, 5 passes back). Without a limit a
+/// probe waits at most about the residual of one job (< 0.5 s) and
+/// passes: the target is never out. With a 1 ms limit a probe arriving
+/// while the worker is busy (about 0.25 / 1.25 = 20 % of the time: only
+/// requests that find the worker free run) is shed: two in a row take the
+/// target out of service for at least 5 s, now and then.
+#[test]
+fn probes_queue_and_are_shed_like_requests() {
+    let seconds_out = |limit: &str| {
+        let mut s = Scenario::from_toml(&format!(
+            r#"
+name = "probes"
+duration_s = 300.0
+[traffic]
+rate_rps = 0.5
+[[traffic.mix]]
+kind = "browse"
+weight = 1.0
+service = "shop"
+[client]
+timeout_ms = 60000.0
+{NO_NETWORK_DELAY}
+[[services]]
+name = "shop"
+instances = 1
+workers = 1
+queue_capacity = 10000
+service_time = {{ distribution = "constant", mean_ms = 500.0 }}
+[services.health_check]
+enabled = true
+interval_s = 1.0
+timeout_s = 0.9
+"#
+        ))
+        .unwrap();
+        set(&mut s, "services.shop.queue_time_limit_ms", limit);
+        let mut sim = Simulation::new(s).unwrap();
+        sim.run_to_end();
+        let out = sim.metrics().series().filter(|s| s.healthy[0] == 0);
+        out.count()
+    };
+    let (without, with) = (seconds_out("0"), seconds_out("1"));
+    println!("seconds out of service: no limit {without}, 1 ms limit {with}");
+    assert_eq!(without, 0);
+    assert!(with >= 5, "{with}");
+}
+
 const OFFERED: f64 = 560.0;
 
 /// Mean goodput (successes a second) of the metastable preset over each
