@@ -7,7 +7,7 @@
 use crate::view::slider::Range;
 use sahara_sim::scenario::{
     Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
-    PayloadName, Policy, Scenario, Throttle,
+    PayloadName, Policy, QueueOrder, Scenario, Throttle,
 };
 
 /// Where a setting appears in the controls panel.
@@ -214,6 +214,14 @@ const CANCELLATIONS: &[(&str, &str)] = &[
     (
         Cancellation::Deadline.as_str(),
         "deadline propagation (gRPC), to the database too",
+    ),
+];
+
+const QUEUE_ORDERS: &[(&str, &str)] = &[
+    (QueueOrder::Fifo.as_str(), "first in, first out"),
+    (
+        QueueOrder::AdaptiveLifo.as_str(),
+        "adaptive LIFO with controlled delay",
     ),
 ];
 
@@ -535,6 +543,42 @@ pub const SETTINGS: &[Setting] = &[
         path: "services.{service}.service_time.mean_ms",
         kind: Kind::Number { range: Range::log(0.1, 5000.0, 0.1) },
         help: "How long one request keeps a worker busy, on average.",
+    },
+    Setting {
+        id: "queue_limit",
+        group: Group::Service,
+        label: "Queue-time limit (0 = none)",
+        unit: "ms",
+        path: "services.{service}.queue_time_limit_ms",
+        kind: Kind::Number { range: Range::linear(0.0, 1000.0, 1.0) },
+        help: "A request that waited longer in the queue is answered 503 at once instead of run, since its client has likely given up (Amazon Builders' Library).",
+    },
+    Setting {
+        id: "queue_order",
+        group: Group::Service,
+        label: "Queue order",
+        unit: "",
+        path: "services.{service}.queue_order",
+        kind: Kind::Choice { options: QUEUE_ORDERS },
+        help: "Adaptive LIFO (Facebook, \"Fail at Scale\") serves the newest request first once the queue has not been empty for the CoDel interval, and then lets new requests wait only the CoDel target.",
+    },
+    Setting {
+        id: "codel_interval",
+        group: Group::Service,
+        label: "CoDel interval",
+        unit: "ms",
+        path: "services.{service}.codel_interval_ms",
+        kind: Kind::Number { range: Range::log(1.0, 10_000.0, 1.0) },
+        help: "Adaptive LIFO: a queue not empty for this long is overloaded; until then a request may wait this long (Fail at Scale: 100 ms).",
+    },
+    Setting {
+        id: "codel_target",
+        group: Group::Service,
+        label: "CoDel target",
+        unit: "ms",
+        path: "services.{service}.codel_target_ms",
+        kind: Kind::Number { range: Range::log(0.1, 1000.0, 0.1) },
+        help: "Adaptive LIFO: how long a request arriving at an overloaded queue may wait, below the interval (Fail at Scale: 5 ms).",
     },
     // Failures
     Setting {
@@ -922,6 +966,7 @@ mod tests {
         assert_eq!(names(THROTTLES), Throttle::ALL.map(Throttle::as_str));
         assert_eq!(names(BALANCERS), Balancer::ALL.map(Balancer::as_str));
         assert_eq!(names(POLICIES), Policy::ALL.map(Policy::as_str));
+        assert_eq!(names(QUEUE_ORDERS), QueueOrder::ALL.map(QueueOrder::as_str));
         assert_eq!(
             names(REPLACEMENTS),
             HealthCheckType::ALL.map(HealthCheckType::as_str)

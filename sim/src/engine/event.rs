@@ -24,6 +24,8 @@ pub(crate) enum Event {
     WorkDone { instance: u32, slot: u16, gen: Gen },
     /// The database finished a query.
     DbDone(Message),
+    /// An instance shed a queued job: its 503 leaves for the load balancer.
+    Shed(Message),
     /// A pending instance finished booting.
     Booted { instance: u32, gen: Gen },
     /// A random crash.
@@ -159,6 +161,7 @@ impl Event {
             | Event::Timer(Timer::Connect { .. } | Timer::Deadline { .. })
             | Event::Deliver(_)
             | Event::DbDone(_)
+            | Event::Shed(_)
             | Event::ScheduledFault { .. }
             | Event::Tick => None,
         }

@@ -86,13 +86,11 @@ impl Fleets {
         if inst.condition == Condition::HostDown {
             return; // nothing answers: it times out
         }
-        let queue_capacity = w.params.services[s].queue_capacity as usize;
+        // A probe waits for a worker like any request, and is shed like one.
         let job = Job::probe(now);
         if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job, w);
-        } else if inst.queue.len() < queue_capacity {
-            inst.queue.push_back(job);
-        } else {
+        } else if !inst.queue.admit(job, now, &w.params.services[s].queue) {
             inst.probe_sent = None;
             self.probe_result(i, false, w);
         }

@@ -4,12 +4,12 @@
 //! service and unhealthy) and a condition (the faults: a crashed process, a
 //! failed host, a hang, slowness), which nobody sees directly.
 
+use super::queue::WaitQueue;
 use crate::engine::{Chain, Gen};
 use crate::idempotency::TokenStore;
 use crate::rng::{Purpose, Stream};
 use crate::slab::Handle;
 use serde::Serialize;
-use std::collections::VecDeque;
 
 /// Public id of an instance, shown as `i-N`; never reused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -109,6 +109,9 @@ pub(super) struct Job {
     /// When the instance learns that its client gave up (`u64::MAX`:
     /// never): it drops or stops the job then.
     pub deadline: u64,
+    /// Adaptive LIFO gave it CoDel's short queue-time limit (the target):
+    /// it arrived at a queue that had not been empty for the interval.
+    pub short_limit: bool,
 }
 
 impl Job {
@@ -126,6 +129,7 @@ impl Job {
             kind: 0,
             arrived: now,
             deadline: u64::MAX,
+            short_limit: false,
         }
     }
 
@@ -162,7 +166,7 @@ pub(super) struct Instance {
     /// Workers computing: what CPU utilisation measures.
     pub cpu: u32,
     pub workers: u32,
-    pub queue: VecDeque<Job>,
+    pub queue: WaitQueue,
     /// Requests the load balancer has sent and not yet seen answered.
     pub outstanding: u32,
     pub served: u64,
@@ -259,7 +263,7 @@ impl Instance {
             busy: 0,
             cpu: 0,
             workers,
-            queue: VecDeque::new(),
+            queue: WaitQueue::default(),
             outstanding: 0,
             served: 0,
             work_rng: Stream::derive(seed, Purpose::ServiceTime, service_name, ordinal as u64),
@@ -356,8 +360,7 @@ impl Instance {
 
     /// Whether it holds a job of `attempt` (running or queued).
     pub fn holds(&self, attempt: Handle) -> bool {
-        self.slots.iter().flatten().any(|j| j.attempt == attempt)
-            || self.queue.iter().any(|j| j.attempt == attempt)
+        self.slots.iter().flatten().any(|j| j.attempt == attempt) || self.queue.holds(attempt)
     }
 
     /// Forgets a connection its load balancer closed; whether it was one.
@@ -377,7 +380,7 @@ impl Instance {
         self.busy = 0;
         self.cpu = 0;
         let mut jobs: Vec<Job> = self.slots.iter_mut().filter_map(Option::take).collect();
-        jobs.extend(self.queue.drain(..));
+        jobs.extend(self.queue.drain());
         jobs
     }
 

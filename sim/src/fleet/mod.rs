@@ -25,6 +25,7 @@ mod health;
 mod instance;
 mod lifecycle;
 mod outliers;
+mod queue;
 mod scaling;
 mod view;
 mod work;

@@ -6,6 +6,7 @@
 
 use super::health::PROBE_WORK_NS;
 use super::instance::Job;
+use super::queue::WaitQueue;
 use super::{Condition, Fleets};
 use crate::engine::{Chain, Event, Leg, Message, Timer};
 use crate::idempotency::{Lookup, TokenStore};
@@ -113,6 +114,7 @@ impl Fleets {
             kind: msg.kind,
             arrived: w.now,
             deadline,
+            short_limit: false,
         };
         let mutating = w.params.traffic.kinds[msg.kind as usize].mutating;
         if mutating {
@@ -132,13 +134,12 @@ impl Fleets {
                 Some(Lookup::Execute) | None => {}
             }
         }
-        let queue_capacity = w.params.services[msg.service as usize].queue_capacity as usize;
+        let queue = &w.params.services[msg.service as usize].queue;
         let inst = &mut self.instances[i as usize];
         if let Some(slot) = inst.free_slot() {
             self.start_job(i, slot, job, w);
             false
-        } else if inst.queue.len() < queue_capacity {
-            inst.queue.push_back(job);
+        } else if inst.queue.admit(job, w.now, queue) {
             false
         } else {
             if mutating {
@@ -298,22 +299,49 @@ impl Fleets {
         self.settle(w);
     }
 
-    /// Starts queued work while the instance has free workers.
+    /// Starts queued work while the instance has free workers; a job whose
+    /// client gave up is dropped, one that waited past its limit is shed.
     pub(super) fn start_queued(&mut self, i: u32, w: &mut World) {
         loop {
             let inst = &mut self.instances[i as usize];
+            if inst.queue.is_empty() {
+                return;
+            }
             let Some(slot) = inst.free_slot() else {
                 return;
             };
-            let Some(job) = inst.queue.pop_front() else {
+            let queue = &w.params.services[inst.service as usize].queue;
+            let Some(job) = inst.queue.take(w.now, queue) else {
                 return;
             };
+            let expired = WaitQueue::expired(&job, w.now, queue);
             if job.deadline <= w.now {
                 self.cancelled(i, job, w);
-                continue;
+            } else if expired {
+                self.shed(i, slot, job, w);
+            } else {
+                self.start_job(i, slot, job, w);
             }
-            self.start_job(i, slot, job, w);
         }
+    }
+
+    /// Instance `i` sheds `job`, which waited past its queue-time limit:
+    /// the worker answers it 503 at once instead of running it (as an
+    /// event now: the verb that freed the worker may be deep inside
+    /// another). A shed health check is a failed one; a shed request's
+    /// token was never executed.
+    fn shed(&mut self, i: u32, slot: u16, job: Job, w: &mut World) {
+        if job.is_probe() {
+            self.probe_ended(i, job.arrived, false, w);
+            return;
+        }
+        if w.params.traffic.kinds[job.kind as usize].mutating {
+            if let Some(s) = self.token_store(i, w.params.idempotency) {
+                s.forget(job.token);
+            }
+        }
+        let answer = self.job_message(i, slot, job, Leg::InstanceToLb, Status::Rejected, w.now);
+        w.queue.push(w.now, Event::Shed(answer));
     }
 
     /// A propagated deadline passed while the job of `attempt` may still

@@ -200,6 +200,16 @@ mod tests {
         );
         // Read when next needed: no effect.
         assert_eq!(effects(&[("client.timeout_ms", "900")]), Ok(vec![]));
+        // A queue's order and limits apply to the next job it admits or a
+        // worker takes; what it holds stays.
+        for (path, value) in [
+            ("services.browse.queue_time_limit_ms", "50"),
+            ("services.browse.queue_order", "adaptive_lifo"),
+            ("services.browse.codel_interval_ms", "200"),
+            ("services.browse.codel_target_ms", "10"),
+        ] {
+            assert_eq!(params(&[(path, value)]).diff(&old), Ok(vec![]), "{path}");
+        }
         assert_eq!(
             effects(&[("network.client_to_lb.jitter_ms", "3")]),
             Ok(vec![])

@@ -13,7 +13,7 @@ use crate::retry::RetryPolicy;
 use crate::rng::{lognormal_mu, Stream};
 use crate::scenario::{
     self, Balancer, Cancellation, FaultKind, HealthCheckType, Idempotency, Metric, Policy,
-    RequestKind, Scenario, ServiceTime, Shape, Step,
+    QueueOrder, RequestKind, Scenario, ServiceTime, Shape, Step,
 };
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 
@@ -88,7 +88,7 @@ pub(crate) struct ServiceParams {
     pub min: u32,
     pub max: u32,
     pub workers: u32,
-    pub queue_capacity: u32,
+    pub queue: QueueParams,
     pub work: Dist,
     pub balancer: Balancer,
     /// The load balancer's connection idle timeout.
@@ -100,6 +100,23 @@ pub(crate) struct ServiceParams {
     pub health: HealthParams,
     pub outliers: OutlierParams,
     pub scaling: ScalingParams,
+}
+
+/// An instance's queue: its size, its order and when it sheds a job.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct QueueParams {
+    pub capacity: u32,
+    /// The queue-time limit; `u64::MAX`: none.
+    pub time_limit_ns: u64,
+    /// Adaptive LIFO's CoDel interval N and target M; `None`: FIFO.
+    pub codel: Option<Codel>,
+}
+
+/// Fail at Scale's controlled delay, in ns.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) struct Codel {
+    pub interval_ns: u64,
+    pub target_ns: u64,
 }
 
 /// Passive outlier detection (Envoy's `outlier_detection`).
@@ -337,7 +354,18 @@ fn service(v: &scenario::Service) -> ServiceParams {
         min: v.min(),
         max: v.max(),
         workers: v.workers,
-        queue_capacity: v.queue_capacity,
+        queue: QueueParams {
+            capacity: v.queue_capacity,
+            time_limit_ns: if v.queue_time_limit_ms > 0.0 {
+                ms_to_ns(v.queue_time_limit_ms)
+            } else {
+                u64::MAX
+            },
+            codel: (v.queue_order == QueueOrder::AdaptiveLifo).then(|| Codel {
+                interval_ns: ms_to_ns(v.codel_interval_ms),
+                target_ns: ms_to_ns(v.codel_target_ms),
+            }),
+        },
         work: Dist::new(&v.service_time),
         balancer: v.balancer,
         idle_timeout_ns: s_to_ns(v.idle_timeout_s),

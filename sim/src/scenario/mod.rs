@@ -417,6 +417,24 @@ pub struct Service {
     /// Requests an instance holds waiting for a worker; more get a 503.
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
+    /// The longest a request may wait in an instance's queue: one that a
+    /// free worker finds has waited longer is answered 503 at once instead
+    /// of run (David Yanacek, "Using load shedding to avoid overload",
+    /// Amazon Builders' Library: drop work whose client has likely given
+    /// up). 0 = no limit.
+    #[serde(default)]
+    pub queue_time_limit_ms: f64,
+    /// The order in which free workers take queued requests.
+    #[serde(default)]
+    pub queue_order: QueueOrder,
+    /// Adaptive LIFO's CoDel interval N: a queue that has not been empty
+    /// for this long is overloaded (Fail at Scale: 100 ms).
+    #[serde(default = "defaults::codel_interval_ms")]
+    pub codel_interval_ms: f64,
+    /// Adaptive LIFO's CoDel target M: the queue-time limit of a request
+    /// that arrives while the queue is overloaded (Fail at Scale: 5 ms).
+    #[serde(default = "defaults::codel_target_ms")]
+    pub codel_target_ms: f64,
     pub service_time: ServiceTime,
     #[serde(default)]
     pub balancer: Balancer,
@@ -448,6 +466,32 @@ pub struct Service {
     /// The auto-scaling group's policy and replacement of broken instances.
     #[serde(default)]
     pub scaling: Scaling,
+}
+
+/// How an instance's free workers pick from its queue.
+#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueOrder {
+    /// Oldest first.
+    #[default]
+    Fifo,
+    /// Adaptive LIFO with controlled delay, as Facebook's servers run it
+    /// (Ben Maurer, "Fail at Scale", ACM Queue 2015): oldest first while
+    /// the queue has been empty within the last CoDel interval N; newest
+    /// first once it has not. Each request's queue-time limit is set as it
+    /// arrives: M (the CoDel target) if the queue has not been empty for
+    /// the last N, else N.
+    AdaptiveLifo,
+}
+
+impl QueueOrder {
+    pub const ALL: [QueueOrder; 2] = [QueueOrder::Fifo, QueueOrder::AdaptiveLifo];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            QueueOrder::Fifo => "fifo",
+            QueueOrder::AdaptiveLifo => "adaptive_lifo",
+        }
+    }
 }
 
 /// How long one piece of work takes.
@@ -711,6 +755,14 @@ mod defaults {
     pub fn idle_timeout_s() -> f64 {
         60.0
     }
+    /// Fail at Scale's N and M: "values of 5 milliseconds for M and 100 ms
+    /// for N tend to work well across a wide set of use cases".
+    pub fn codel_interval_ms() -> f64 {
+        100.0
+    }
+    pub fn codel_target_ms() -> f64 {
+        5.0
+    }
     pub fn slow_factor() -> f64 {
         5.0
     }
@@ -785,5 +837,6 @@ mod tests {
         check(&Idempotency::ALL, Idempotency::as_str);
         check(&Policy::ALL, Policy::as_str);
         check(&HealthCheckType::ALL, HealthCheckType::as_str);
+        check(&QueueOrder::ALL, QueueOrder::as_str);
     }
 }

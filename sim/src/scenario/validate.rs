@@ -259,6 +259,7 @@ impl Scenario {
                 0,
                 MAX_QUEUE,
             );
+            check_shedding(c, &path, s);
             check_service_time(c, &format!("{path}.service_time"), &s.service_time);
             c.range(
                 &format!("{path}.idle_timeout_s"),
@@ -495,6 +496,24 @@ fn check_outliers(c: &mut Check, path: &str, o: &OutlierDetection) {
     );
 }
 
+/// A service's queue-time limit (0: none) and adaptive LIFO's CoDel
+/// interval and target, which Fail at Scale has well apart (M ≪ N: a
+/// target at or above the interval would never shorten a limit).
+fn check_shedding(c: &mut Check, path: &str, s: &Service) {
+    let limit = format!("{path}.queue_time_limit_ms");
+    c.range(&limit, s.queue_time_limit_ms, 0.0, MAX_TIME_MS);
+    let interval = format!("{path}.codel_interval_ms");
+    c.positive(&interval, s.codel_interval_ms, MAX_TIME_MS);
+    let target = format!("{path}.codel_target_ms");
+    c.positive(&target, s.codel_target_ms, MAX_TIME_MS);
+    if s.codel_target_ms >= s.codel_interval_ms {
+        c.fail(
+            &target,
+            format!("must be below codel_interval_ms ({})", s.codel_interval_ms),
+        );
+    }
+}
+
 fn check_health(c: &mut Check, path: &str, h: &HealthCheck) {
     c.positive(&format!("{path}.interval_s"), h.interval_s, MAX_GROUP_S);
     c.positive(&format!("{path}.timeout_s"), h.timeout_s, MAX_GROUP_S);
@@ -662,6 +681,29 @@ mod tests {
                 field("wait_duration_in_open_state_s"),
                 field("permitted_calls_in_half_open_state"),
             ]
+        );
+    }
+
+    #[test]
+    fn shedding_settings_are_checked_with_their_paths() {
+        let mut s = presets::get("baseline").unwrap();
+        s.services[0].queue_time_limit_ms = -1.0;
+        s.services[1].codel_interval_ms = 0.0;
+        s.services[2].codel_target_ms = 100.0;
+        let errors = s.validate().unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "services.browse.queue_time_limit_ms",
+                "services.cart.codel_interval_ms",
+                "services.cart.codel_target_ms",
+                "services.checkout.codel_target_ms",
+            ]
+        );
+        assert_eq!(
+            errors[3].to_string(),
+            "services.checkout.codel_target_ms: must be below codel_interval_ms (100)"
         );
     }
 

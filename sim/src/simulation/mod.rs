@@ -220,6 +220,7 @@ impl Simulation {
             Event::Timer(Timer::DbCall { instance, slot, .. }) => {
                 self.finish_job(instance, slot, Status::GatewayTimeout)
             }
+            Event::Shed(mut answer) => self.send(&mut answer),
             Event::DbDone(msg) => {
                 let mut answer = self.database.done(msg, w.now);
                 self.send(&mut answer);
