@@ -4,10 +4,14 @@
 //! its failure fails every request that needs it: while it is down, calls
 //! are refused, and the calls it held when it failed are lost. A standby
 //! takes over after the failover time; without one it is down until the
-//! primary is repaired.
+//! primary is repaired. Besides the faults a scenario schedules and the
+//! user's, the primary fails at random when `database.mtbf_s` is set: up
+//! for an exponential time of mean MTBF, down for one of mean MTTR (or the
+//! failover time, if a standby takes over first), and so on.
 
 use crate::digest::Fnv;
-use crate::engine::{Event, Leg, Message};
+use crate::engine::{Event, Gen, Leg, Message};
+use crate::failures::FailureProcess;
 use crate::log::Note;
 use crate::request::Status;
 use crate::rng::{Purpose, Stream};
@@ -33,6 +37,9 @@ pub(crate) struct Database {
     /// before then and still running were lost with it.
     down_until: u64,
     failed_at: Option<u64>,
+    /// When the primary fails at random, and the generation of that chain.
+    failures: FailureProcess,
+    failures_gen: Gen,
 }
 
 impl Database {
@@ -50,6 +57,8 @@ impl Database {
             queries: 0,
             down_until: 0,
             failed_at: None,
+            failures: FailureProcess::new(seed, Purpose::DatabaseFaults, "database", 0),
+            failures_gen: Gen::default(),
         }
     }
 
@@ -146,6 +155,40 @@ impl Database {
             m.leg = Leg::DbToInstance;
             m.status = Status::ConnectionError;
         }
+        lost
+    }
+
+    /// (Re)starts the primary's random failures from the rates in force:
+    /// the next one comes a random time after now, or after it is back if
+    /// it is down.
+    pub fn restart_failures(&mut self, w: &mut World) {
+        self.failures_gen.bump();
+        self.schedule_failure(self.down_until.max(w.now), w);
+    }
+
+    /// Whether a random failure scheduled at `gen` still stands.
+    pub fn failures_current(&self, gen: Gen) -> bool {
+        self.failures_gen == gen
+    }
+
+    /// Queues the next random failure a random time after `from`.
+    fn schedule_failure(&mut self, from: u64, w: &mut World) {
+        if w.params.db.mtbf_ns > 0.0 {
+            let gap = self.failures.time_to_failure(w.params.db.mtbf_ns);
+            let gen = self.failures_gen;
+            w.queue
+                .push(from.saturating_add(gap), Event::DatabaseFault { gen });
+        }
+    }
+
+    /// The primary fails at random, repaired after a time drawn from the
+    /// MTTR (or back sooner through its standby); the next failure comes a
+    /// random time after it is back. Returns the refusals of the waiting
+    /// calls, as `fail` does.
+    pub fn on_random_failure(&mut self, w: &mut World) -> Vec<Message> {
+        let repair = self.failures.time_to_repair(w.params.db.mttr_ns);
+        let lost = self.fail(Some(repair), w);
+        self.schedule_failure(self.down_until, w);
         lost
     }
 

@@ -13,6 +13,7 @@ mod clients;
 mod database;
 mod digest;
 mod engine;
+mod failures;
 mod fleet;
 mod idempotency;
 mod log;

@@ -130,3 +130,57 @@ fn database_throughput_follows_the_universal_scalability_law() {
     // Up to the peak and down after it.
     assert!(measured[3] > measured[2] && measured[3] > measured[4] && measured[4] > measured[5]);
 }
+
+/// Random failures of the primary form an alternating renewal process: up
+/// for an exponential time of mean MTBF, down for one of mean MTTR, and so
+/// on. By the renewal-reward theorem the long-run fraction of time it is
+/// down is p = MTTR / (MTBF + MTTR) (e.g. Ross, "Introduction to
+/// Probability Models", alternating renewal processes).
+///
+/// The bound: over N cycles of up times Uᵢ and down times Dᵢ the measured
+/// fraction is p̂ = ΣDᵢ / Σ(Uᵢ + Dᵢ). By the delta method its variance is
+/// Var(D − p(U + D)) / (N (MTBF + MTTR)²) = ((1 − p)² MTTR² + p² MTBF²) /
+/// (N (MTBF + MTTR)²) for exponential times (variance = mean²), which is
+/// 2 p² (1 − p)² / N. So p̂ lies within 4 standard deviations,
+/// 4 √2 p (1 − p) / √N, with N the failures counted. The fraction is
+/// sampled at every whole second; an outage's start and end fall at random
+/// between samples, so that adds no bias.
+#[test]
+fn random_database_failures_leave_it_down_mttr_over_mtbf_plus_mttr() {
+    let (mtbf, mttr, seconds) = (100.0, 25.0, 100_000u32);
+    let mut s = shop(&format!(
+        "[database]\nconnections = 20\nservice_time = {{ distribution = \"constant\", mean_ms = 2.0 }}\n\
+         mtbf_s = {mtbf}\nmttr_s = {mttr}"
+    ));
+    // Only the database's own failures matter here: no traffic.
+    s.traffic.rate_rps = 0.0;
+    s.duration_s = seconds as f64;
+    let mut sim = Simulation::new(s).unwrap();
+    let (mut down, mut failures, mut was_down) = (0u32, 0u32, false);
+    for t in 1..=seconds {
+        sim.advance_to(SimTime::from_secs_f64(t as f64));
+        let is_down = sim.snapshot().database.down;
+        down += is_down as u32;
+        failures += (is_down && !was_down) as u32;
+        was_down = is_down;
+    }
+    let p = mttr / (mtbf + mttr);
+    let measured = down as f64 / seconds as f64;
+    let bound = 4.0 * 2f64.sqrt() * p * (1.0 - p) / (failures as f64).sqrt();
+    println!(
+        "database MTBF {mtbf} s, MTTR {mttr} s over {seconds} s: down {measured:.4} \
+         (rule {p:.4} ± {bound:.4}, {failures} failures; expected about {:.0})",
+        seconds as f64 / (mtbf + mttr)
+    );
+    assert!((measured - p).abs() <= bound, "{measured} vs {p} ± {bound}");
+    // As many failures as cycles fit: a renewal process with cycle time
+    // C = U + D counts T / E[C] renewals with variance T Var(C) / E[C]³,
+    // Var(C) = MTBF² + MTTR² (exponential times); within 4 deviations.
+    let cycles = seconds as f64 / (mtbf + mttr);
+    let sd = (cycles * (mtbf * mtbf + mttr * mttr)).sqrt() / (mtbf + mttr);
+    assert!(
+        (failures as f64 - cycles).abs() <= 4.0 * sd,
+        "{failures} vs {cycles} ± {}",
+        4.0 * sd
+    );
+}

@@ -35,10 +35,10 @@ pub use instance::{Condition, Health, InstanceId, Lifecycle};
 pub(crate) use work::Worked;
 
 use crate::engine::{Chain, Gen};
+use crate::failures::FailureProcess;
 use crate::idempotency::{Executions, TokenStore};
 use crate::log::Note;
 use crate::params::Params;
-use crate::rng::Stream;
 use crate::scenario::Balancer as Algorithm;
 use crate::world::World;
 use autoscaler::Group;
@@ -58,9 +58,9 @@ pub(crate) struct Fleets {
     /// Ground truth for duplicates: every execution of a mutating request.
     executions: Executions,
     /// Per availability zone: until when it is down (0: up), and the
-    /// random stream of its outages.
+    /// random process of its outages.
     zone_down_until: Vec<u64>,
-    zone_rngs: Vec<Stream>,
+    zone_failures: Vec<FailureProcess>,
     /// The generation of the zones' random outage chain.
     zone_gen: Gen,
 }
@@ -98,7 +98,7 @@ impl Fleets {
             shared_tokens: TokenStore::default(),
             executions: Executions::default(),
             zone_down_until: Vec::new(),
-            zone_rngs: Vec::new(),
+            zone_failures: Vec::new(),
             zone_gen: Gen::default(),
         }
     }

@@ -32,6 +32,9 @@ pub(crate) enum Effect {
     HealthChecks(usize),
     /// The database's connection limit changed.
     Connections,
+    /// The database's random-failure rates changed: its next failure is
+    /// drawn from the new ones.
+    DatabaseFaultRates,
     /// The circuit breakers' settings changed: every breaker starts again,
     /// closed with an empty window.
     CircuitBreakers,
@@ -102,6 +105,9 @@ impl Params {
         }
         if self.db.connections != old.db.connections {
             effects.push(Effect::Connections);
+        }
+        if (self.db.mtbf_ns, self.db.mttr_ns) != (old.db.mtbf_ns, old.db.mttr_ns) {
+            effects.push(Effect::DatabaseFaultRates);
         }
         if self.retry.throttle != old.retry.throttle {
             effects.push(Effect::RetryThrottle);
@@ -178,6 +184,9 @@ mod tests {
             Ok(vec![Effect::Connections])
         );
         assert_eq!(effects(&[("zones", "3")]), Ok(vec![Effect::Zones]));
+        let rates = Ok(vec![Effect::DatabaseFaultRates]);
+        assert_eq!(effects(&[("database.mtbf_s", "600")]), rates);
+        assert_eq!(effects(&[("database.mttr_s", "30")]), rates);
         let throttle = Ok(vec![Effect::RetryThrottle]);
         assert_eq!(effects(&[("client.retry.throttle", "grpc")]), throttle);
         assert_eq!(

@@ -173,6 +173,10 @@ pub(crate) struct DbParams {
     /// The Universal Scalability Law's contention σ and coherency κ.
     pub contention: f64,
     pub coherency: f64,
+    /// Random failures of the primary: mean time between, and to repair;
+    /// 0 = never.
+    pub mtbf_ns: f64,
+    pub mttr_ns: f64,
 }
 
 /// A service-time distribution in nanoseconds.
@@ -292,6 +296,8 @@ impl Params {
                 work: Dist::new(&s.database.service_time),
                 contention: s.database.contention,
                 coherency: s.database.coherency,
+                mtbf_ns: s.database.mtbf_s * NANOS_PER_SEC as f64,
+                mttr_ns: s.database.mttr_s * NANOS_PER_SEC as f64,
             },
             zones: s.zones as u8,
             zone_mtbf_ns: s.zone_mtbf_s * NANOS_PER_SEC as f64,

@@ -529,9 +529,6 @@ pub struct Database {
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
     pub service_time: ServiceTime,
-    /// A standby in another zone that takes over `failover_s` after the
-    /// primary fails (as RDS Multi-AZ does); without one the database is
-    /// down until the primary is repaired.
     /// The Universal Scalability Law (Neil Gunther): with N queries running
     /// each takes 1 + σ(N − 1) + κN(N − 1) times as long, so throughput
     /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
@@ -542,10 +539,20 @@ pub struct Database {
     pub contention: f64,
     #[serde(default)]
     pub coherency: f64,
+    /// A standby in another zone that takes over `failover_s` after the
+    /// primary fails (as RDS Multi-AZ does); without one the database is
+    /// down until the primary is repaired.
     #[serde(default)]
     pub standby: bool,
     #[serde(default = "defaults::failover_s")]
     pub failover_s: f64,
+    /// Mean time between random failures of the primary; 0 = never.
+    #[serde(default)]
+    pub mtbf_s: f64,
+    /// Mean time to repair a primary that failed at random (a standby, if
+    /// there is one, takes over sooner).
+    #[serde(default = "defaults::mttr_s")]
+    pub mttr_s: f64,
 }
 
 /// Without a `[database]` table: 20 connections, exponential queries of
@@ -560,6 +567,8 @@ impl Default for Database {
             coherency: 0.0,
             standby: false,
             failover_s: defaults::failover_s(),
+            mtbf_s: 0.0,
+            mttr_s: defaults::mttr_s(),
         }
     }
 }

@@ -108,6 +108,8 @@ impl Scenario {
         c.positive("database.failover_s", self.database.failover_s, MAX_GROUP_S);
         c.probability("database.contention", self.database.contention);
         c.probability("database.coherency", self.database.coherency);
+        c.range("database.mtbf_s", self.database.mtbf_s, 0.0, 1e9);
+        c.positive("database.mttr_s", self.database.mttr_s, 1e9);
         for (i, f) in self.faults.iter().enumerate() {
             let names_a_target = f.service.is_some() || f.zone.is_some() || f.instance.is_some();
             if f.kind == FaultKind::DatabaseFailure && names_a_target {

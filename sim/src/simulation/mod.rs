@@ -52,6 +52,7 @@ impl Simulation {
         };
         let w = &mut sim.world;
         sim.fleets.restart_zones(w);
+        sim.database.restart_failures(w);
         sim.fleets.launch_initial(w);
         sim.clients.start(w);
         w.queue.push(NANOS_PER_SEC, Event::Tick);
@@ -160,6 +161,7 @@ impl Simulation {
         match claim {
             Claim::Arrivals(gen) => self.clients.arrivals_current(gen),
             Claim::Zones(gen) => self.fleets.zone_faults_current(gen),
+            Claim::Database(gen) => self.database.failures_current(gen),
             Claim::Instance { slot, chain, gen } => self.fleets.current(slot, chain, gen),
             Claim::Request(r) => self.clients.has_request(r),
             Claim::Attempt(a) => self.clients.has_attempt(a),
@@ -250,6 +252,10 @@ impl Simulation {
             Event::ZoneFault { zone, .. } => {
                 let repair = self.fleets.on_zone_fault(zone, w);
                 self.zone_took_the_database(zone, Some(repair));
+            }
+            Event::DatabaseFault { .. } => {
+                let lost = self.database.on_random_failure(w);
+                self.send_all(lost);
             }
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
             Event::ProbeTimeout { instance, sent, .. } => {
