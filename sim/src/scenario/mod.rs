@@ -126,11 +126,24 @@ pub struct MixEntry {
     /// Whether handling it calls the shared database.
     #[serde(default)]
     pub database: bool,
+    /// Whether its database calls write (they go to the primary) or only
+    /// read (they go to a read replica, if there is one). Left out: the
+    /// kinds that change state write (`RequestKind::is_mutating`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writes: Option<bool>,
     /// What the request carries (stamp coupling: an id or a whole record).
     #[serde(default)]
     pub payload: Payload,
     #[serde(default)]
     pub response_payload: Payload,
+}
+
+impl MixEntry {
+    /// Whether its database calls write: as set, else whether it changes
+    /// state.
+    pub fn writes(&self) -> bool {
+        self.writes.unwrap_or(self.kind.is_mutating())
+    }
 }
 
 /// The kinds of request Sahara serves.
@@ -529,6 +542,12 @@ pub struct Database {
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
     pub service_time: ServiceTime,
+    /// Read replicas (0–15, the most RDS and Aurora allow), each with the
+    /// primary's connections, queue and scalability. They serve the calls
+    /// of kinds that do not write, spread over them in turn; writes go to
+    /// the primary. With none, everything goes to the primary.
+    #[serde(default)]
+    pub read_replicas: u32,
     /// The Universal Scalability Law (Neil Gunther): with N queries running
     /// each takes 1 + σ(N − 1) + κN(N − 1) times as long, so throughput
     /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
@@ -563,6 +582,7 @@ impl Default for Database {
             connections: 20,
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
+            read_replicas: 0,
             contention: 0.0,
             coherency: 0.0,
             standby: false,

@@ -45,7 +45,7 @@ impl Simulation {
         let mut sim = Simulation {
             clients: Clients::new(&params),
             fleets: Fleets::new(&params),
-            database: Database::new(params.seed, params.db.connections),
+            database: Database::new(&params),
             network: Network::new(params.seed),
             world: World::new(params),
             scenario,
