@@ -90,36 +90,46 @@ fn losing_the_database_zone_loses_everything() {
     assert!(b < 0.6 * a, "{b} vs {a}");
 }
 
-/// The Universal Scalability Law: with every connection busy (the queue is
-/// never empty), n connections with σ = 0.05, κ = 0.001 and 10 ms queries
-/// complete X(n) = n / (0.01 (1 + σ(n − 1) + κn(n − 1))) queries a second:
-/// rising to a peak at n* = √((1 − σ)/κ) ≈ 31 and falling beyond it, so
-/// more connections make the database slower. Measured from 10 s to 60 s,
-/// within 5 %.
+/// A database of `n` connections and 10 ms queries, with σ and κ as
+/// `usl` sets them (`""`: the defaults), kept saturated: far more calls
+/// than any n can serve, and clients that wait them out. Returns the
+/// queries completed a second from 10 s to 60 s, and the σ and κ it ran
+/// with.
+fn saturated(n: u32, usl: &str) -> (f64, f64, f64) {
+    let mut scenario = shop(&format!(
+        "[database]\nconnections = {n}\nqueue_capacity = 1000000\n\
+         service_time = {{ distribution = \"constant\", mean_ms = 10.0 }}\n{usl}"
+    ));
+    scenario.traffic.rate_rps = 2000.0;
+    scenario.services[0].workers = 1000;
+    scenario.services[0].queue_capacity = 1_000_000;
+    scenario.client.timeout_ms = 3_600_000.0;
+    scenario.services[0].idle_timeout_s = 4000.0;
+    let (sigma, kappa) = (scenario.database.contention, scenario.database.coherency);
+    let mut sim = Simulation::new(scenario).unwrap();
+    sim.advance_to(SimTime::from_secs_f64(10.0));
+    let before = sim.metrics().totals().outcome(Outcome::Success);
+    sim.advance_to(SimTime::from_secs_f64(60.0));
+    let x = (sim.metrics().totals().outcome(Outcome::Success) - before) as f64 / 50.0;
+    (x, sigma, kappa)
+}
+
+/// The Universal Scalability Law (N. Gunther): n connections, all busy,
+/// with queries of S seconds complete X(n) = n / (S (1 + σ(n − 1) +
+/// κn(n − 1))) queries a second.
+fn usl(n: f64, sigma: f64, kappa: f64) -> f64 {
+    n / (0.01 * (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0)))
+}
+
+/// With σ = 0.05, κ = 0.001 throughput rises to a peak at
+/// n* = √((1 − σ)/κ) ≈ 31 and falls beyond it, so more connections make
+/// the database slower. Each measured X(n) within 5 % of the law.
 #[test]
 fn database_throughput_follows_the_universal_scalability_law() {
-    let (sigma, kappa, s) = (0.05, 0.001, 0.01);
-    let usl = |n: f64| n / (s * (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0)));
     let mut measured = Vec::new();
     for n in [1u32, 4, 16, 31, 64, 128] {
-        let scenario = shop(&format!(
-            "[database]\nconnections = {n}\nqueue_capacity = 1000000\n\
-             service_time = {{ distribution = \"constant\", mean_ms = 10.0 }}\n\
-             contention = {sigma}\ncoherency = {kappa}"
-        ));
-        let mut scenario = scenario;
-        // Far more than any n can serve, and clients that wait it out.
-        scenario.traffic.rate_rps = 2000.0;
-        scenario.services[0].workers = 1000;
-        scenario.services[0].queue_capacity = 1_000_000;
-        scenario.client.timeout_ms = 3_600_000.0;
-        scenario.services[0].idle_timeout_s = 4000.0;
-        let mut sim = Simulation::new(scenario).unwrap();
-        sim.advance_to(SimTime::from_secs_f64(10.0));
-        let before = sim.metrics().totals().outcome(Outcome::Success);
-        sim.advance_to(SimTime::from_secs_f64(60.0));
-        let x = (sim.metrics().totals().outcome(Outcome::Success) - before) as f64 / 50.0;
-        let expected = usl(n as f64);
+        let (x, sigma, kappa) = saturated(n, "contention = 0.05\ncoherency = 0.001");
+        let expected = usl(n as f64, sigma, kappa);
         println!("{n} connections: {x:.1} queries/s, USL {expected:.1}");
         assert!(
             (x - expected).abs() < 0.05 * expected,
@@ -129,6 +139,33 @@ fn database_throughput_follows_the_universal_scalability_law() {
     }
     // Up to the peak and down after it.
     assert!(measured[3] > measured[2] && measured[3] > measured[4] && measured[4] > measured[5]);
+}
+
+/// At the default σ and κ, measured throughput peaks at the law's
+/// n* = √((1 − σ)/κ), rounded down or up (the connections are whole), and
+/// every X(n) is within 5 % of the law.
+#[test]
+fn the_default_scalability_peaks_where_the_law_says() {
+    let mut measured = Vec::new();
+    for n in [4u32, 8, 12, 14, 15, 16, 17, 18, 20, 24, 32] {
+        let (x, sigma, kappa) = saturated(n, "");
+        let expected = usl(n as f64, sigma, kappa);
+        println!(
+            "default σ = {sigma}, κ = {kappa}: {n} connections {x:.1} queries/s, USL {expected:.1}"
+        );
+        assert!(
+            (x - expected).abs() < 0.05 * expected,
+            "{n}: {x} vs {expected}"
+        );
+        measured.push((n, x, sigma, kappa));
+    }
+    let &(peak, _, sigma, kappa) = measured.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    let n_star = ((1.0 - sigma) / kappa).sqrt();
+    println!("measured peak at {peak} connections; n* = {n_star:.2}");
+    assert!(
+        peak == n_star.floor() as u32 || peak == n_star.ceil() as u32,
+        "{peak} vs {n_star}"
+    );
 }
 
 /// Random failures of the primary form an alternating renewal process: up

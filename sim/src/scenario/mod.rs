@@ -553,10 +553,13 @@ pub struct Database {
     /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
     /// N* = √((1 − σ) / κ) and then falls. σ is contention (serialised
     /// work: locks), κ coherency (crosstalk between connections). 0 and 0:
-    /// connections add throughput linearly.
-    #[serde(default)]
+    /// connections add throughput linearly. The defaults, σ = 0.02 and
+    /// κ = 0.0038, put the peak at 16 connections: HikariCP's pool-sizing
+    /// rule, connections = cores × 2 + effective spindles, for an 8-vCPU
+    /// database server with its data cached ("About Pool Sizing").
+    #[serde(default = "defaults::contention")]
     pub contention: f64,
-    #[serde(default)]
+    #[serde(default = "defaults::coherency")]
     pub coherency: f64,
     /// A standby in another zone that takes over `failover_s` after the
     /// primary fails (as RDS Multi-AZ does); without one the database is
@@ -575,7 +578,7 @@ pub struct Database {
 }
 
 /// Without a `[database]` table: 20 connections, exponential queries of
-/// 2 ms on average.
+/// 2 ms on average, the scalability law's default σ and κ.
 impl Default for Database {
     fn default() -> Self {
         Database {
@@ -583,8 +586,8 @@ impl Default for Database {
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
             read_replicas: 0,
-            contention: 0.0,
-            coherency: 0.0,
+            contention: defaults::contention(),
+            coherency: defaults::coherency(),
             standby: false,
             failover_s: defaults::failover_s(),
             mtbf_s: 0.0,
@@ -717,6 +720,14 @@ mod defaults {
     }
     pub fn zone_mttr_s() -> f64 {
         3600.0
+    }
+    /// The Universal Scalability Law's σ and κ of the database: a peak at
+    /// √((1 − 0.02) / 0.0038) ≈ 16 connections (see `Database`).
+    pub fn contention() -> f64 {
+        0.02
+    }
+    pub fn coherency() -> f64 {
+        0.0038
     }
     /// RDS Multi-AZ: "failovers typically complete within 60–120 seconds".
     pub fn failover_s() -> f64 {
