@@ -183,7 +183,6 @@ impl Database {
             (None, Some(r)) => r,
             (None, None) => u64::MAX - w.now,
         };
-        self.primary.touch(w.now);
         self.down_until = w.now + back_after;
         self.failed_at = Some(w.now);
         w.note(Note::DatabaseDown {
@@ -191,8 +190,7 @@ impl Database {
             failover: w.params.db.standby_failover_ns.is_some(),
         });
         // Running calls are answered as they would have finished (`done`).
-        self.primary.busy = 0;
-        let mut lost: Vec<Message> = self.primary.queue.drain(..).map(|(m, _)| m).collect();
+        let mut lost: Vec<Message> = self.primary.fail(w.now).collect();
         for m in &mut lost {
             m.leg = Leg::DbToInstance;
             m.status = Status::ConnectionError;

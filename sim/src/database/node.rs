@@ -112,6 +112,15 @@ impl Node {
         }
     }
 
+    /// The server fails: the calls running on it stop counting (they are
+    /// answered as they would have finished), and the waiting ones are
+    /// returned, unrun.
+    pub fn fail(&mut self, now: u64) -> impl Iterator<Item = Message> + '_ {
+        self.touch(now);
+        self.busy = 0;
+        self.queue.drain(..).map(|(m, _)| m)
+    }
+
     pub fn set_connections(&mut self, connections: u32, now: u64) {
         self.touch(now);
         self.connections = connections;
