@@ -30,6 +30,8 @@ pub(crate) enum Purpose {
     HealthCheck,
     /// Random outages of availability zones (per zone).
     Zones,
+    /// Random failures of the database's primary.
+    DatabaseFaults,
 }
 
 impl Stream {

@@ -3,7 +3,7 @@
 //! already finished) is recognised instead of hitting a reused slot.
 
 /// Index plus generation of a slab entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Handle {
     pub index: u32,
     pub gen: u32,

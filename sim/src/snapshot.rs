@@ -111,6 +111,20 @@ pub struct DatabaseView {
     pub utilisation: f64,
     /// Shared idempotency tokens recorded beside it.
     pub tokens: u32,
+    /// The read replicas in use, in order (empty without any); `down`,
+    /// `connections`, `busy`, `queue` and `utilisation` above are the
+    /// primary's.
+    pub replicas: Vec<ReplicaView>,
+}
+
+/// A read replica: its connections, those busy, the calls waiting, and its
+/// utilisation over the last whole second.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReplicaView {
+    pub connections: u32,
+    pub busy: u32,
+    pub queue: u32,
+    pub utilisation: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -90,42 +90,60 @@ fn losing_the_database_zone_loses_everything() {
     assert!(b < 0.6 * a, "{b} vs {a}");
 }
 
-/// The Universal Scalability Law: with every connection busy (the queue is
-/// never empty), n connections with σ = 0.05, κ = 0.001 and 10 ms queries
-/// complete X(n) = n / (0.01 (1 + σ(n − 1) + κn(n − 1))) queries a second:
-/// rising to a peak at n* = √((1 − σ)/κ) ≈ 31 and falling beyond it, so
-/// more connections make the database slower. Measured from 10 s to 60 s,
-/// within 5 %; the curve the page draws follows the law exactly.
+/// A database of `n` connections and 10 ms queries, with σ and κ as
+/// `usl` sets them (`""`: the defaults), kept saturated: far more calls
+/// than any n can serve, and clients that wait them out. Returns the
+/// queries completed a second from 10 s to 60 s, and the σ and κ it ran
+/// with.
+fn saturated(n: u32, usl: &str) -> (f64, f64, f64) {
+    let mut scenario = shop(&format!(
+        "[database]\nconnections = {n}\nqueue_capacity = 1000000\n\
+         service_time = {{ distribution = \"constant\", mean_ms = 10.0 }}\n{usl}"
+    ));
+    scenario.traffic.rate_rps = 2000.0;
+    scenario.services[0].workers = 1000;
+    scenario.services[0].queue_capacity = 1_000_000;
+    scenario.client.timeout_ms = 3_600_000.0;
+    scenario.services[0].idle_timeout_s = 4000.0;
+    let (sigma, kappa) = (scenario.database.contention, scenario.database.coherency);
+    let mut sim = Simulation::new(scenario).unwrap();
+    sim.advance_to(SimTime::from_secs_f64(10.0));
+    let before = sim.metrics().totals().outcome(Outcome::Success);
+    sim.advance_to(SimTime::from_secs_f64(60.0));
+    let x = (sim.metrics().totals().outcome(Outcome::Success) - before) as f64 / 50.0;
+    (x, sigma, kappa)
+}
+
+/// The Universal Scalability Law (N. Gunther): n connections, all busy,
+/// with queries of S seconds complete X(n) = n / (S (1 + σ(n − 1) +
+/// κn(n − 1))) queries a second.
+fn usl(n: f64, sigma: f64, kappa: f64) -> f64 {
+    n / (0.01 * (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0)))
+}
+
+/// With σ = 0.05, κ = 0.001 throughput rises to a peak at
+/// n* = √((1 − σ)/κ) ≈ 31 and falls beyond it, so more connections make
+/// the database slower. Each measured X(n) within 5 % of the law, and the
+/// curve the page draws in the database's inspector is the law itself.
 #[test]
 fn database_throughput_follows_the_universal_scalability_law() {
-    let (sigma, kappa, s) = (0.05, 0.001, 0.01);
-    let usl = |n: f64| n / (s * (1.0 + sigma * (n - 1.0) + kappa * n * (n - 1.0)));
     let mut measured = Vec::new();
     for n in [1u32, 4, 16, 31, 64, 128] {
-        let scenario = shop(&format!(
-            "[database]\nconnections = {n}\nqueue_capacity = 1000000\n\
+        let (x, sigma, kappa) = saturated(n, "contention = 0.05\ncoherency = 0.001");
+        let expected = usl(n as f64, sigma, kappa);
+        // The page's curve and its peak: the law, and the law's maximum
+        // found by trying every n.
+        let drawn = shop(&format!(
+            "[database]\nconnections = {n}\n\
              service_time = {{ distribution = \"constant\", mean_ms = 10.0 }}\n\
              contention = {sigma}\ncoherency = {kappa}"
-        ));
-        let mut scenario = scenario;
-        // Far more than any n can serve, and clients that wait it out.
-        scenario.traffic.rate_rps = 2000.0;
-        scenario.services[0].workers = 1000;
-        scenario.services[0].queue_capacity = 1_000_000;
-        scenario.client.timeout_ms = 3_600_000.0;
-        scenario.services[0].idle_timeout_s = 4000.0;
-        let expected = usl(n as f64);
-        // The curve the page draws in the database's inspector is the law.
-        let drawn = scenario.database.throughput(n);
-        assert!((drawn - expected).abs() < 1e-9 * expected, "{drawn}");
-        // Its peak is where the law's maximum is, found by trying every n.
-        let argmax = (1..1000u32).max_by(|&a, &b| usl(a as f64).total_cmp(&usl(b as f64)));
-        assert_eq!(scenario.database.peak_connections(), argmax);
-        let mut sim = Simulation::new(scenario).unwrap();
-        sim.advance_to(SimTime::from_secs_f64(10.0));
-        let before = sim.metrics().totals().outcome(Outcome::Success);
-        sim.advance_to(SimTime::from_secs_f64(60.0));
-        let x = (sim.metrics().totals().outcome(Outcome::Success) - before) as f64 / 50.0;
+        ))
+        .database;
+        let curve = drawn.throughput(n);
+        assert!((curve - expected).abs() < 1e-9 * expected, "{curve}");
+        let argmax = (1..1000u32)
+            .max_by(|&a, &b| usl(a as f64, sigma, kappa).total_cmp(&usl(b as f64, sigma, kappa)));
+        assert_eq!(drawn.peak_connections(), argmax);
         println!("{n} connections: {x:.1} queries/s, USL {expected:.1}");
         assert!(
             (x - expected).abs() < 0.05 * expected,
@@ -163,4 +181,85 @@ fn capacity_is_the_bottleneck_and_goodput_meets_it() {
     );
     assert!(late.iter().all(|x| (x.capacity_rps - db).abs() < 1e-9 * db));
     assert!((goodput - db).abs() < 0.05 * db, "{goodput}");
+}
+
+/// At the default σ and κ, measured throughput peaks at the law's
+/// n* = √((1 − σ)/κ), rounded down or up (the connections are whole), and
+/// every X(n) is within 5 % of the law.
+#[test]
+fn the_default_scalability_peaks_where_the_law_says() {
+    let mut measured = Vec::new();
+    for n in [4u32, 8, 12, 14, 15, 16, 17, 18, 20, 24, 32] {
+        let (x, sigma, kappa) = saturated(n, "");
+        let expected = usl(n as f64, sigma, kappa);
+        println!(
+            "default σ = {sigma}, κ = {kappa}: {n} connections {x:.1} queries/s, USL {expected:.1}"
+        );
+        assert!(
+            (x - expected).abs() < 0.05 * expected,
+            "{n}: {x} vs {expected}"
+        );
+        measured.push((n, x, sigma, kappa));
+    }
+    let &(peak, _, sigma, kappa) = measured.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
+    let n_star = ((1.0 - sigma) / kappa).sqrt();
+    println!("measured peak at {peak} connections; n* = {n_star:.2}");
+    assert!(
+        peak == n_star.floor() as u32 || peak == n_star.ceil() as u32,
+        "{peak} vs {n_star}"
+    );
+}
+
+/// Random failures of the primary form an alternating renewal process: up
+/// for an exponential time of mean MTBF, down for one of mean MTTR, and so
+/// on. By the renewal-reward theorem the long-run fraction of time it is
+/// down is p = MTTR / (MTBF + MTTR) (e.g. Ross, "Introduction to
+/// Probability Models", alternating renewal processes).
+///
+/// The bound: over N cycles of up times Uᵢ and down times Dᵢ the measured
+/// fraction is p̂ = ΣDᵢ / Σ(Uᵢ + Dᵢ). By the delta method its variance is
+/// Var(D − p(U + D)) / (N (MTBF + MTTR)²) = ((1 − p)² MTTR² + p² MTBF²) /
+/// (N (MTBF + MTTR)²) for exponential times (variance = mean²), which is
+/// 2 p² (1 − p)² / N. So p̂ lies within 4 standard deviations,
+/// 4 √2 p (1 − p) / √N, with N the failures counted. The fraction is
+/// sampled at every whole second; an outage's start and end fall at random
+/// between samples, so that adds no bias.
+#[test]
+fn random_database_failures_leave_it_down_mttr_over_mtbf_plus_mttr() {
+    let (mtbf, mttr, seconds) = (100.0, 25.0, 100_000u32);
+    let mut s = shop(&format!(
+        "[database]\nconnections = 20\nservice_time = {{ distribution = \"constant\", mean_ms = 2.0 }}\n\
+         mtbf_s = {mtbf}\nmttr_s = {mttr}"
+    ));
+    // Only the database's own failures matter here: no traffic.
+    s.traffic.rate_rps = 0.0;
+    s.duration_s = seconds as f64;
+    let mut sim = Simulation::new(s).unwrap();
+    let (mut down, mut failures, mut was_down) = (0u32, 0u32, false);
+    for t in 1..=seconds {
+        sim.advance_to(SimTime::from_secs_f64(t as f64));
+        let is_down = sim.snapshot().database.down;
+        down += is_down as u32;
+        failures += (is_down && !was_down) as u32;
+        was_down = is_down;
+    }
+    let p = mttr / (mtbf + mttr);
+    let measured = down as f64 / seconds as f64;
+    let bound = 4.0 * 2f64.sqrt() * p * (1.0 - p) / (failures as f64).sqrt();
+    println!(
+        "database MTBF {mtbf} s, MTTR {mttr} s over {seconds} s: down {measured:.4} \
+         (rule {p:.4} ± {bound:.4}, {failures} failures; expected about {:.0})",
+        seconds as f64 / (mtbf + mttr)
+    );
+    assert!((measured - p).abs() <= bound, "{measured} vs {p} ± {bound}");
+    // As many failures as cycles fit: a renewal process with cycle time
+    // C = U + D counts T / E[C] renewals with variance T Var(C) / E[C]³,
+    // Var(C) = MTBF² + MTTR² (exponential times); within 4 deviations.
+    let cycles = seconds as f64 / (mtbf + mttr);
+    let sd = (cycles * (mtbf * mtbf + mttr * mttr)).sqrt() / (mtbf + mttr);
+    assert!(
+        (failures as f64 - cycles).abs() <= 4.0 * sd,
+        "{failures} vs {cycles} ± {}",
+        4.0 * sd
+    );
 }

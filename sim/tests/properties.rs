@@ -328,6 +328,10 @@ fn change() -> impl Strategy<Value = Change> {
         (0.0..500.0f64).prop_map(move |r| set("traffic.rate_rps".into(), r.to_string())),
         (0u32..20).prop_map(move |u| set("traffic.users".into(), u.to_string())),
         (1u32..6).prop_map(move |c| set("database.connections".into(), c.to_string())),
+        (0u32..4).prop_map(move |r| set("database.read_replicas".into(), r.to_string())),
+        any::<bool>().prop_map(move |on| set("traffic.mix.browse.writes".into(), on.to_string())),
+        (prop_oneof![Just(0.0), 5.0..60.0f64])
+            .prop_map(move |m| set("database.mtbf_s".into(), m.to_string())),
         (20.0..2000.0f64).prop_map(move |t| set("client.timeout_ms".into(), t.to_string())),
         (0.0..0.5f64)
             .prop_map(move |p| set("network.lb_to_instance.response_loss".into(), p.to_string())),

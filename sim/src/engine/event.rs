@@ -44,6 +44,8 @@ pub(crate) enum Event {
     ScheduledFault { index: u32 },
     /// A random outage of an availability zone.
     ZoneFault { zone: u8, gen: Gen },
+    /// A random failure of the database's primary.
+    DatabaseFault { gen: Gen },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
     Timer(Timer),
     /// Once per simulated second: close the metrics row, tend the groups.
@@ -121,6 +123,8 @@ pub(crate) enum Claim {
     Arrivals(Gen),
     /// The zones' random outages at this generation.
     Zones(Gen),
+    /// The database's random failures at this generation.
+    Database(Gen),
     /// An instance slot's chain at this generation.
     Instance { slot: u32, chain: Chain, gen: Gen },
     /// A logical request still in flight.
@@ -154,6 +158,7 @@ impl Event {
             Event::DrainDeadline { instance: i, gen } => instance(i, Chain::Life, gen),
             Event::Retry { request } => Some(Claim::Request(request)),
             Event::ZoneFault { gen, .. } => Some(Claim::Zones(gen)),
+            Event::DatabaseFault { gen } => Some(Claim::Database(gen)),
             Event::Timer(Timer::Attempt(a) | Timer::Idle { attempt: a, .. }) => {
                 Some(Claim::Attempt(a))
             }

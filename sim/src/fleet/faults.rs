@@ -123,7 +123,7 @@ impl Fleets {
         let inst = &mut self.instances[i as usize];
         let mtbf = w.params.services[inst.service as usize].mtbf_ns;
         if mtbf > 0.0 && inst.lifecycle != Lifecycle::Terminated {
-            let at = w.now + inst.fault_rng.exponential(mtbf) as u64;
+            let at = w.now + inst.failures.time_to_failure(mtbf);
             let gen = inst.gen(Chain::Faults);
             w.queue.push(at, Event::RandomFault { instance: i, gen });
         }
@@ -133,7 +133,7 @@ impl Fleets {
     pub fn on_random_fault(&mut self, i: u32, w: &mut World) -> Vec<Message> {
         let inst = &mut self.instances[i as usize];
         let mttr = w.params.services[inst.service as usize].mttr_ns;
-        let repair = inst.fault_rng.exponential(mttr) as u64;
+        let repair = inst.failures.time_to_repair(mttr);
         self.crash(i, Some(repair), w)
     }
 

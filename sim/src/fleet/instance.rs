@@ -6,6 +6,7 @@
 
 use super::queue::WaitQueue;
 use crate::engine::{Chain, Gen};
+use crate::failures::FailureProcess;
 use crate::idempotency::TokenStore;
 use crate::rng::{Purpose, Stream};
 use crate::slab::Handle;
@@ -171,7 +172,7 @@ pub(super) struct Instance {
     pub outstanding: u32,
     pub served: u64,
     pub work_rng: Stream,
-    pub fault_rng: Stream,
+    pub failures: FailureProcess,
     /// ∫ computing workers dt and ∫ running workers dt, in worker·ns.
     pub cpu_area: u64,
     pub capacity_area: u64,
@@ -267,7 +268,7 @@ impl Instance {
             outstanding: 0,
             served: 0,
             work_rng: Stream::derive(seed, Purpose::ServiceTime, service_name, ordinal as u64),
-            fault_rng: Stream::derive(seed, Purpose::Faults, service_name, ordinal as u64),
+            failures: FailureProcess::new(seed, Purpose::Faults, service_name, ordinal as u64),
             cpu_area: 0,
             capacity_area: 0,
             last_touch: now,

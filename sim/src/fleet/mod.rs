@@ -37,10 +37,10 @@ pub(crate) use view::SecondRow;
 pub(crate) use work::Worked;
 
 use crate::engine::{Chain, Gen};
+use crate::failures::FailureProcess;
 use crate::idempotency::{Executions, TokenStore};
 use crate::log::Note;
 use crate::params::Params;
-use crate::rng::Stream;
 use crate::scenario::Balancer as Algorithm;
 use crate::world::World;
 use autoscaler::Group;
@@ -60,9 +60,9 @@ pub(crate) struct Fleets {
     /// Ground truth for duplicates: every execution of a mutating request.
     executions: Executions,
     /// Per availability zone: until when it is down (0: up), and the
-    /// random stream of its outages.
+    /// random process of its outages.
     zone_down_until: Vec<u64>,
-    zone_rngs: Vec<Stream>,
+    zone_failures: Vec<FailureProcess>,
     /// The generation of the zones' random outage chain.
     zone_gen: Gen,
 }
@@ -100,7 +100,7 @@ impl Fleets {
             shared_tokens: TokenStore::default(),
             executions: Executions::default(),
             zone_down_until: Vec::new(),
-            zone_rngs: Vec::new(),
+            zone_failures: Vec::new(),
             zone_gen: Gen::default(),
         }
     }

@@ -10,8 +10,9 @@
 use super::instance::Instance;
 use super::{Fleets, Lifecycle};
 use crate::engine::{Event, Gen, Message};
+use crate::failures::FailureProcess;
 use crate::log::Note;
-use crate::rng::{Purpose, Stream};
+use crate::rng::Purpose;
 use crate::world::World;
 
 impl Fleets {
@@ -74,12 +75,12 @@ impl Fleets {
         let n = w.params.zones as usize;
         self.zone_down_until.resize(n, 0);
         let seed = w.params.seed;
-        while self.zone_rngs.len() < n {
-            let z = self.zone_rngs.len() as u64;
-            self.zone_rngs
-                .push(Stream::derive(seed, Purpose::Zones, "zone", z));
+        while self.zone_failures.len() < n {
+            let z = self.zone_failures.len() as u64;
+            self.zone_failures
+                .push(FailureProcess::new(seed, Purpose::Zones, "zone", z));
         }
-        self.zone_rngs.truncate(n);
+        self.zone_failures.truncate(n);
         self.zone_gen.bump();
         if w.params.zone_mtbf_ns > 0.0 {
             for z in 0..n as u8 {
@@ -95,18 +96,16 @@ impl Fleets {
 
     /// Queues zone `z`'s next random outage, a random time after `from`.
     fn schedule_zone_fault(&mut self, z: u8, from: u64, w: &mut World) {
-        let gap = self.zone_rngs[z as usize].exponential(w.params.zone_mtbf_ns);
+        let gap = self.zone_failures[z as usize].time_to_failure(w.params.zone_mtbf_ns);
         let gen = self.zone_gen;
-        w.queue.push(
-            from.saturating_add(gap as u64),
-            Event::ZoneFault { zone: z, gen },
-        );
+        w.queue
+            .push(from.saturating_add(gap), Event::ZoneFault { zone: z, gen });
     }
 
     /// Zone `z` fails at random: every instance in it, until a random
     /// repair time (returned); its next outage comes a random time after.
     pub fn on_zone_fault(&mut self, z: u8, w: &mut World) -> u64 {
-        let repair = (self.zone_rngs[z as usize].exponential(w.params.zone_mttr_ns) as u64).max(1);
+        let repair = self.zone_failures[z as usize].time_to_repair(w.params.zone_mttr_ns);
         self.zone_outage(z, repair, w);
         self.schedule_zone_fault(z, w.now + repair, w);
         self.settle(w);

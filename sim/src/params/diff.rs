@@ -32,6 +32,12 @@ pub(crate) enum Effect {
     HealthChecks(usize),
     /// The database's connection limit changed.
     Connections,
+    /// The number of read replicas changed: new reads spread over the
+    /// replicas there are now; calls already taken finish where they are.
+    Replicas,
+    /// The database's random-failure rates changed: its next failure is
+    /// drawn from the new ones.
+    DatabaseFaultRates,
     /// The circuit breakers' settings changed: every breaker starts again,
     /// closed with an empty window.
     CircuitBreakers,
@@ -102,6 +108,12 @@ impl Params {
         }
         if self.db.connections != old.db.connections {
             effects.push(Effect::Connections);
+        }
+        if self.db.read_replicas != old.db.read_replicas {
+            effects.push(Effect::Replicas);
+        }
+        if (self.db.mtbf_ns, self.db.mttr_ns) != (old.db.mtbf_ns, old.db.mttr_ns) {
+            effects.push(Effect::DatabaseFaultRates);
         }
         if self.retry.throttle != old.retry.throttle {
             effects.push(Effect::RetryThrottle);
@@ -178,6 +190,18 @@ mod tests {
             Ok(vec![Effect::Connections])
         );
         assert_eq!(effects(&[("zones", "3")]), Ok(vec![Effect::Zones]));
+        assert_eq!(
+            effects(&[("database.read_replicas", "2")]),
+            Ok(vec![Effect::Replicas])
+        );
+        // Read at each call's arrival: no effect.
+        assert_eq!(
+            effects(&[("traffic.mix.browse.writes", "true")]),
+            Ok(vec![])
+        );
+        let rates = Ok(vec![Effect::DatabaseFaultRates]);
+        assert_eq!(effects(&[("database.mtbf_s", "600")]), rates);
+        assert_eq!(effects(&[("database.mttr_s", "30")]), rates);
         let throttle = Ok(vec![Effect::RetryThrottle]);
         assert_eq!(effects(&[("client.retry.throttle", "grpc")]), throttle);
         assert_eq!(

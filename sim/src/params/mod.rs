@@ -61,6 +61,9 @@ pub(crate) struct KindParams {
     pub service: u16,
     /// Whether its duplicates do harm (and idempotency tokens apply).
     pub mutating: bool,
+    /// Whether its database calls write (to the primary) rather than read
+    /// (from a replica, if there is one).
+    pub writes: bool,
     /// Database queries it makes: its own, plus the token's with shared
     /// idempotency tokens. 0 = it does not call the database.
     pub db_queries: u8,
@@ -186,10 +189,16 @@ pub(crate) struct DbParams {
     pub standby_failover_ns: Option<u64>,
     pub connections: u32,
     pub queue_capacity: u32,
+    /// Read replicas, each with the primary's connections and queue.
+    pub read_replicas: u32,
     pub work: Dist,
     /// The Universal Scalability Law's contention σ and coherency κ.
     pub contention: f64,
     pub coherency: f64,
+    /// Random failures of the primary: mean time between, and to repair;
+    /// 0 = never.
+    pub mtbf_ns: f64,
+    pub mttr_ns: f64,
 }
 
 /// A service-time distribution in nanoseconds.
@@ -281,6 +290,7 @@ impl Params {
                     cumulative: acc,
                     service: s.service_index(&m.service).unwrap_or(0) as u16,
                     mutating: m.kind.is_mutating(),
+                    writes: m.writes(),
                     db_queries: m.database as u8
                         + (m.kind.is_mutating() && s.client.idempotency == Idempotency::Shared)
                             as u8,
@@ -315,9 +325,12 @@ impl Params {
                 standby_failover_ns: s.database.standby.then(|| s_to_ns(s.database.failover_s)),
                 connections: s.database.connections,
                 queue_capacity: s.database.queue_capacity,
+                read_replicas: s.database.read_replicas,
                 work: Dist::new(&s.database.service_time),
                 contention: s.database.contention,
                 coherency: s.database.coherency,
+                mtbf_ns: s.database.mtbf_s * NANOS_PER_SEC as f64,
+                mttr_ns: s.database.mttr_s * NANOS_PER_SEC as f64,
             },
             zones: s.zones as u8,
             zone_mtbf_ns: s.zone_mtbf_s * NANOS_PER_SEC as f64,

@@ -126,11 +126,24 @@ pub struct MixEntry {
     /// Whether handling it calls the shared database.
     #[serde(default)]
     pub database: bool,
+    /// Whether its database calls write (they go to the primary) or only
+    /// read (they go to a read replica, if there is one). Left out: the
+    /// kinds that change state write (`RequestKind::is_mutating`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub writes: Option<bool>,
     /// What the request carries (stamp coupling: an id or a whole record).
     #[serde(default)]
     pub payload: Payload,
     #[serde(default)]
     pub response_payload: Payload,
+}
+
+impl MixEntry {
+    /// Whether its database calls write: as set, else whether it changes
+    /// state.
+    pub fn writes(&self) -> bool {
+        self.writes.unwrap_or(self.kind.is_mutating())
+    }
 }
 
 /// The kinds of request Sahara serves.
@@ -573,37 +586,56 @@ pub struct Database {
     #[serde(default = "defaults::queue_capacity")]
     pub queue_capacity: u32,
     pub service_time: ServiceTime,
-    /// A standby in another zone that takes over `failover_s` after the
-    /// primary fails (as RDS Multi-AZ does); without one the database is
-    /// down until the primary is repaired.
+    /// Read replicas (0–15, the most RDS and Aurora allow), each with the
+    /// primary's connections, queue and scalability. They serve the calls
+    /// of kinds that do not write, spread over them in turn; writes go to
+    /// the primary. With none, everything goes to the primary.
+    #[serde(default)]
+    pub read_replicas: u32,
     /// The Universal Scalability Law (Neil Gunther): with N queries running
     /// each takes 1 + σ(N − 1) + κN(N − 1) times as long, so throughput
     /// X(N) = N / (S (1 + σ(N − 1) + κN(N − 1))) rises, peaks at
     /// N* = √((1 − σ) / κ) and then falls. σ is contention (serialised
     /// work: locks), κ coherency (crosstalk between connections). 0 and 0:
-    /// connections add throughput linearly.
-    #[serde(default)]
+    /// connections add throughput linearly. The defaults, σ = 0.02 and
+    /// κ = 0.0038, put the peak at 16 connections: HikariCP's pool-sizing
+    /// rule, connections = cores × 2 + effective spindles, for an 8-vCPU
+    /// database server with its data cached ("About Pool Sizing").
+    #[serde(default = "defaults::contention")]
     pub contention: f64,
-    #[serde(default)]
+    #[serde(default = "defaults::coherency")]
     pub coherency: f64,
+    /// A standby in another zone that takes over `failover_s` after the
+    /// primary fails (as RDS Multi-AZ does); without one the database is
+    /// down until the primary is repaired.
     #[serde(default)]
     pub standby: bool,
     #[serde(default = "defaults::failover_s")]
     pub failover_s: f64,
+    /// Mean time between random failures of the primary; 0 = never.
+    #[serde(default)]
+    pub mtbf_s: f64,
+    /// Mean time to repair a primary that failed at random (a standby, if
+    /// there is one, takes over sooner).
+    #[serde(default = "defaults::mttr_s")]
+    pub mttr_s: f64,
 }
 
 /// Without a `[database]` table: 20 connections, exponential queries of
-/// 2 ms on average.
+/// 2 ms on average, the scalability law's default σ and κ.
 impl Default for Database {
     fn default() -> Self {
         Database {
             connections: 20,
             queue_capacity: defaults::queue_capacity(),
             service_time: ServiceTime::Exponential { mean_ms: 2.0 },
-            contention: 0.0,
-            coherency: 0.0,
+            read_replicas: 0,
+            contention: defaults::contention(),
+            coherency: defaults::coherency(),
             standby: false,
             failover_s: defaults::failover_s(),
+            mtbf_s: 0.0,
+            mttr_s: defaults::mttr_s(),
         }
     }
 }
@@ -732,6 +764,14 @@ mod defaults {
     }
     pub fn zone_mttr_s() -> f64 {
         3600.0
+    }
+    /// The Universal Scalability Law's σ and κ of the database: a peak at
+    /// √((1 − 0.02) / 0.0038) ≈ 16 connections (see `Database`).
+    pub fn contention() -> f64 {
+        0.02
+    }
+    pub fn coherency() -> f64 {
+        0.0038
     }
     /// RDS Multi-AZ: "failovers typically complete within 60–120 seconds".
     pub fn failover_s() -> f64 {

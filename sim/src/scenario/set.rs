@@ -31,24 +31,19 @@ impl Scenario {
     /// It reads what the model uses. An optional field left out reads as
     /// `null` (which `set` takes to leave it out), except a group's limits:
     /// `min_instances` and `max_instances` left out are its desired capacity,
-    /// `instances`, and read as that number. Setting that number back pins
-    /// the limit, which then no longer follows `instances`.
+    /// `instances`, and read as that number (setting that number back pins
+    /// the limit, which then no longer follows `instances`); and a mix
+    /// entry's `writes`, which reads as whether its kind changes state.
     pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
         let (parent_path, key) = split(path)?;
         let mut tree = self.tree(path)?;
         let found = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
-            // A service's limit left out is its `instances` (`Service::min`, `max`).
-            Value::Object(t) => t.get(key).or_else(|| {
-                ["min_instances", "max_instances"]
-                    .contains(&key)
-                    .then(|| t.get("instances"))
-                    .flatten()
-            }),
-            Value::Array(items) => position(items, key).and_then(|i| items.get(i)),
+            Value::Object(t) => t.get(key).cloned().or_else(|| left_out(t, key)),
+            Value::Array(items) => position(items, key).and_then(|i| items.get(i)).cloned(),
             _ => None,
         };
         match found {
-            Some(v) => Ok(text(v)),
+            Some(v) => Ok(text(&v)),
             // Not in the tree: an optional field left out, if serde takes a
             // null there (it leaves the field out again), else no field.
             None => self.with(path, Value::Null).map(|_| "null".to_string()),
@@ -89,6 +84,21 @@ impl Scenario {
             path: path.to_string(),
             message: e.to_string(),
         })
+    }
+}
+
+/// What an optional field left out of table `t` means to the model, where
+/// that is another field's value: a service's limit is its `instances`
+/// (`Service::min`, `max`); whether a mix entry's calls write is whether
+/// its kind changes state (`MixEntry::writes`).
+fn left_out(t: &serde_json::Map<String, Value>, key: &str) -> Option<Value> {
+    match key {
+        "min_instances" | "max_instances" => t.get("instances").cloned(),
+        "writes" => {
+            let kind: RequestKind = serde_json::from_value(t.get("kind")?.clone()).ok()?;
+            Some(Value::Bool(kind.is_mutating()))
+        }
+        _ => None,
     }
 }
 
@@ -278,6 +288,11 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{path}={value}: {e}"));
             assert_eq!(s.get(path).as_deref(), Ok(value), "{path}");
         }
+        // Left out, whether a kind writes follows whether it changes state.
+        assert_eq!(s.get("traffic.mix.browse.writes").as_deref(), Ok("false"));
+        assert_eq!(s.get("traffic.mix.checkout.writes").as_deref(), Ok("true"));
+        s.set("traffic.mix.browse.writes", "true").unwrap();
+        assert_eq!(s.get("traffic.mix.browse.writes").as_deref(), Ok("true"));
         // A number that was written as an integer reads as the float it is.
         s.set("traffic.rate_rps", "120").unwrap();
         assert_eq!(s.get("traffic.rate_rps").as_deref(), Ok("120.0"));

@@ -26,6 +26,10 @@ pub mod limits {
     pub const MAX_GROUP_S: f64 = 3600.0;
     /// An AWS region has at least three availability zones.
     pub const MAX_ZONES: u32 = 3;
+    /// Read replicas: RDS allows 15 per MySQL, MariaDB or PostgreSQL
+    /// instance (`CreateDBInstanceReadReplica`), Aurora 15 Aurora Replicas
+    /// per cluster ("High availability for Amazon Aurora").
+    pub const MAX_READ_REPLICAS: u32 = 15;
     /// Retry throttles' floors: more retries at once or per second than a
     /// browser's run could send.
     pub const MAX_RETRY_CONCURRENCY: u32 = 100_000;
@@ -106,8 +110,16 @@ impl Scenario {
         );
         check_service_time(&mut c, "database.service_time", &self.database.service_time);
         c.positive("database.failover_s", self.database.failover_s, MAX_GROUP_S);
+        c.count(
+            "database.read_replicas",
+            self.database.read_replicas,
+            0,
+            MAX_READ_REPLICAS,
+        );
         c.probability("database.contention", self.database.contention);
         c.probability("database.coherency", self.database.coherency);
+        c.range("database.mtbf_s", self.database.mtbf_s, 0.0, 1e9);
+        c.positive("database.mttr_s", self.database.mttr_s, 1e9);
         for (i, f) in self.faults.iter().enumerate() {
             let names_a_target = f.service.is_some() || f.zone.is_some() || f.instance.is_some();
             if f.kind == FaultKind::DatabaseFailure && names_a_target {

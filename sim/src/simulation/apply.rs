@@ -112,6 +112,8 @@ impl Simulation {
             Effect::HealthChecks(s) => self.fleets.restart_probes(s, w),
             Effect::Zones => self.fleets.restart_zones(w),
             Effect::Connections => self.database.set_connections(w),
+            Effect::DatabaseFaultRates => self.database.restart_failures(w),
+            Effect::Replicas => self.database.set_replicas(w),
             Effect::CircuitBreakers => self.clients.restart_breakers(),
             Effect::RetryThrottle => self.clients.restart_throttles(w),
         }

@@ -45,13 +45,14 @@ impl Simulation {
         let mut sim = Simulation {
             clients: Clients::new(&params),
             fleets: Fleets::new(&params),
-            database: Database::new(params.seed, params.db.connections),
+            database: Database::new(&params),
             network: Network::new(params.seed),
             world: World::new(params),
             scenario,
         };
         let w = &mut sim.world;
         sim.fleets.restart_zones(w);
+        sim.database.restart_failures(w);
         sim.fleets.launch_initial(w);
         sim.clients.start(w);
         w.queue.push(NANOS_PER_SEC, Event::Tick);
@@ -160,6 +161,7 @@ impl Simulation {
         match claim {
             Claim::Arrivals(gen) => self.clients.arrivals_current(gen),
             Claim::Zones(gen) => self.fleets.zone_faults_current(gen),
+            Claim::Database(gen) => self.database.failures_current(gen),
             Claim::Instance { slot, chain, gen } => self.fleets.current(slot, chain, gen),
             Claim::Request(r) => self.clients.has_request(r),
             Claim::Attempt(a) => self.clients.has_attempt(a),
@@ -252,6 +254,10 @@ impl Simulation {
                 let repair = self.fleets.on_zone_fault(zone, w);
                 self.zone_took_the_database(zone, Some(repair));
             }
+            Event::DatabaseFault { .. } => {
+                let lost = self.database.on_random_failure(w);
+                self.send_all(lost);
+            }
             Event::Probe { instance, .. } => self.fleets.on_probe(instance, w),
             Event::ProbeTimeout { instance, sent, .. } => {
                 self.fleets.on_probe_timeout(instance, sent, w)
@@ -314,18 +320,22 @@ impl Simulation {
     /// one request brings it on average. A service's servers are its
     /// healthy targets' workers (`serving_workers`), its D the mean work of
     /// a request times the share of requests sent to it; the database's
-    /// rate is its throughput at its connection limit over the queries a
-    /// request makes on average.
+    /// servers answer for themselves, given the queries a request makes.
     fn capacity_rps(&self, rows: &[SecondRow]) -> f64 {
         let p = &self.world.params;
         let mut share = vec![0.0; rows.len()];
-        let mut queries = 0.0;
+        let (mut reads, mut writes) = (0.0, 0.0);
         let mut below = 0.0;
         for k in &p.traffic.kinds {
             let f = k.cumulative - below;
             below = k.cumulative;
             share[k.service as usize] += f;
-            queries += f * k.db_queries as f64;
+            let queries = f * k.db_queries as f64;
+            if k.writes {
+                writes += queries;
+            } else {
+                reads += queries;
+            }
         }
         let services = rows
             .iter()
@@ -339,11 +349,7 @@ impl Simulation {
                     f64::INFINITY
                 }
             });
-        let database = if queries > 0.0 {
-            self.database.capacity_qps(&self.world) / queries
-        } else {
-            f64::INFINITY
-        };
+        let database = self.database.capacity_rps(reads, writes, &self.world);
         services.fold(database, f64::min)
     }
 }
