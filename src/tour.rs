@@ -176,7 +176,7 @@ pub const STEPS: &[Step] = &[
     Step {
         title: "Summary: the database is the bottleneck",
         body: "Auto-scaling and load balancing let each stateless service scale on its own. \
-               In a bigger flash sale product browsing scales out, but every request still queries the one shared database. \
+               In a bigger flash sale browsing scales out, but every request still queries the one shared database. \
                The database is a bottleneck: the lecture's foreshadowing of stateful systems.",
         preset: "flash-sale-autoscaling",
         settings: &[
@@ -185,8 +185,11 @@ pub const STEPS: &[Step] = &[
             ("db_connections", "8"),
             ("db_time", "5"),
         ],
-        try_this: &[Try { text: "Raise database connections to 16.", setting: Some("db_connections") }],
-        notice: "Browsing scales 3 → 12, yet the database runs at 100 % and 301 038 requests fail until the sale ends at 360 s. With 16 connections failures stop at 200 s.",
+        try_this: &[
+            Try { text: "Set its connections to 16, then 32.", setting: Some("db_connections") },
+            Try { text: "Add 2 read replicas.", setting: Some("db_replicas") },
+        ],
+        notice: "Database at 100 %: 404 168 fail until the sale ends. 16 connections: 342 259; 32: 386 719, past its peak. Replicas take reads: 127 985, none after 200 s.",
         highlight: &["group", "database"],
         terms: &[],
     },
