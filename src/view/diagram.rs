@@ -113,7 +113,7 @@ pub fn Diagram(
                     class:exposed=move || live.snapshot.with(|s| security.exposed(s, Selected::Database))
                     tabindex="0"
                     role="button"
-                    aria-label=move || live.snapshot.with(|s| format!("Database{}: {} of {} connections busy, {} queued", if s.database.down { " (down)" } else { "" }, s.database.busy, s.database.connections, s.database.queue))
+                    aria-label=move || live.snapshot.with(|s| format!("Database{}: {} of {} connections busy, {} queued{}", if s.database.down { " (down)" } else { "" }, s.database.busy, s.database.connections, s.database.queue, replicas_words(&s.database)))
                     on:click=click(selected, Selected::Database)
                     on:keydown=keypress(selected, Selected::Database)
                 >
@@ -121,14 +121,22 @@ pub fn Diagram(
                     {move || {
                         let d = layout::database(rows.get());
                         let (util, busy, conns, queue) = live.snapshot.with(|s| (s.database.utilisation, s.database.busy, s.database.connections, s.database.queue));
+                        let replicas = live.snapshot.with(|s| replicas_words(&s.database));
+                        let stacked = live.snapshot.with(|s| s.database.replicas.len().min(4));
                         let h = 110.0;
                         view! {
+                            // Read replicas as cards behind the primary.
+                            {(1..=stacked).rev().map(|i| {
+                                let o = 5.0 * i as f64;
+                                view! { <rect class="body replica" x=d.x - 50.0 + o y=d.y - h / 2.0 + o width="100" height=h rx="14" /> }
+                            }).collect_view()}
                             <rect class="body" x=d.x - 50.0 y=d.y - h / 2.0 width="100" height=h rx="14" />
                             <rect class="fill" x=d.x - 50.0 y=d.y + h / 2.0 - h * util.clamp(0.0, 1.0) width="100" height=h * util.clamp(0.0, 1.0) rx="14" />
                             <text x=d.x y=d.y - 24.0 text-anchor="middle" class="label">"Database"</text>
                             <text x=d.x y=d.y text-anchor="middle" class="figure">{format!("{:.0}% busy", util * 100.0)}</text>
                             <text x=d.x y=d.y + 20.0 text-anchor="middle" class="small">{format!("{busy}/{conns} conns")}</text>
                             <text x=d.x y=d.y + 38.0 text-anchor="middle" class="small">{format!("queue {queue}")}</text>
+                            <text x=d.x y=d.y + h / 2.0 + 40.0 text-anchor="middle" class="small">{replicas}</text>
                         }
                     }}
                 </g>
@@ -260,11 +268,11 @@ fn service_row(
                 <text x=lb.x y=lb.y + 44.0 text-anchor="middle" class="small">{balancer_label(svc.balancer)}</text>
             </g>
             <g class="group">
-                <title>"An auto-scaling group: a collection of identical, stateless instances of one service."</title>
+                <title>"An auto-scaling group: a collection of identical, stateless instances of one service. Its desired capacity (between its minimum and maximum), the instances in service and the healthy ones."</title>
                 <rect x=gx y=gy width=gw height=gh rx="10" />
                 <text x=gx + 12.0 y=gy + 20.0 class="label">{svc.name.clone()}</text>
                 <text x=gx + gw - 10.0 y=gy + 20.0 text-anchor="end" class="small">
-                    {format!("min {} · desired {} · max {} · in service {} · healthy {}", svc.min, svc.desired, svc.max, svc.in_service, svc.healthy)}
+                    {format!("desired {} ({}–{}) · in service {} · healthy {}", svc.desired, svc.min, svc.max, svc.in_service, svc.healthy)}
                 </text>
                 {tiles}
             </g>
@@ -381,4 +389,19 @@ fn ms(v: f64) -> String {
     } else {
         format!("{v:.2} ms")
     }
+}
+
+/// The read replicas beside the primary, in words: how many and how busy
+/// together ("" without any).
+fn replicas_words(db: &sahara_sim::DatabaseView) -> String {
+    let n = db.replicas.len();
+    if n == 0 {
+        return String::new();
+    }
+    let util = db.replicas.iter().map(|r| r.utilisation).sum::<f64>() / n as f64;
+    format!(
+        " + {n} read replica{}, {:.0}% busy",
+        if n == 1 { "" } else { "s" },
+        util * 100.0
+    )
 }

@@ -35,6 +35,7 @@ pub fn Inspector(
                     <SettingControl live setting=setting("db_connections") service=String::new() id_prefix="inspect-" />
                     <SettingControl live setting=setting("db_contention") service=String::new() id_prefix="inspect-" />
                     <SettingControl live setting=setting("db_coherency") service=String::new() id_prefix="inspect-" />
+                    <SettingControl live setting=setting("db_replicas") service=String::new() id_prefix="inspect-" />
                     <div class="actions">
                         <button type="button" class="danger"
                             on:click=move |_| live.apply(Change::FailDatabase { duration: SimDuration::from_secs(60) })>
@@ -123,8 +124,12 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
 
 /// What its connection limit allows, by the Universal Scalability Law.
 fn capacity_words(db: &sahara_sim::scenario::Database) -> String {
+    let replicas = match db.read_replicas {
+        0 => String::new(),
+        n => format!(" (each of its {n} read replicas as many reads)"),
+    };
     let now = format!(
-        "With {} connections busy it completes at most {} queries a second.",
+        "With {} connections busy it completes at most {} queries a second{replicas}.",
         db.connections,
         fmt_num(db.throughput(db.connections))
     );
