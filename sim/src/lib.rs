@@ -45,8 +45,8 @@ pub use request::{Outcome, RequestId, Status};
 pub use scenario::{Scenario, ScenarioError, ValidationError};
 pub use simulation::Simulation;
 pub use snapshot::{
-    ClientsView, DatabaseView, InstanceView, LinkView, MessageView, ServiceView, Snapshot,
-    MAX_MESSAGES,
+    ClientsView, DatabaseView, InstanceView, LinkView, MessageView, OtherChangeView, ServiceView,
+    Snapshot, MAX_MESSAGES,
 };
 pub use summary::{Cost, Latency, Outcomes, Summary, Transfer};
 pub use time::{SimDuration, SimTime};

@@ -40,6 +40,9 @@ pub(crate) enum Event {
     DrainDeadline { instance: u32, gen: Gen },
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
+    /// The scenario's change by others with this index is made, or
+    /// (`undone`) undone.
+    ByOthers { index: u32, undone: bool },
     /// A random outage of an availability zone.
     ZoneFault { zone: u8, gen: Gen },
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
@@ -160,6 +163,7 @@ impl Event {
             | Event::Deliver(_)
             | Event::DbDone(_)
             | Event::ScheduledFault { .. }
+            | Event::ByOthers { .. }
             | Event::Tick => None,
         }
     }
