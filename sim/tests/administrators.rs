@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{set, NO_NETWORK_DELAY};
+use common::{preset, set, NO_NETWORK_DELAY};
 use sahara_sim::scenario::OtherChange;
 use sahara_sim::{Lifecycle, Outcome, Scenario, SimTime, Simulation};
 
@@ -310,5 +310,27 @@ fn changes_by_others_are_validated_with_their_paths() {
         "changes_by_others[3].burst",
     ] {
         assert!(err.contains(path), "{path} missing from:\n{err}");
+    }
+}
+
+/// The preset tells the story: a slow deploy, a rate limit and a
+/// retirement, each logged as done by someone else.
+#[test]
+fn the_preset_names_who_changed_what() {
+    let s = preset("other-administrators");
+    let end = s.duration_s;
+    let mut sim = Simulation::new(s).unwrap();
+    let (mut others, mut cursor) = (Vec::new(), 0);
+    for t in 1..=end as u32 {
+        sim.advance_to(at(t as f64));
+        let (events, next) = sim.events_since(cursor);
+        others.extend(events.into_iter().filter(|e| e.kind == "others"));
+        cursor = next;
+    }
+    for kind in ["deployed", "rate limit", "retired"] {
+        assert!(
+            others.iter().any(|e| e.text.contains(kind)),
+            "{kind}: {others:?}"
+        );
     }
 }

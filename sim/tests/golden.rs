@@ -49,6 +49,8 @@ pub const GOLDEN: &[(&str, u64, u64)] = &[
     ("mm4", 200, 0xbbe8_6990_476e_fc7c),
     ("no-load-balancer", 60, 0x315e_96fc_96c7_b398),
     ("no-load-balancer", 200, 0x6e16_4f96_5d16_3097),
+    ("other-administrators", 60, 0xa723_afc8_ad24_d428),
+    ("other-administrators", 200, 0xa57f_cd01_a3b2_1328),
     ("retry-storm", 60, 0x559e_f1cb_8bfe_17de),
     ("retry-storm", 200, 0xff21_087b_27a2_7d60),
     ("scale-out-database", 60, 0x4e71_c5a0_d899_f066),
