@@ -313,6 +313,40 @@ fn changes_by_others_are_validated_with_their_paths() {
     }
 }
 
+/// A change by others is read and set by its dotted path like any field,
+/// and the list cannot change while a run goes on (its events are queued
+/// at the start).
+#[test]
+fn changes_by_others_are_set_by_path_but_not_live() {
+    let mut s = shop(
+        100.0,
+        2,
+        1,
+        "[[changes_by_others]]\nat_s = 10.0\nwho = \"AWS\"\n\
+         service = \"checkout\"\nkind = \"slow_deploy\"\n",
+    );
+    assert_eq!(
+        s.get("changes_by_others.slow_deploy.factor").as_deref(),
+        Ok("null")
+    );
+    set(&mut s, "changes_by_others.slow_deploy.factor", "4");
+    assert_eq!(s.changes_by_others[0].factor, Some(4.0));
+    let wrong = s
+        .set("changes_by_others.0.burst", "10")
+        .unwrap_err()
+        .to_string();
+    assert!(wrong.contains("changes_by_others[0].burst"), "{wrong}");
+    let mut sim = Simulation::new(s).unwrap();
+    let refused = sim
+        .apply(sahara_sim::Change::Set {
+            path: "changes_by_others.0.at_s".into(),
+            value: "20".into(),
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("changes by others"), "{refused}");
+}
+
 /// The preset tells the story: a slow deploy, a rate limit and a
 /// retirement, each logged as done by someone else.
 #[test]

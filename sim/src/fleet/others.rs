@@ -5,8 +5,8 @@
 //! - a rate limit: a token bucket at the service's front door
 //!   (`rate_limit`), answering 429 at once;
 //! - another team's slow deploy: the `slow` fault on every instance of the
-//!   service then running (instances launched later run at full speed);
-//!   rolled back by the fault's own repair;
+//!   service then running (one booting, or launched later, runs at full
+//!   speed); rolled back by the fault's own repair;
 //! - a security-group rule that drops the path from the load balancer to
 //!   the service's instances (in one zone, or all): to the load balancer a
 //!   blocked instance is a failed host — connections and health checks time
@@ -18,7 +18,7 @@
 //!   is cut off, 502s) and, not running, replaced by its group at once.
 
 use super::rate_limit::RateLimit;
-use super::{Condition, Fleets};
+use super::{Condition, Fleet, Fleets};
 use crate::engine::{Event, Message};
 use crate::fleet::InstanceId;
 use crate::log::{Note, OtherNote};
@@ -85,8 +85,12 @@ impl Fleets {
             }
             OtherKind::SlowDeploy { factor } => {
                 note(index, s, OtherNote::SlowDeploy { factor }, w);
+                // The instances running the service; one still booting
+                // (and any launched later) comes up at full speed.
                 for i in self.live(s) {
-                    self.slow(i, factor, undo_after, w);
+                    if self.instances[i as usize].lifecycle.running() {
+                        self.slow(i, factor, undo_after, w);
+                    }
                 }
                 None
             }
@@ -175,6 +179,19 @@ impl Fleets {
         let s = inst.service as usize;
         self.drain(i, w, out);
         self.reconcile(s, w, out);
+    }
+}
+
+impl Fleet {
+    /// Whether the rate limit someone put in front of the service refuses
+    /// a request arriving at `now`. Out of line: the request path pays only
+    /// for asking whether there is a limit.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn throttles(&mut self, now: u64) -> bool {
+        self.limit
+            .as_mut()
+            .is_some_and(|(_, limit)| !limit.admit(now))
     }
 }
 

@@ -26,7 +26,6 @@ impl RateLimit {
 
     /// Whether a request arriving at `now` is let through: it takes a token
     /// if there is a whole one.
-    #[inline]
     pub fn admit(&mut self, now: u64) -> bool {
         self.tokens = self.tokens_at(now);
         self.at = now;

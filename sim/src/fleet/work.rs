@@ -37,12 +37,10 @@ impl Fleets {
     /// A rate limit in front of the service answers 429 first.
     pub fn route(&mut self, msg: &mut Message, w: &mut World) {
         let fleet = &mut self.services[msg.service as usize];
-        if let Some((_, limit)) = &mut fleet.limit {
-            if !limit.admit(w.now) {
-                msg.status = Status::TooManyRequests;
-                msg.leg = Leg::LbToClient;
-                return;
-            }
+        if fleet.limit.is_some() && fleet.throttles(w.now) {
+            msg.status = Status::TooManyRequests;
+            msg.leg = Leg::LbToClient;
+            return;
         }
         match fleet.balancer.route(&self.instances) {
             Some(i) => {
@@ -91,8 +89,9 @@ impl Fleets {
         let inst = &self.instances[i as usize];
         if (inst.condition == Condition::HostDown || inst.blocked) && inst.lifecycle.running() {
             // Its host is gone, or a rule drops the packets on the way: the
-            // connection is neither accepted nor refused. A load balancer gives up after its connection
-            // timeout; a client without one waits for its own timeout.
+            // connection is neither accepted nor refused. A load balancer
+            // gives up after its connection timeout; a client without one
+            // waits for its own timeout.
             let lb = &self.services[msg.service as usize].balancer;
             if lb.algorithm() == Algorithm::None {
                 return false;
