@@ -46,8 +46,8 @@ pub use request::{Outcome, RequestId, Status};
 pub use scenario::{Scenario, ScenarioError, ValidationError};
 pub use simulation::Simulation;
 pub use snapshot::{
-    ClientsView, DatabaseView, InstanceView, LinkView, MessageView, ReplicaView, ServiceView,
-    Snapshot, MAX_MESSAGES,
+    ClientsView, DatabaseView, InstanceView, LinkView, MessageView, OtherChangeView, ReplicaView,
+    ServiceView, Snapshot, MAX_MESSAGES,
 };
 pub use summary::{Cost, Latency, Outcomes, Summary, Transfer};
 pub use time::{SimDuration, SimTime};

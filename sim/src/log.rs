@@ -102,6 +102,35 @@ pub(crate) enum Note {
         service: u16,
         transition: Transition,
     },
+    /// Someone else changed something the service depends on.
+    ByOthers {
+        who: String,
+        service: u16,
+        what: OtherNote,
+    },
+}
+
+/// What someone else changed, before it is put in words.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum OtherNote {
+    RateLimit {
+        rate_rps: f64,
+        burst: u32,
+    },
+    Lifted,
+    SlowDeploy {
+        factor: f64,
+    },
+    RolledBack,
+    /// `zone`: `None` = into every zone.
+    Blocked {
+        zone: Option<u8>,
+    },
+    Unblocked {
+        zone: Option<u8>,
+    },
+    /// The instance stopped (`None`: the service had none).
+    Retired(Option<InstanceId>),
 }
 
 /// One line of the ticker.
@@ -112,7 +141,7 @@ pub struct LogEvent {
     pub time: SimTime,
     /// A stable word for styling: "fault", "repair", "lifecycle", "loss",
     /// "capacity", "change", "duplicate", "gave_up", "scaling", "health",
-    /// "replacement", "breaker".
+    /// "replacement", "breaker", "others" (a change someone else made).
     pub kind: &'static str,
     pub text: String,
 }
@@ -307,6 +336,41 @@ fn words(note: &Note, services: &[String]) -> (&'static str, String) {
             service,
             transition,
         } => ("breaker", breaker(svc(*service), transition)),
+        Note::ByOthers { who, service, what } => ("others", by_others(who, svc(*service), what)),
+    }
+}
+
+fn by_others(who: &str, service: &str, what: &OtherNote) -> String {
+    let into = |zone: &Option<u8>| match zone {
+        Some(z) => format!("its instances in zone {}", zone_name(*z)),
+        None => "its instances".to_string(),
+    };
+    match what {
+        OtherNote::RateLimit { rate_rps, burst } => format!(
+            "{who} set a {rate_rps} req/s rate limit (burst {burst}) on {service}: \
+             requests beyond it get 429 Too Many Requests"
+        ),
+        OtherNote::Lifted => format!("{who} lifted the rate limit on {service}"),
+        OtherNote::SlowDeploy { factor } => {
+            format!("{who} deployed a new version of {service}: every instance is {factor}× slower")
+        }
+        OtherNote::RolledBack => format!("{who} rolled back the deploy of {service}"),
+        OtherNote::Blocked { zone } => format!(
+            "{who} changed a security-group rule: packets from {service}'s load balancer to {} \
+             are dropped, so connections time out",
+            into(zone)
+        ),
+        OtherNote::Unblocked { zone } => format!(
+            "{who} restored the security-group rule: {service}'s load balancer reaches {} again",
+            into(zone)
+        ),
+        OtherNote::Retired(Some(i)) => format!(
+            "{who} retired {i} of {service} (scheduled retirement): it is stopped, \
+             and its group replaces it"
+        ),
+        OtherNote::Retired(None) => {
+            format!("{who} retired an instance of {service}, which had none running")
+        }
     }
 }
 

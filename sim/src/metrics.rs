@@ -419,6 +419,8 @@ impl Metrics {
             t.cancelled,
             t.finished[open],
             t.attempts_finished[open],
+            t.finished[Outcome::Throttled as usize],
+            t.attempts_finished[Outcome::Throttled as usize],
         ];
         for (k, x) in resilience.into_iter().enumerate() {
             if x != 0 {

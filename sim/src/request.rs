@@ -34,10 +34,12 @@ pub enum Outcome {
     /// Failed fast at the client, never sent: the service's circuit breaker
     /// was open (or half-open with its trial calls taken).
     CircuitOpen,
+    /// 429: a rate limit in front of the service refused it at once.
+    Throttled,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 8] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::Success,
         Outcome::DroppedRequest,
         Outcome::DroppedResponse,
@@ -46,6 +48,7 @@ impl Outcome {
         Outcome::NoHealthyTarget,
         Outcome::Crashed,
         Outcome::CircuitOpen,
+        Outcome::Throttled,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -57,6 +60,7 @@ impl Outcome {
             Outcome::NoHealthyTarget => "no_healthy_target",
             Outcome::Crashed => "crashed",
             Outcome::CircuitOpen => "circuit_open",
+            Outcome::Throttled => "throttled",
         }
     }
 }
@@ -79,12 +83,17 @@ pub enum Status {
     /// `Outcome::Rejected` (the service refused the work) and retried like
     /// a 503.
     Conflict,
+    /// 429 Too Many Requests: a rate limit in front of the service.
+    TooManyRequests,
 }
 
 impl Status {
     /// A 5xx: what passive outlier detection counts against a target.
     pub fn is_server_error(self) -> bool {
-        !matches!(self, Status::Ok | Status::Conflict)
+        !matches!(
+            self,
+            Status::Ok | Status::Conflict | Status::TooManyRequests
+        )
     }
 }
 
@@ -146,6 +155,7 @@ impl Attempt {
             Observed::Response(Status::Rejected | Status::Conflict) => Outcome::Rejected,
             Observed::Response(Status::NoTarget) => Outcome::NoHealthyTarget,
             Observed::Response(Status::ConnectionError) => Outcome::Crashed,
+            Observed::Response(Status::TooManyRequests) => Outcome::Throttled,
             Observed::Response(Status::GatewayTimeout) | Observed::TimedOut => match self.fate {
                 Fate::RequestLost => Outcome::DroppedRequest,
                 Fate::ResponseLost => Outcome::DroppedResponse,
@@ -190,6 +200,11 @@ mod tests {
                 Fate::Unknown,
                 Observed::Response(Status::ConnectionError),
                 Outcome::Crashed,
+            ),
+            (
+                Fate::Unknown,
+                Observed::Response(Status::TooManyRequests),
+                Outcome::Throttled,
             ),
             (Fate::Unknown, Observed::TimedOut, Outcome::Timeout),
             (

@@ -42,14 +42,18 @@ impl RetryPolicy {
     }
 
     /// Whether the client resends after an attempt ended this way. It goes
-    /// by what a client can see: a timeout (or 504), a 503 (or 409), a 502.
+    /// by what a client can see: a timeout (or 504), a 503 (or 409, or
+    /// 429), a 502. A 429 is resent as a 503 is: gRPC maps both to
+    /// UNAVAILABLE, a status its retry policies resend ("HTTP to gRPC
+    /// Status Code Mapping"), and API Gateway expects a throttled client to
+    /// resubmit, backing off.
     pub fn retries(&self, o: Outcome) -> bool {
         match o {
             Outcome::Success | Outcome::CircuitOpen => false,
             Outcome::DroppedRequest | Outcome::DroppedResponse | Outcome::Timeout => {
                 self.on_timeout
             }
-            Outcome::Rejected | Outcome::NoHealthyTarget => self.on_503,
+            Outcome::Rejected | Outcome::NoHealthyTarget | Outcome::Throttled => self.on_503,
             Outcome::Crashed => self.on_connection_error,
         }
     }

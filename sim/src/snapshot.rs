@@ -6,7 +6,7 @@ use crate::engine::Leg;
 use crate::fleet::{Condition, Health, InstanceId, Lifecycle};
 use crate::metrics::Totals;
 use crate::request::{RequestId, Status};
-use crate::scenario::{Balancer, Policy, RequestKind};
+use crate::scenario::{Balancer, OtherChange, Policy, RequestKind};
 use crate::time::SimTime;
 use serde::Serialize;
 
@@ -72,6 +72,32 @@ pub struct ServiceView {
     /// Every instance still held, terminated ones included until their slot
     /// is reused (the view fades them out).
     pub instances: Vec<InstanceView>,
+    /// What others changed about it so far (Fallacy 6), in the order made.
+    pub changes_by_others: Vec<OtherChangeView>,
+}
+
+/// A change someone else made to a service: who, what, since when, and
+/// whether it is still in effect.
+#[derive(Clone, Debug, Serialize)]
+pub struct OtherChangeView {
+    pub who: String,
+    pub kind: OtherChange,
+    pub since: SimTime,
+    /// Not yet undone. A retirement is over once made (its replacement is
+    /// one of the instances).
+    pub in_effect: bool,
+    /// `rate_limit`: the limit, and the tokens in its bucket now while it
+    /// is the one in effect.
+    pub rate_rps: Option<f64>,
+    pub burst: Option<u32>,
+    pub tokens: Option<f64>,
+    /// `slow_deploy`: the service-time multiplier.
+    pub factor: Option<f64>,
+    /// `block_path`: the zone whose instances the load balancer cannot
+    /// reach (`None`: every zone's; see `InstanceView::path_blocked`).
+    pub zone: Option<u8>,
+    /// `retire_instance`: the instance stopped.
+    pub instance: Option<InstanceId>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -99,6 +125,8 @@ pub struct InstanceView {
     pub health_streak: u32,
     /// Idempotency tokens in its memory (per-instance tokens).
     pub tokens: u32,
+    /// A security-group rule drops the path to it from its load balancer.
+    pub path_blocked: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]

@@ -71,6 +71,8 @@ pub struct Outcomes {
     pub crashed: u64,
     /// Failed fast by an open circuit breaker, never sent.
     pub circuit_open: u64,
+    /// Answered 429 by a rate limit in front of the service.
+    pub throttled: u64,
 }
 
 #[derive(Clone, Debug, Serialize)]

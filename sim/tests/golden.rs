@@ -51,6 +51,8 @@ pub const GOLDEN: &[(&str, u64, u64)] = &[
     ("mm4", 200, 0xbbe8_6990_476e_fc7c),
     ("no-load-balancer", 60, 0x315e_96fc_96c7_b398),
     ("no-load-balancer", 200, 0x6e16_4f96_5d16_3097),
+    ("other-administrators", 60, 0x6c1c_527d_e4f2_69a0),
+    ("other-administrators", 200, 0xd6fe_034e_1325_cbc7),
     ("retry-storm", 60, 0x480e_4fd1_193b_889d),
     ("retry-storm", 200, 0x08d2_9597_ef86_f60c),
     ("scale-out-database", 60, 0xac5f_bd7d_69ad_3c0a),

@@ -42,6 +42,9 @@ pub(crate) enum Event {
     DrainDeadline { instance: u32, gen: Gen },
     /// The scenario's scheduled fault with this index.
     ScheduledFault { index: u32 },
+    /// The scenario's change by others with this index is made, or
+    /// (`undone`) undone.
+    ByOthers { index: u32, undone: bool },
     /// A random outage of an availability zone.
     ZoneFault { zone: u8, gen: Gen },
     /// A random failure of the database's primary.
@@ -168,6 +171,7 @@ impl Event {
             | Event::DbDone(_)
             | Event::Shed(_)
             | Event::ScheduledFault { .. }
+            | Event::ByOthers { .. }
             | Event::Tick => None,
         }
     }

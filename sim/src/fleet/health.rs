@@ -69,7 +69,7 @@ impl Fleets {
         let gen = inst.gen(Chain::Probes);
         w.queue
             .push(now + hc.interval_ns, Event::Probe { instance: i, gen });
-        if inst.condition == Condition::Crashed || rtt >= hc.timeout_ns {
+        if (inst.condition == Condition::Crashed && !inst.blocked) || rtt >= hc.timeout_ns {
             // Refused, or no answer could ever come back in time.
             return self.probe_result(i, false, w);
         }
@@ -83,8 +83,8 @@ impl Fleets {
                 sent: now,
             },
         );
-        if inst.condition == Condition::HostDown {
-            return; // nothing answers: it times out
+        if inst.condition == Condition::HostDown || inst.blocked {
+            return; // nothing answers, or its answer is dropped: it times out
         }
         // A probe waits for a worker like any request, and is shed like one.
         let job = Job::probe(now);

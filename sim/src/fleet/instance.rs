@@ -156,6 +156,9 @@ pub(super) struct Instance {
     /// When its condition last changed (EC2 status checks see a failed
     /// host at their first run after it).
     pub condition_since: u64,
+    /// A security-group rule drops the path to it from its load balancer:
+    /// to the load balancer it is as if its host had failed.
+    pub blocked: bool,
     /// The generations of its timer chains (`Chain`), in `Chain` order.
     chains: [Gen; 4],
     pub launched_at: u64,
@@ -257,6 +260,7 @@ impl Instance {
             condition: Condition::Ok,
             slow_factor: 1.0,
             condition_since: now,
+            blocked: false,
             chains: [Gen::default(); 4],
             launched_at: now,
             terminated_at: None,

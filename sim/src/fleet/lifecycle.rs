@@ -38,6 +38,7 @@ impl Fleets {
             },
         );
         fresh.zone = self.zone_for_launch(s, w);
+        fresh.blocked = self.path_blocked(s, fresh.zone);
         let reused = self
             .instances
             .iter()

@@ -24,8 +24,10 @@ mod faults;
 mod health;
 mod instance;
 mod lifecycle;
+mod others;
 mod outliers;
 mod queue;
+mod rate_limit;
 mod scaling;
 mod view;
 mod work;
@@ -46,6 +48,7 @@ use crate::world::World;
 use autoscaler::Group;
 use balancer::Balancer;
 use instance::Instance;
+use rate_limit::RateLimit;
 
 pub(crate) struct Fleets {
     /// Every instance that still holds a slot, all services together.
@@ -78,6 +81,14 @@ struct Fleet {
     retired_area: (u64, u64),
     /// A lifecycle changed since the targets were last rebuilt.
     unsettled: bool,
+    /// A rate limit someone else put in front of it, and which of the
+    /// scenario's changes by others it is.
+    limit: Option<(u32, RateLimit)>,
+    /// Zones (a bit each) whose instances' path from the load balancer a
+    /// security-group rule drops.
+    blocked_zones: u8,
+    /// The changes others made to it, in the order made.
+    changes: Vec<others::Made>,
 }
 
 impl Fleets {
@@ -94,6 +105,9 @@ impl Fleets {
                     launches: 0,
                     retired_area: (0, 0),
                     unsettled: false,
+                    limit: None,
+                    blocked_zones: 0,
+                    changes: Vec::new(),
                 })
                 .collect(),
             retired_billed_ns: 0,

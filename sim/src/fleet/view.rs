@@ -64,8 +64,10 @@ impl Fleets {
                     health: i.health,
                     health_streak: i.probe_streak,
                     tokens: i.tokens.len() as u32,
+                    path_blocked: i.blocked,
                 })
                 .collect(),
+            changes_by_others: self.changes_view(s, w),
         }
     }
 

@@ -35,9 +35,15 @@ impl Fleets {
     /// answers 503 itself when it has none.
     /// A client that waits longer than the load balancer's idle timeout gets
     /// a 504 from the load balancer when it runs out (`Timer::Idle`).
+    /// A rate limit in front of the service answers 429 first.
     pub fn route(&mut self, msg: &mut Message, w: &mut World) {
-        let lb = &mut self.services[msg.service as usize].balancer;
-        match lb.route(&self.instances) {
+        let fleet = &mut self.services[msg.service as usize];
+        if fleet.limit.is_some() && fleet.throttles(w.now) {
+            msg.status = Status::TooManyRequests;
+            msg.leg = Leg::LbToClient;
+            return;
+        }
+        match fleet.balancer.route(&self.instances) {
             Some(i) => {
                 let inst = &mut self.instances[i as usize];
                 inst.outstanding += 1;
@@ -82,10 +88,11 @@ impl Fleets {
         }
         let i = msg.instance;
         let inst = &self.instances[i as usize];
-        if inst.condition == Condition::HostDown && inst.lifecycle.running() {
-            // Its host is gone: the connection is neither accepted nor
-            // refused. A load balancer gives up after its connection
-            // timeout; a client without one waits for its own timeout.
+        if (inst.condition == Condition::HostDown || inst.blocked) && inst.lifecycle.running() {
+            // Its host is gone, or a rule drops the packets on the way: the
+            // connection is neither accepted nor refused. A load balancer
+            // gives up after its connection timeout; a client without one
+            // waits for its own timeout.
             let lb = &self.services[msg.service as usize].balancer;
             if lb.algorithm() == Algorithm::None {
                 return false;

@@ -66,6 +66,9 @@ impl Params {
         if self.faults != old.faults {
             return Err("the scheduled faults");
         }
+        if self.others != old.others {
+            return Err("the changes by others");
+        }
         // Requests in flight refer to their kind by its place in the mix.
         let kinds = |p: &Params| -> Vec<_> { p.traffic.kinds.iter().map(|k| k.kind).collect() };
         if kinds(self) != kinds(old) {

@@ -33,6 +33,8 @@ pub(crate) struct Params {
     pub db: DbParams,
     /// The scenario's scheduled faults, in its order.
     pub faults: Vec<FaultParams>,
+    /// The changes others make, in the scenario's order.
+    pub others: Vec<OtherParams>,
     /// Availability zones the groups spread over.
     pub zones: u8,
     /// Random zone outages: mean time between, and to repair; 0 = never.
@@ -181,6 +183,53 @@ pub(crate) struct FaultParams {
     pub kind: FaultKind,
     pub factor: f64,
     pub repair_after_ns: Option<u64>,
+}
+
+/// A change someone else makes (`scenario::ChangeByOther`), compiled.
+#[derive(Clone, PartialEq)]
+pub(crate) struct OtherParams {
+    pub at_ns: u64,
+    pub who: String,
+    pub service: usize,
+    pub kind: OtherKind,
+    /// Undone this long after; `None` = for good.
+    pub undo_after_ns: Option<u64>,
+}
+
+/// What the change does, with what it reads.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(crate) enum OtherKind {
+    RateLimit {
+        rate_rps: f64,
+        burst: u32,
+    },
+    SlowDeploy {
+        factor: f64,
+    },
+    /// `zone`: `None` = the paths into every zone.
+    BlockPath {
+        zone: Option<u8>,
+    },
+    RetireInstance,
+}
+
+impl OtherKind {
+    fn new(o: &scenario::ChangeByOther) -> OtherKind {
+        use scenario::OtherChange as K;
+        match o.kind {
+            K::RateLimit => OtherKind::RateLimit {
+                rate_rps: o.rate_rps.unwrap_or(0.0),
+                burst: o.burst.unwrap_or(0),
+            },
+            K::SlowDeploy => OtherKind::SlowDeploy {
+                factor: o.factor.unwrap_or(scenario::ChangeByOther::DEFAULT_FACTOR),
+            },
+            K::BlockPath => OtherKind::BlockPath {
+                zone: o.zone.map(|z| z as u8),
+            },
+            K::RetireInstance => OtherKind::RetireInstance,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -346,6 +395,17 @@ impl Params {
                     kind: f.kind,
                     factor: f.factor,
                     repair_after_ns: f.repair_after_s.map(s_to_ns),
+                })
+                .collect(),
+            others: s
+                .changes_by_others
+                .iter()
+                .map(|o| OtherParams {
+                    at_ns: s_to_ns(o.at_s),
+                    who: o.who.trim().to_string(),
+                    service: s.service_index(&o.service).unwrap_or(0),
+                    kind: OtherKind::new(o),
+                    undo_after_ns: o.duration_s.map(s_to_ns),
                 })
                 .collect(),
             prices: Prices {

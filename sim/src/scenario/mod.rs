@@ -10,12 +10,14 @@
 mod error;
 mod flat_tables;
 mod number_or_name;
+mod others;
 mod resilience;
 mod set;
 mod timings;
 mod validate;
 
 pub use error::{ScenarioError, ValidationError};
+pub use others::{ChangeByOther, OtherChange, MAX_WHO_CHARS};
 pub use resilience::{
     Backoff, CircuitBreaker, EnvoyRetryBudget, FinagleRetryBudget, GrpcThrottling, HealthCheck,
     HealthCheckType, Idempotency, Jitter, Metric, OutlierDetection, Policy, Retry, Scaling, Step,
@@ -66,6 +68,10 @@ pub struct Scenario {
     /// Faults that happen at a set time, on top of the random ones.
     #[serde(default)]
     pub faults: Vec<ScheduledFault>,
+    /// Changes other people make at a set time, without telling anyone
+    /// (Fallacy 6: there is only one administrator).
+    #[serde(default)]
+    pub changes_by_others: Vec<ChangeByOther>,
 }
 
 /// Where requests come from and how many.
@@ -878,5 +884,6 @@ mod tests {
         check(&Policy::ALL, Policy::as_str);
         check(&HealthCheckType::ALL, HealthCheckType::as_str);
         check(&QueueOrder::ALL, QueueOrder::as_str);
+        check(&OtherChange::ALL, OtherChange::as_str);
     }
 }

@@ -18,6 +18,10 @@ pub mod limits {
     pub const MAX_PAYLOAD_BYTES: u64 = 100_000_000;
     pub const MAX_BANDWIDTH_MBPS: f64 = 1_000_000.0;
     pub const MAX_FAULTS: usize = 1000;
+    /// A slow fault's or slow deploy's service-time multiplier.
+    pub const MAX_SLOW_FACTOR: f64 = 1000.0;
+    /// A rate limit's bucket: API Gateway's account-level burst is 5000.
+    pub const MAX_BURST: u32 = 1_000_000;
     pub const MAX_ATTEMPTS: u32 = 10;
     /// A circuit breaker's window, minimum and trial calls.
     pub const MAX_BREAKER_CALLS: u32 = 10_000;
@@ -134,6 +138,7 @@ impl Scenario {
         c.range("zone_mtbf_s", self.zone_mtbf_s, 0.0, 1e9);
         c.positive("zone_mttr_s", self.zone_mttr_s, MAX_DURATION_S);
         self.check_faults(&mut c);
+        self.check_changes_by_others(&mut c);
         if c.errors.is_empty() {
             Ok(())
         } else {
@@ -413,15 +418,13 @@ impl Scenario {
         for (i, f) in self.faults.iter().enumerate() {
             let path = format!("faults[{i}]");
             c.range(&format!("{path}.at_s"), f.at_s, 0.0, MAX_DURATION_S);
-            match f
-                .service
-                .as_deref()
-                .map(|name| (name, self.service_index(name)))
-            {
-                Some((name, None)) => c.fail(
-                    &format!("{path}.service"),
-                    format!("no service is called \"{name}\""),
-                ),
+            match f.service.as_deref().map(|name| {
+                (
+                    name,
+                    self.named_service(c, &format!("{path}.service"), name),
+                )
+            }) {
+                Some((_, None)) => {}
                 Some((_, Some(s))) => {
                     let n = self.services[s].instances;
                     if let Some(k) = f.instance.filter(|&k| k >= n) {
@@ -442,19 +445,93 @@ impl Scenario {
                 ),
                 None => {}
             }
-            if let Some(z) = f.zone.filter(|&z| z >= self.zones) {
-                c.fail(
-                    &format!("{path}.zone"),
-                    format!(
-                        "is {z}, but the zones are numbered 0 to {} (`zones` is {})",
-                        self.zones.saturating_sub(1),
-                        self.zones
-                    ),
-                );
+            if let Some(z) = f.zone {
+                self.check_zone(c, &format!("{path}.zone"), z);
             }
-            c.positive(&format!("{path}.factor"), f.factor, 1000.0);
+            c.positive(&format!("{path}.factor"), f.factor, MAX_SLOW_FACTOR);
             if let Some(r) = f.repair_after_s {
                 c.positive(&format!("{path}.repair_after_s"), r, MAX_DURATION_S);
+            }
+        }
+    }
+
+    /// The index of the service called `name`, which the item at `path`
+    /// names; else an error there.
+    fn named_service(&self, c: &mut Check, path: &str, name: &str) -> Option<usize> {
+        let index = self.service_index(name);
+        if index.is_none() {
+            c.fail(path, format!("no service is called \"{name}\""));
+        }
+        index
+    }
+
+    /// A zone the scenario has.
+    fn check_zone(&self, c: &mut Check, path: &str, z: u32) {
+        if z >= self.zones {
+            c.fail(
+                path,
+                format!(
+                    "is {z}, but the zones are numbered 0 to {} (`zones` is {})",
+                    self.zones.saturating_sub(1),
+                    self.zones
+                ),
+            );
+        }
+    }
+
+    /// Changes by others: who is named, the service exists, each kind is
+    /// given the fields it reads and no others, each within its range.
+    fn check_changes_by_others(&self, c: &mut Check) {
+        if self.changes_by_others.len() > MAX_FAULTS {
+            c.fail(
+                "changes_by_others",
+                format!("at most {MAX_FAULTS} changes by others"),
+            );
+        }
+        for (i, o) in self.changes_by_others.iter().enumerate() {
+            let path = format!("changes_by_others[{i}]");
+            c.range(&format!("{path}.at_s"), o.at_s, 0.0, MAX_DURATION_S);
+            let who = o.who.trim();
+            if who.is_empty() {
+                c.fail(
+                    &format!("{path}.who"),
+                    "name who makes the change (\"the payments team\", \"AWS\")",
+                );
+            } else if o.who.chars().count() > MAX_WHO_CHARS {
+                c.fail(
+                    &format!("{path}.who"),
+                    format!("at most {MAX_WHO_CHARS} characters"),
+                );
+            }
+            self.named_service(c, &format!("{path}.service"), &o.service);
+            let kind = o.kind.as_str();
+            for field in o.given().filter(|f| !o.reads().contains(f)) {
+                c.fail(
+                    &format!("{path}.{field}"),
+                    format!("is not read by a {kind} change"),
+                );
+            }
+            if let Some(f) = o.factor {
+                c.positive(&format!("{path}.factor"), f, MAX_SLOW_FACTOR);
+            }
+            if let Some(z) = o.zone {
+                self.check_zone(c, &format!("{path}.zone"), z);
+            }
+            if let Some(d) = o.duration_s {
+                c.positive(&format!("{path}.duration_s"), d, MAX_DURATION_S);
+            }
+            if o.kind == OtherChange::RateLimit {
+                match o.rate_rps {
+                    Some(r) => c.positive(&format!("{path}.rate_rps"), r, MAX_RATE_RPS),
+                    None => c.fail(&format!("{path}.rate_rps"), "a rate_limit needs a rate"),
+                }
+                match o.burst {
+                    Some(b) => c.count(&format!("{path}.burst"), b, 1, MAX_BURST),
+                    None => c.fail(
+                        &format!("{path}.burst"),
+                        "a rate_limit needs a burst (its bucket's size, at least 1)",
+                    ),
+                }
             }
         }
     }

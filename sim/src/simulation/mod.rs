@@ -60,6 +60,10 @@ impl Simulation {
             let index = index as u32;
             w.queue.push(f.at_ns, Event::ScheduledFault { index });
         }
+        for (index, o) in w.params.others.iter().enumerate() {
+            let (index, undone) = (index as u32, false);
+            w.queue.push(o.at_ns, Event::ByOthers { index, undone });
+        }
         Ok(sim)
     }
 
@@ -249,6 +253,10 @@ impl Simulation {
                         self.zone_took_the_database(zone, f.repair_after_ns);
                     }
                 }
+            }
+            Event::ByOthers { index, undone } => {
+                let failed = self.fleets.on_change_by_other(index, undone, w);
+                self.send_all(failed);
             }
             Event::ZoneFault { zone, .. } => {
                 let repair = self.fleets.on_zone_fault(zone, w);

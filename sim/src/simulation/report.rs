@@ -118,6 +118,7 @@ impl Simulation {
                 no_healthy_target: t.outcome(Outcome::NoHealthyTarget),
                 crashed: t.outcome(Outcome::Crashed),
                 circuit_open: t.outcome(Outcome::CircuitOpen),
+                throttled: t.outcome(Outcome::Throttled),
             },
             latency_ms: Latency {
                 p50: m.latency_ms(0.5),

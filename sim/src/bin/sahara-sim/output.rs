@@ -36,6 +36,13 @@ pub fn text(s: &Summary) -> String {
             o.circuit_open
         );
     }
+    if o.throttled > 0 {
+        let _ = writeln!(
+            out,
+            "           throttled {} (answered 429 by a rate limit in front of the service)",
+            o.throttled
+        );
+    }
     let l = &s.latency_ms;
     let _ = writeln!(
         out,
