@@ -6,8 +6,8 @@
 
 use crate::view::slider::Range;
 use sahara_sim::scenario::{
-    Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
-    PayloadName, Policy, QueueOrder, Scenario, Throttle,
+    parse_number, Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter,
+    LatencyPreset, PayloadName, Policy, QueueOrder, Scenario, Throttle,
 };
 
 /// Where a setting appears in the controls panel.
@@ -142,7 +142,7 @@ pub fn short_name(path: &str) -> Option<&'static str> {
 /// A number as `Scenario::get` writes it, or a latency named by one of the
 /// lecture's figures (`home_to_uq`) as its milliseconds.
 fn number(text: &str) -> Option<f64> {
-    text.parse().ok().or_else(|| {
+    parse_number(text).or_else(|| {
         LatencyPreset::ALL
             .into_iter()
             .find(|p| p.as_str() == text)

@@ -5,6 +5,7 @@
 //! `?scenario=retry-storm&backoff=exponential&jitter=full&speed=4&seed=7`.
 
 use crate::settings;
+use sahara_sim::scenario::parse_number;
 use wasm_bindgen::JsValue;
 
 /// Slowest and fastest simulation speeds (simulated seconds per second).
@@ -62,8 +63,8 @@ pub fn parse(query: &str) -> Request {
         let (key, value) = (decode(key), decode(value));
         match key.as_str() {
             "scenario" => r.preset = Some(value),
-            "speed" => match value.parse::<f64>() {
-                Ok(v) if (SPEEDS.0..=SPEEDS.1).contains(&v) => r.speed = Some(v),
+            "speed" => match parse_number(&value) {
+                Some(v) if (SPEEDS.0..=SPEEDS.1).contains(&v) => r.speed = Some(v),
                 _ => r.problems.push(format!(
                     "speed={value}: must be a number from {} to {}",
                     SPEEDS.0, SPEEDS.1

@@ -2,6 +2,7 @@
 //! uses, so they all look, validate and announce alike.
 
 use leptos::prelude::*;
+use sahara_sim::scenario::parse_number;
 
 /// How a slider maps its track to values. Rates and speeds span decades, so
 /// a logarithmic track gives each decade the same room.
@@ -65,10 +66,7 @@ impl Range {
 
     /// Parses what a person typed: a number within range, or why not.
     pub fn parse(self, text: &str) -> Result<f64, String> {
-        let v: f64 = text
-            .trim()
-            .parse()
-            .map_err(|_| format!("“{}” is not a number", text.trim()))?;
+        let v = parse_number(text).ok_or_else(|| format!("“{}” is not a number", text.trim()))?;
         if !v.is_finite() || v < self.min || v > self.max {
             return Err(format!(
                 "must be between {} and {}",
@@ -130,7 +128,7 @@ pub fn Slider(
                 aria-valuetext=move || format!("{} {unit}", fmt(value.get()))
                 prop:value=move || range.track_of(value.get())
                 on:input=move |ev| {
-                    if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(t) = parse_number(&event_target_value(&ev)) {
                         commit(range.value_at(t));
                     }
                 }

@@ -13,6 +13,7 @@ mod number_or_name;
 mod others;
 mod resilience;
 mod set;
+pub use set::parse_number;
 mod timings;
 mod validate;
 
