@@ -18,8 +18,11 @@ const MAX_FRAME_S: f64 = 0.1;
 /// The preset a visitor sees when the URL names none.
 const FIRST_PRESET: &str = "baseline";
 
-/// Ticker lines kept.
+/// Ticker lines kept, and at most this many of one kind: a flood of one
+/// kind (requests giving up in a retry storm) must not push the rare lines
+/// (a fault, a change by someone else) out of sight within a second.
 const TICKER_LINES: usize = 60;
+const TICKER_LINES_PER_KIND: usize = 8;
 
 /// Everything the view reads, as signals; `Copy`, so every component gets it.
 #[derive(Clone, Copy)]
@@ -141,6 +144,17 @@ impl Live {
                 for line in lines {
                     t.push_front(line);
                 }
+                let mut seen: Vec<(&'static str, usize)> = Vec::new();
+                t.retain(|e| match seen.iter_mut().find(|(k, _)| *k == e.kind) {
+                    Some((_, n)) => {
+                        *n += 1;
+                        *n <= TICKER_LINES_PER_KIND
+                    }
+                    None => {
+                        seen.push((e.kind, 1));
+                        true
+                    }
+                });
                 t.truncate(TICKER_LINES);
             });
         }

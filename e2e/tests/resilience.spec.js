@@ -115,3 +115,12 @@ test('the database inspector draws its throughput curve and says where more conn
   await expect(page.getByRole('img', { name: /^Throughput with every connection busy, at \d+ connections/ })).toBeVisible();
   await snap(page, 'resilience-database-curve');
 });
+
+test('Fallacy 6: a change by another team shows on the diagram and the ticker as theirs', async ({ page }) => {
+  await page.goto('/?scenario=other-administrators&speed=20');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.locator('.group .others').first()).toContainText('the platform team: rate limit 200 req/s', { timeout: 30_000 });
+  await expect(page.locator('.ticker li', { hasText: 'the platform team set a 200 req/s rate limit' }).first()).toBeVisible();
+  await expect.poll(() => latest(page, 'Failures by cause', '429 throttled'), { timeout: 10_000 }).toBeGreaterThan(0);
+  await snap(page, 'resilience-other-administrators');
+});

@@ -85,6 +85,7 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("503 rejected", "s6", |s| {
                     outcome(s, Outcome::Rejected) + outcome(s, Outcome::NoHealthyTarget)
                 }),
+                ("429 throttled", "s2", |s| outcome(s, Outcome::Throttled)),
                 ("timeout", "s7", |s| outcome(s, Outcome::Timeout)),
                 ("crashed", "s8", |s| outcome(s, Outcome::Crashed)),
                 ("circuit open", "s1", |s| outcome(s, Outcome::CircuitOpen)),

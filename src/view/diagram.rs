@@ -9,7 +9,7 @@ use crate::live::Live;
 use crate::security::Security;
 use crate::settings::balancer_label;
 use leptos::prelude::*;
-use sahara_sim::scenario::Balancer;
+use sahara_sim::scenario::{Balancer, OtherChange};
 use sahara_sim::{
     CircuitState, Condition, InstanceId, InstanceView, Lifecycle, ServiceView, Snapshot,
 };
@@ -275,6 +275,12 @@ fn service_row(
                     {format!("desired {} ({}–{}) · in service {} · healthy {}", svc.desired, svc.min, svc.max, svc.in_service, svc.healthy)}
                 </text>
                 {tiles}
+                {others_words(svc).map(|words| view! {
+                    <text x=gx + 12.0 y=gy + gh - 8.0 class="small others">
+                        <title>"Changed by someone else, with no warning to the clients (Fallacy 6: there is not only one administrator)."</title>
+                        {words}
+                    </text>
+                })}
             </g>
         </g>
     }
@@ -341,6 +347,7 @@ fn tile_look(inst: &InstanceView) -> (&'static str, &'static str) {
         (Lifecycle::Pending | Lifecycle::Initial, _) => ("pending", "…"),
         (Lifecycle::Unhealthy, _) => ("unhealthy", "!"),
         (Lifecycle::Draining, _) => ("draining", "↓"),
+        _ if inst.path_blocked => ("blocked", "⊘"),
         _ if inst.slow_factor != 1.0 => ("slow", "🐢"),
         _ => ("in-service", ""),
     }
@@ -366,7 +373,12 @@ pub fn state_words(inst: &InstanceView) -> String {
     } else {
         String::new()
     };
-    format!("{life}{fault}{slow}")
+    let blocked = if inst.path_blocked {
+        ", its load balancer's path to it blocked by a security-group rule"
+    } else {
+        ""
+    };
+    format!("{life}{fault}{slow}{blocked}")
 }
 
 fn diamond(c: Point, r: f64) -> String {
@@ -404,4 +416,27 @@ fn replicas_words(db: &sahara_sim::DatabaseView) -> String {
         if n == 1 { "" } else { "s" },
         util * 100.0
     )
+}
+
+/// The changes someone else made to a service that are in effect, in
+/// words, for the foot of its group; `None` without any.
+fn others_words(svc: &ServiceView) -> Option<String> {
+    let words: Vec<String> = svc
+        .changes_by_others
+        .iter()
+        .filter(|c| c.in_effect)
+        .map(|c| {
+            let what = match c.kind {
+                OtherChange::RateLimit => format!("rate limit {} req/s", c.rate_rps.unwrap_or(0.0)),
+                OtherChange::SlowDeploy => format!("a deploy {}× slower", c.factor.unwrap_or(1.0)),
+                OtherChange::BlockPath => match c.zone {
+                    Some(z) => format!("path to zone {} blocked", sahara_sim::zone_name(z)),
+                    None => "path blocked".to_string(),
+                },
+                OtherChange::RetireInstance => "an instance retired".to_string(),
+            };
+            format!("⚠ {}: {what}", c.who)
+        })
+        .collect();
+    (!words.is_empty()).then(|| words.join(" · "))
 }

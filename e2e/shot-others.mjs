@@ -1,0 +1,13 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+const errors = [];
+page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto('http://127.0.0.1:4173/?scenario=other-administrators&speed=20');
+await page.getByRole('button', { name: 'Play' }).click();
+await page.waitForTimeout(Number(process.argv[2] || 6000));
+await page.getByRole('button', { name: 'Pause' }).click();
+await page.screenshot({ path: '/tmp/others-1280.png' });
+await page.locator('.ticker').screenshot({ path: '/tmp/others-ticker.png' }).catch(() => {});
+console.log('errors', errors);
+await browser.close();
