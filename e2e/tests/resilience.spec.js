@@ -124,3 +124,13 @@ test('Fallacy 6: a change by another team shows on the diagram and the ticker as
   await expect.poll(() => latest(page, 'Failures by cause', '429 throttled'), { timeout: 10_000 }).toBeGreaterThan(0);
   await snap(page, 'resilience-other-administrators');
 });
+
+test('Fallacy 6 from the inspector: another team slows a service, and the ticker says who', async ({ page }) => {
+  await page.goto('/?scenario=baseline&speed=5');
+  await page.getByRole('button', { name: /^Load balancer of browse/ }).click();
+  await page.getByRole('button', { name: 'A deploy: 3× slower' }).click();
+  await expect(page.locator('.ticker li', { hasText: /^[\d.]+ s another team/ }).first()).toBeVisible();
+  await expect(page.locator('.group .others').first()).toContainText('another team: a deploy 3× slower');
+  await page.getByRole('button', { name: 'AWS retires an instance' }).click();
+  await expect(page.locator('.ticker li', { hasText: /AWS/ }).first()).toBeVisible();
+});

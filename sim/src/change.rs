@@ -1,6 +1,7 @@
 //! Live changes the UI (or a test) applies to a running simulation.
 
 use crate::fleet::InstanceId;
+use crate::scenario::ChangeByOther;
 use crate::time::SimDuration;
 
 /// A change that takes effect from the simulation's current time, without a
@@ -28,6 +29,11 @@ pub enum Change {
     /// Fail the database's primary, repairing it after `duration` (with a
     /// standby it is back after the failover time, if that is sooner).
     FailDatabase { duration: SimDuration },
+    /// Someone else changes a service now (Fallacy 6), as a scheduled
+    /// `changes_by_others` entry would; its `at_s` is ignored. It joins the
+    /// scenario's list at the current time, so a link to the run
+    /// reproduces it.
+    ByOther(ChangeByOther),
     /// Crash every instance of a service, repairing them after `duration`.
     ServiceOutage {
         service: String,

@@ -7,7 +7,7 @@ mod common;
 
 use common::{preset, set, NO_NETWORK_DELAY};
 use sahara_sim::scenario::OtherChange;
-use sahara_sim::{Lifecycle, Outcome, Scenario, SimTime, Simulation};
+use sahara_sim::{Change, Lifecycle, Outcome, Scenario, SimTime, Simulation};
 
 fn at(secs: f64) -> SimTime {
     SimTime::from_secs_f64(secs)
@@ -367,4 +367,46 @@ fn the_preset_names_who_changed_what() {
             "{kind}: {others:?}"
         );
     }
+}
+
+/// A change by someone else made from the page (`Change::ByOther`) is the
+/// scheduled one made at that moment: every request ends the same way
+/// (the live one is made at once, not as a queued event, so that a paused
+/// page shows it; the runs differ only in that count of events); and one
+/// that breaks the rules (no such service) is refused, leaving the run as
+/// it was.
+#[test]
+fn a_change_made_live_is_the_scheduled_one() {
+    let entry = |at: f64| {
+        format!(
+            "[[changes_by_others]]\nat_s = {at}\nwho = \"the platform team\"\n\
+             service = \"checkout\"\nkind = \"rate_limit\"\nrate_rps = 200.0\n\
+             burst = 50\nduration_s = 20.0\n"
+        )
+    };
+    let mut scheduled = Simulation::new(shop(500.0, 4, 1, &entry(50.5))).unwrap();
+    scheduled.advance_to(at(100.0));
+    let mut live = Simulation::new(shop(500.0, 4, 1, "")).unwrap();
+    live.advance_to(at(50.5));
+    let change = shop(0.0, 1, 1, &entry(0.0)).changes_by_others[0].clone();
+    let mut wrong = change.clone();
+    wrong.service = "nowhere".into();
+    let before = live.digest();
+    assert!(live.apply(Change::ByOther(wrong)).is_err());
+    assert_eq!(live.digest(), before);
+    live.apply(Change::ByOther(change)).unwrap();
+    live.advance_to(at(100.0));
+    let throttled = |s: &Simulation| s.metrics().totals().outcome(Outcome::Throttled);
+    println!(
+        "throttled: scheduled {}, live {}",
+        throttled(&scheduled),
+        throttled(&live)
+    );
+    assert!(throttled(&live) > 0);
+    let ends = |s: &Simulation| {
+        let t = s.metrics().totals();
+        (t.attempts, Outcome::ALL.map(|o| t.outcome(o)))
+    };
+    assert_eq!(ends(&live), ends(&scheduled));
+    assert_eq!(live.scenario().changes_by_others[0].at_s, 50.5);
 }

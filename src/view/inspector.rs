@@ -9,7 +9,8 @@ use crate::live::Live;
 use crate::security::Security;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
-use sahara_sim::{Change, Condition, InstanceId, SimDuration};
+use sahara_sim::scenario::{ChangeByOther, OtherChange};
+use sahara_sim::{Change, Condition, InstanceId, Scenario, SimDuration};
 
 #[component]
 pub fn Inspector(
@@ -116,9 +117,62 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    // Fallacy 6: what others may do to the service, unannounced.
+    let by = move |who: &str, kind: OtherChange| {
+        let scenario = live.scenario.get_untracked();
+        let service = name.get_untracked();
+        let mut change = ChangeByOther {
+            at_s: 0.0,
+            who: who.into(),
+            service: service.clone(),
+            kind,
+            factor: None,
+            rate_rps: None,
+            burst: None,
+            zone: None,
+            duration_s: Some(60.0),
+        };
+        match kind {
+            OtherChange::SlowDeploy => change.factor = Some(3.0),
+            OtherChange::RateLimit => {
+                let half = (offered_to(&scenario, &service) / 2.0).round().max(1.0);
+                (change.rate_rps, change.burst) = (Some(half), Some(half as u32));
+            }
+            OtherChange::BlockPath => change.zone = (scenario.zones > 1).then_some(0),
+            OtherChange::RetireInstance => change.duration_s = None,
+        }
+        live.apply(Change::ByOther(change));
+    };
     view! {
         <h2>{move || format!("Load balancer of {}", name.get())}</h2>
         <SettingControl live setting=setting("balancer") service=name id_prefix="inspect-" />
+        <h3>"Changed by someone else, unannounced"</h3>
+        <div class="actions">
+            <button type="button" class="danger" on:click=move |_| by("another team", OtherChange::SlowDeploy)>"A deploy: 3× slower"</button>
+            <button type="button" class="danger" on:click=move |_| by("the platform team", OtherChange::RateLimit)>"A rate limit: half its load"</button>
+            <button type="button" class="danger" on:click=move |_| by("a network administrator", OtherChange::BlockPath)>
+                {move || if live.scenario.with(|s| s.zones > 1) { "A firewall rule: path to zone a blocked" } else { "A firewall rule: its path blocked" }}
+            </button>
+            <button type="button" class="danger" on:click=move |_| by("AWS", OtherChange::RetireInstance)>"AWS retires an instance"</button>
+        </div>
+        <p class="hint">"Each lasts 60 s (a retirement for good): watch what the clients' timeouts, retries and breakers make of it."</p>
+    }
+}
+
+/// Requests a second the open-loop clients send to `service`.
+fn offered_to(s: &Scenario, service: &str) -> f64 {
+    let total: f64 = s.traffic.mix.iter().map(|m| m.weight).sum();
+    let mine: f64 = s
+        .traffic
+        .mix
+        .iter()
+        .filter(|m| m.service == service)
+        .map(|m| m.weight)
+        .sum();
+    if total > 0.0 {
+        s.traffic.rate_rps * mine / total
+    } else {
+        0.0
     }
 }
 

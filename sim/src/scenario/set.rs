@@ -280,11 +280,15 @@ mod tests {
     #[test]
     fn numbers_read_as_std_reads_them() {
         for text in [
-            "0.5", ".5", "+2", "-1e3", "5.", "20.025", "0.662", "249.296", "0.0038", "1e-9",
-            " 7 ", "-.25", "3600000", "0.1", "0.3",
+            "0.5", ".5", "+2", "-1e3", "5.", "20.025", "0.662", "249.296", "0.0038", "1e-9", " 7 ",
+            "-.25", "3600000", "0.1", "0.3",
         ] {
             let std: f64 = text.trim().parse().unwrap();
-            assert_eq!(parse_number(text).map(f64::to_bits), Some(std.to_bits()), "{text}");
+            assert_eq!(
+                parse_number(text).map(f64::to_bits),
+                Some(std.to_bits()),
+                "{text}"
+            );
         }
         for text in ["", "abc", "1,5", "--1", "0x10", "NaN", "inf", "1e999"] {
             assert_eq!(parse_number(text), None, "{text}");

@@ -70,6 +70,20 @@ impl Simulation {
                     .zone_outage(zone as u8, duration.0.max(1), &mut self.world);
                 self.zone_took_the_database(zone as u8, Some(duration.0.max(1)));
             }
+            Change::ByOther(mut change) => {
+                change.at_s = self.now().as_secs_f64();
+                let mut next = self.scenario.clone();
+                next.changes_by_others.push(change);
+                next.validate().map_err(ScenarioError::Invalid)?;
+                // Only the list grew: every other parameter is as it was.
+                self.world.params = Params::new(&next);
+                self.scenario = next;
+                let index = (self.scenario.changes_by_others.len() - 1) as u32;
+                let failed = self
+                    .fleets
+                    .on_change_by_other(index, false, &mut self.world);
+                self.send_all(failed);
+            }
             Change::ServiceOutage { service, duration } => {
                 let s = self
                     .scenario

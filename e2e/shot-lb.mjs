@@ -1,0 +1,17 @@
+import { chromium } from '@playwright/test';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+const errors = [];
+page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+await page.goto('http://127.0.0.1:4173/?scenario=baseline&speed=5');
+await page.getByRole('button', { name: /^Load balancer of browse/ }).click();
+await page.getByRole('button', { name: 'A rate limit: half its load' }).click();
+await page.getByRole('button', { name: 'Play' }).click();
+await page.waitForTimeout(2500);
+await page.locator('.inspector').screenshot({ path: '/tmp/lb-inspector.png' });
+console.log(page.url());
+await page.goto(page.url());
+await page.waitForTimeout(500);
+console.log('reloaded errors:', await page.locator('.error').allTextContents());
+console.log('errors', errors);
+await browser.close();
