@@ -48,7 +48,7 @@ test('typing an invalid value explains why and changes nothing', async ({ page }
   await rate.fill('-5');
   await rate.press('Enter');
   await expect(page.getByRole('alert').filter({ hasText: 'must be between 1 and 20000' })).toBeVisible();
-  await expect(page.getByRole('img', { name: /^Load/ })).toBeVisible();
+  await expect(page.getByRole('img', { name: /^Goodput vs offered load/ })).toBeVisible();
   await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 300 requests per second');
 });
 
@@ -60,7 +60,7 @@ test('the rate slider changes the load the clients send', async ({ page }) => {
   await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 1200 requests per second');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect
-    .poll(async () => offered(await page.getByRole('img', { name: /^Load/ }).getAttribute('aria-label')), { timeout: 10_000 })
+    .poll(async () => offered(await page.getByRole('img', { name: /^Goodput vs offered load/ }).getAttribute('aria-label')), { timeout: 10_000 })
     .toBeGreaterThan(900);
 });
 
