@@ -219,10 +219,10 @@ impl Fleets {
     }
 
     /// Empties an instance of the work it holds: a health check among it
-    /// fails, its load balancer stops counting the rest as outstanding
-    /// (except those it already answered on its idle timeout, which are
-    /// left out), and their tokens are forgotten. Returns the clients'
-    /// jobs, whose connections the caller decides the fate of.
+    /// fails, and every client's job is abandoned (its token forgotten,
+    /// its load balancer no longer counting it). Returns the jobs whose
+    /// connections are still open (not those the load balancer already
+    /// answered on its idle timeout): the caller decides their fate.
     pub(super) fn lose_held_work(&mut self, i: u32, w: &mut World) -> Vec<Job> {
         let inst = &mut self.instances[i as usize];
         let jobs = inst.drain_jobs(w.now);
@@ -232,16 +232,7 @@ impl Fleets {
         for probe in probes {
             self.probe_ended(i, probe.arrived, false, w);
         }
-        let inst = &mut self.instances[i as usize];
-        if !inst.closed.is_empty() {
-            jobs.retain(|j| !inst.reopen(j.attempt));
-        }
-        inst.outstanding = inst.outstanding.saturating_sub(jobs.len() as u32);
-        if let Some(store) = self.token_store(i, w.params.idempotency) {
-            for job in &jobs {
-                store.forget(job.token);
-            }
-        }
+        jobs.retain(|job| self.abandon(i, job, w));
         jobs
     }
 }

@@ -375,8 +375,18 @@ impl Fleets {
     /// waits for it (unless it had closed it already), and its token was
     /// never executed.
     fn cancelled(&mut self, i: u32, job: Job, w: &mut World) {
+        self.abandon(i, &job, w);
+        w.metrics.cancelled();
+    }
+
+    /// Work on instance `i` ends unanswered (cancelled, or lost with the
+    /// instance): its token no longer stands for work under way, so a
+    /// retry of it may run. Returns whether its load balancer still holds
+    /// the connection to answer on (not if it closed it on idle timeout).
+    pub(super) fn abandon(&mut self, i: u32, job: &Job, w: &World) -> bool {
         let inst = &mut self.instances[i as usize];
-        if !inst.reopen(job.attempt) {
+        let open = !inst.reopen(job.attempt);
+        if open {
             inst.outstanding = inst.outstanding.saturating_sub(1);
         }
         let mutating = w.params.traffic.kinds[job.kind as usize].mutating;
@@ -386,7 +396,7 @@ impl Fleets {
         {
             store.forget(job.token);
         }
-        w.metrics.cancelled();
+        open
     }
 
     /// A mutating request's work on instance `i` ended with `status`: with
