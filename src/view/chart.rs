@@ -26,6 +26,18 @@ pub struct ChartData {
     pub series: Vec<Series>,
 }
 
+impl ChartData {
+    /// Values in the longest line.
+    fn len(&self) -> usize {
+        self.series.iter().map(|s| s.values.len()).max().unwrap_or(0)
+    }
+
+    /// The x of the last value.
+    fn x1(&self) -> f64 {
+        self.x0 + self.len().saturating_sub(1) as f64
+    }
+}
+
 const W: f64 = 320.0;
 const H: f64 = 120.0;
 const LEFT: f64 = 40.0;
@@ -96,12 +108,7 @@ struct Geometry {
 }
 
 fn layout(data: &ChartData) -> Geometry {
-    let n = data
-        .series
-        .iter()
-        .map(|s| s.values.len())
-        .max()
-        .unwrap_or(0);
+    let n = data.len();
     let peak = data
         .series
         .iter()
@@ -137,7 +144,7 @@ fn layout(data: &ChartData) -> Geometry {
     Geometry {
         y_max,
         x0: data.x0,
-        x1: data.x0 + n.saturating_sub(1) as f64,
+        x1: data.x1(),
         x_unit: data.x_unit,
         paths,
     }
@@ -174,13 +181,7 @@ pub fn fmt_num(v: f64) -> String {
 
 /// A sentence for screen readers: each line's last value.
 fn describe(title: &str, unit: &str, data: &ChartData) -> String {
-    let n = data
-        .series
-        .iter()
-        .map(|s| s.values.len())
-        .max()
-        .unwrap_or(0);
-    let x = data.x0 + n.saturating_sub(1) as f64;
+    let x = data.x1();
     let latest: Vec<String> = data
         .series
         .iter()
