@@ -259,9 +259,15 @@ impl EventQueue {
         self.next().map(|(key, _)| (key >> 64) as u64)
     }
 
+    /// Takes the next event if it is due by `time`: one look at the heap
+    /// and the lanes serves both the question and the taking.
     #[inline]
-    pub fn pop(&mut self) -> Option<(u64, Event)> {
-        match self.next()?.1 {
+    pub fn pop_due(&mut self, time: u64) -> Option<(u64, Event)> {
+        let (key, next) = self.next()?;
+        if (key >> 64) as u64 > time {
+            return None;
+        }
+        match next {
             Next::Heap => {
                 let key = self.heap.pop()?;
                 self.free.push(key.slot);
@@ -310,7 +316,7 @@ mod tests {
         q.push_timer(3, timer(2)); // earlier than the FIFO's last: goes to the heap
         q.push(10, Event::UserReady { user: 8 });
         let mut order = Vec::new();
-        while let Some((t, e)) = q.pop() {
+        while let Some((t, e)) = q.pop_due(u64::MAX) {
             order.push((t, format!("{e:?}")));
         }
         let times: Vec<u64> = order.iter().map(|o| o.0).collect();
@@ -337,7 +343,9 @@ mod tests {
                 q.push_timer(time + 100, timer(user));
             }
             for _ in 0..rng.below(3) {
-                let Some((t, e)) = q.pop() else { break };
+                let Some((t, e)) = q.pop_due(u64::MAX) else {
+                    break;
+                };
                 now = t;
                 if let Event::UserReady { user } = e {
                     // The earliest pending, the first scheduled among ties.
