@@ -2,13 +2,18 @@
 //! events at the same instant run in the order they were scheduled, on
 //! every target.
 //!
-//! Timeouts get a side lane. Nearly every attempt schedules one and nearly
+//! Timeouts get side lanes. Nearly every attempt schedules one and nearly
 //! none fire, and with a fixed timeout their deadlines come in order, so a
-//! FIFO holds them at O(1) instead of O(log n). A deadline earlier than the
-//! FIFO's last (the timeout was shortened live) goes to the heap instead; the
-//! two are merged by the same (time, sequence) key, so order is unchanged.
+//! FIFO holds them at O(1) instead of O(log n). A deadline earlier than its
+//! FIFO's last (the timeout was shortened live) goes to the heap instead; all
+//! are merged by the same (time, sequence) key, so order is unchanged. The
+//! clients' attempt timeouts have a lane of their own whose entries hold
+//! just the attempt (24 bytes, not 40): with an hour's timeout it holds every
+//! attempt of the last hour, answered or not (a stale timeout is dropped
+//! when it is popped), and its memory is what such a run writes most.
 
 use super::{Event, Timer};
+use crate::slab::Handle;
 use std::collections::VecDeque;
 
 /// A heap entry: the order key and where the event waits. Events live in a
@@ -20,12 +25,17 @@ struct Key {
     slot: u32,
 }
 
+/// (time, seq) as one number: one compare orders two keys, with no branch
+/// on whether the times tie.
+#[inline(always)]
+fn order(time: u64, seq: u64) -> u128 {
+    (time as u128) << 64 | seq as u128
+}
+
 impl Key {
-    /// (time, seq) as one number: one compare orders two keys, with no
-    /// branch on whether the times tie.
     #[inline(always)]
     fn order(&self) -> u128 {
-        (self.time as u128) << 64 | self.seq as u128
+        order(self.time, self.seq)
     }
 }
 
@@ -142,13 +152,47 @@ impl Heap {
     }
 }
 
+/// Timers whose deadlines come in order, oldest first, each with its
+/// (time, seq) key.
+struct Lane<T>(VecDeque<(u64, u64, T)>);
+
+impl<T: Copy> Lane<T> {
+    /// Whether a deadline at `time` keeps the lane in order.
+    #[inline]
+    fn takes(&self, time: u64) -> bool {
+        self.0.back().is_none_or(|&(last, _, _)| time >= last)
+    }
+
+    #[inline]
+    fn front_order(&self) -> Option<u128> {
+        self.0.front().map(|&(time, seq, _)| order(time, seq))
+    }
+}
+
+impl<T> Default for Lane<T> {
+    fn default() -> Self {
+        Lane(VecDeque::new())
+    }
+}
+
+/// Where the next event waits.
+#[derive(Clone, Copy)]
+enum Next {
+    Heap,
+    Timeouts,
+    Timers,
+}
+
 #[derive(Default)]
 pub(crate) struct EventQueue {
     heap: Heap,
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.
     events: Vec<Event>,
     free: Vec<u32>,
-    timers: VecDeque<(u64, u64, Timer)>,
+    /// The clients' per-attempt timeouts (`Timer::Attempt`).
+    timeouts: Lane<Handle>,
+    /// Every other timer.
+    timers: Lane<Timer>,
     seq: u64,
 }
 
@@ -173,43 +217,70 @@ impl EventQueue {
         self.heap.push(time, self.seq, slot);
     }
 
+    /// Schedules a timer: in its lane if its deadline keeps the lane in
+    /// order, otherwise in the heap.
     #[inline]
     pub fn push_timer(&mut self, time: u64, timer: Timer) {
-        match self.timers.back() {
-            Some(&(last, _, _)) if time < last => self.push(time, Event::Timer(timer)),
-            _ => {
+        match timer {
+            Timer::Attempt(attempt) if self.timeouts.takes(time) => {
                 self.seq += 1;
-                self.timers.push_back((time, self.seq, timer));
+                self.timeouts.0.push_back((time, self.seq, attempt));
+            }
+            Timer::Attempt(_) => self.push(time, Event::Timer(timer)),
+            _ if self.timers.takes(time) => {
+                self.seq += 1;
+                self.timers.0.push_back((time, self.seq, timer));
+            }
+            _ => self.push(time, Event::Timer(timer)),
+        }
+    }
+
+    /// Which of the heap and the lanes holds the earliest key, and the key.
+    #[inline]
+    fn next(&mut self) -> Option<(u128, Next)> {
+        let mut next = self.heap.peek().map(|k| (k.order(), Next::Heap));
+        let lanes = [
+            (self.timeouts.front_order(), Next::Timeouts),
+            (self.timers.front_order(), Next::Timers),
+        ];
+        for (key, lane) in lanes {
+            if let Some(key) = key {
+                if next.is_none_or(|(earliest, _)| key < earliest) {
+                    next = Some((key, lane));
+                }
             }
         }
+        next
     }
 
     /// Time of the next event, if any.
     #[inline]
     pub fn peek_time(&mut self) -> Option<u64> {
-        match (self.heap.peek(), self.timers.front()) {
-            (Some(h), Some(t)) => Some(h.time.min(t.0)),
-            (Some(h), None) => Some(h.time),
-            (None, Some(t)) => Some(t.0),
-            (None, None) => None,
-        }
+        self.next().map(|(key, _)| (key >> 64) as u64)
     }
 
+    /// Takes the next event if it is due by `time`: one look at the heap
+    /// and the lanes serves both the question and the taking.
     #[inline]
-    pub fn pop(&mut self) -> Option<(u64, Event)> {
-        let timer_first = match (self.heap.peek(), self.timers.front()) {
-            (Some(h), Some(t)) => ((t.0 as u128) << 64 | t.1 as u128) < h.order(),
-            (None, Some(_)) => true,
-            _ => false,
-        };
-        if timer_first {
-            self.timers
-                .pop_front()
-                .map(|(time, _, timer)| (time, Event::Timer(timer)))
-        } else {
-            let key = self.heap.pop()?;
-            self.free.push(key.slot);
-            Some((key.time, self.events[key.slot as usize]))
+    pub fn pop_due(&mut self, time: u64) -> Option<(u64, Event)> {
+        let (key, next) = self.next()?;
+        if (key >> 64) as u64 > time {
+            return None;
+        }
+        match next {
+            Next::Heap => {
+                let key = self.heap.pop()?;
+                self.free.push(key.slot);
+                Some((key.time, self.events[key.slot as usize]))
+            }
+            Next::Timeouts => {
+                let (time, _, attempt) = self.timeouts.0.pop_front()?;
+                Some((time, Event::Timer(Timer::Attempt(attempt))))
+            }
+            Next::Timers => {
+                let (time, _, timer) = self.timers.0.pop_front()?;
+                Some((time, Event::Timer(timer)))
+            }
         }
     }
 
@@ -223,7 +294,7 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.timers.len()
+        self.heap.len() + self.timeouts.0.len() + self.timers.0.len()
     }
 }
 
@@ -245,7 +316,7 @@ mod tests {
         q.push_timer(3, timer(2)); // earlier than the FIFO's last: goes to the heap
         q.push(10, Event::UserReady { user: 8 });
         let mut order = Vec::new();
-        while let Some((t, e)) = q.pop() {
+        while let Some((t, e)) = q.pop_due(u64::MAX) {
             order.push((t, format!("{e:?}")));
         }
         let times: Vec<u64> = order.iter().map(|o| o.0).collect();
@@ -272,7 +343,9 @@ mod tests {
                 q.push_timer(time + 100, timer(user));
             }
             for _ in 0..rng.below(3) {
-                let Some((t, e)) = q.pop() else { break };
+                let Some((t, e)) = q.pop_due(u64::MAX) else {
+                    break;
+                };
                 now = t;
                 if let Event::UserReady { user } = e {
                     // The earliest pending, the first scheduled among ties.
@@ -285,7 +358,7 @@ mod tests {
                     assert_eq!(pending.remove(first), (t, user));
                 }
             }
-            assert_eq!(q.len(), q.iter().count() + q.timers.len());
+            assert_eq!(q.len(), q.iter().count() + q.timeouts.0.len());
         }
     }
 }

@@ -99,14 +99,15 @@ impl Simulation {
     /// from there with the same result as one uninterrupted call.
     pub fn advance_to_bounded(&mut self, t: SimTime, max_events: u64) -> bool {
         let mut budget = max_events;
-        while let Some(time) = self.world.queue.peek_time() {
-            if time > t.0 {
+        loop {
+            if budget == 0 {
+                // Out of budget: `t` is reached only if nothing is due by then.
+                if self.world.queue.peek_time().is_some_and(|time| time <= t.0) {
+                    return false;
+                }
                 break;
             }
-            if budget == 0 {
-                return false;
-            }
-            let Some((time, event)) = self.world.queue.pop() else {
+            let Some((time, event)) = self.world.queue.pop_due(t.0) else {
                 break;
             };
             self.world.now = time;
