@@ -29,7 +29,11 @@ pub struct ChartData {
 impl ChartData {
     /// Values in the longest line.
     fn len(&self) -> usize {
-        self.series.iter().map(|s| s.values.len()).max().unwrap_or(0)
+        self.series
+            .iter()
+            .map(|s| s.values.len())
+            .max()
+            .unwrap_or(0)
     }
 
     /// The x of the last value.
