@@ -165,7 +165,9 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                         on:click=move |_| drawer.update(|d| *d = !*d)>"Controls"</button>
                 </div>
             </header>
-            <TimeBar live />
+            <section class="run" aria-label="Run">
+                <TimeBar live />
+            </section>
             <ErrorBanner live />
             <main class="stage">
                 <section class="topology" aria-label="Topology">

@@ -64,7 +64,7 @@ test('a slide deck drives an embedded view with postMessage and hears its state'
   }), msg);
   expect(await send({ sahara: 'play' })).toMatchObject({ sahara: 'state', playing: true, scenario: 'baseline' });
   expect(await send({ sahara: 'set', key: 'rate', value: '900' })).toMatchObject({ error: null });
-  await expect(frame.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 900 requests per second');
+  await expect(frame.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 900 req/s, that is 900 requests per second');
   expect(await send({ sahara: 'step', step: 1 })).toMatchObject({ step: 1, playing: false });
   expect(await send({ sahara: 'pause' })).toMatchObject({ playing: false });
   // Malformed and unknown messages are ignored with a warning, and answered with nothing.

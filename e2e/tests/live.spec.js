@@ -49,7 +49,7 @@ test('typing an invalid value explains why and changes nothing', async ({ page }
   await rate.press('Enter');
   await expect(page.getByRole('alert').filter({ hasText: 'must be between 1 and 20000' })).toBeVisible();
   await expect(page.getByRole('img', { name: /^Goodput vs offered load/ })).toBeVisible();
-  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 300 requests per second');
+  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 300 req/s, that is 300 requests per second');
 });
 
 test('the rate slider changes the load the clients send', async ({ page }) => {
@@ -57,7 +57,7 @@ test('the rate slider changes the load the clients send', async ({ page }) => {
   const rate = page.getByRole('spinbutton', { name: 'Request rate (req/s)' });
   await rate.fill('1200');
   await rate.press('Enter');
-  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 1200 requests per second');
+  await expect(page.locator('.node.clients')).toHaveAttribute('aria-label', 'Clients: 1200 req/s, that is 1200 requests per second');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect
     .poll(async () => offered(await page.getByRole('img', { name: /^Goodput vs offered load/ }).getAttribute('aria-label')), { timeout: 10_000 })
@@ -77,7 +77,7 @@ test('the load balancer algorithm can be changed from the diagram', async ({ pag
   await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: /^Load balancer of cart/ }).click();
   await page.locator('.inspector').getByRole('combobox', { name: 'Algorithm' }).selectOption('least_outstanding');
-  await expect(page.getByRole('button', { name: 'Load balancer of cart: least outstanding' })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Load balancer of cart: LB least outstanding/ })).toBeVisible();
 });
 
 test('keyboard only: play/pause with the keyboard and a slider with the arrow keys', async ({ page }) => {

@@ -86,7 +86,7 @@ test('the database fails from its inspector and every call to it fails', async (
   await page.getByRole('button', { name: /^Database: / }).click();
   await page.getByRole('button', { name: 'Fail it for 60 s' }).click();
   await expect(page.locator('.ticker li', { hasText: 'the database failed: every call to it fails for 60 s' })).toBeVisible();
-  await expect(page.getByRole('button', { name: /^Database \(down\)/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Database: .*\(down: every call to it fails\)$/ })).toBeVisible();
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => count(page, 'failed'), { timeout: 10_000 }).toBeGreaterThan(100);
   expect(await count(page, 'success')).toBe(0);

@@ -20,7 +20,7 @@ test('changing the view rewrites the URL, and reloading it restores the view', a
   await expect(page).toHaveURL(/[?&]services\.browse\.balancer=power_of_two(&|$)/);
   await page.reload();
   await expect(page.getByRole('spinbutton', { name: 'Response loss (Failure 2)' })).toHaveValue('0.2');
-  await expect(page.getByRole('button', { name: 'Load balancer of browse: power of two choices' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Load balancer of browse: LB power of two choices' })).toBeVisible();
 });
 
 test('a bad link is explained, and the rest of it still works', async ({ page }) => {

@@ -89,8 +89,8 @@ pub fn Chart(
             </svg>
             <ul class="legend">
                 {move || data.get().series.into_iter().map(|s| view! {
-                    <li class=s.class>
-                        <span class="swatch"></span>
+                    <li>
+                        <span class=format!("swatch {}", s.class)></span>
                         {s.label}
                         {(!no_values).then(|| view! {
                             ": " <b>{s.values.last().map(|v| fmt_num(*v)).unwrap_or_else(|| "–".into())}</b>

@@ -84,16 +84,20 @@ pub fn Diagram(
                     class:compromised=move || security.compromised.get() == Some(Selected::Clients)
                     tabindex="0"
                     role="button"
-                    aria-label=move || live.snapshot.with(|s| format!("Clients: {}", clients_load(s)))
+                    aria-label=move || live.snapshot.with(|s| format!("Clients: {}, that is {}", clients_short(s), clients_load(s)))
                     on:click=click(selected, Selected::Clients)
                     on:keydown=keypress(selected, Selected::Clients)
                 >
                     <title>"Sahara's customers: their browsers send requests over the internet."</title>
                     {move || {
                         let c = layout::clients(rows.get());
+                        // A node's name holds its drawn words in order, and
+                        // a space between them keeps them words to a reader
+                        // (WCAG 2.5.3, label in name).
                         view! {
                             <rect x=c.x - 40.0 y=c.y - 34.0 width="80" height="68" rx="10" />
                             <text x=c.x y=c.y - 8.0 text-anchor="middle" class="label">"Clients"</text>
+                            " "
                             <text x=c.x y=c.y + 14.0 text-anchor="middle" class="figure">
                                 {move || live.snapshot.with(clients_short)}
                             </text>
@@ -113,7 +117,7 @@ pub fn Diagram(
                     class:exposed=move || live.snapshot.with(|s| security.exposed(s, Selected::Database))
                     tabindex="0"
                     role="button"
-                    aria-label=move || live.snapshot.with(|s| format!("Database{}: {} of {} connections busy, {} queued{}", if s.database.down { " (down)" } else { "" }, s.database.busy, s.database.connections, s.database.queue, replicas_words(&s.database)))
+                    aria-label=move || live.snapshot.with(|s| format!("Database: {:.0}% busy, {}/{} conns, queue {}{}{}", s.database.utilisation * 100.0, s.database.busy, s.database.connections, s.database.queue, replicas_words(&s.database), if s.database.down { " (down: every call to it fails)" } else { "" }))
                     on:click=click(selected, Selected::Database)
                     on:keydown=keypress(selected, Selected::Database)
                 >
@@ -133,9 +137,13 @@ pub fn Diagram(
                             <rect class="body" x=d.x - 50.0 y=d.y - h / 2.0 width="100" height=h rx="14" />
                             <rect class="fill" x=d.x - 50.0 y=d.y + h / 2.0 - h * util.clamp(0.0, 1.0) width="100" height=h * util.clamp(0.0, 1.0) rx="14" />
                             <text x=d.x y=d.y - 24.0 text-anchor="middle" class="label">"Database"</text>
+                            " "
                             <text x=d.x y=d.y text-anchor="middle" class="figure">{format!("{:.0}% busy", util * 100.0)}</text>
+                            " "
                             <text x=d.x y=d.y + 20.0 text-anchor="middle" class="small">{format!("{busy}/{conns} conns")}</text>
+                            " "
                             <text x=d.x y=d.y + 38.0 text-anchor="middle" class="small">{format!("queue {queue}")}</text>
+                            " "
                             <text x=d.x y=d.y + h / 2.0 + 40.0 text-anchor="middle" class="small">{replicas}</text>
                         }
                     }}
@@ -258,13 +266,14 @@ fn service_row(
                 class:absent=no_lb
                 tabindex="0"
                 role="button"
-                aria-label=format!("Load balancer of {}: {}", svc.name, balancer_label(svc.balancer))
+                aria-label=format!("Load balancer of {}: {} {}", svc.name, if no_lb { "—" } else { "LB" }, balancer_label(svc.balancer))
                 on:click=click(selected, Selected::Balancer(s))
                 on:keydown=keypress(selected, Selected::Balancer(s))
             >
                 <title>"A load balancer spreads the service's requests over the instances it considers healthy."</title>
                 <polygon points=diamond(lb, 28.0) />
                 <text x=lb.x y=lb.y + 4.0 text-anchor="middle" class="label">{if no_lb { "—" } else { "LB" }}</text>
+                " "
                 <text x=lb.x y=lb.y + 44.0 text-anchor="middle" class="small">{balancer_label(svc.balancer)}</text>
             </g>
             <g class="group">
