@@ -1,6 +1,7 @@
 //! What was clicked on the diagram: its state in words and what can be done
 //! to it (kill, hang or slow an instance; change a load balancer's
-//! algorithm; resize the database; stage a breach of it).
+//! algorithm, or play someone else changing its service; resize the
+//! database and see its throughput curve; stage a breach of it).
 
 use super::chart::{fmt_num, Chart, ChartData, Series};
 use super::controls::SettingControl;
