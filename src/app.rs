@@ -214,7 +214,8 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
     }
     let full_view = move || view_query(live, ui, false);
     view! {
-        <div class="app embed">
+        <main class="app embed">
+            <h1 class="sr-only">"Sahara Sim"</h1>
             <div class="embed-bar" role="toolbar" aria-label="Time">
                 <button type="button" class="play" aria-pressed=move || live.playing.get().to_string()
                     on:click=move |_| live.playing.update(|p| *p = !*p)>
@@ -235,7 +236,7 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
                 }).collect_view()}
             </div>
             <Counters live />
-        </div>
+        </main>
     }
 }
 
