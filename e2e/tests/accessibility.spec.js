@@ -1,7 +1,7 @@
 // Accessibility: axe-core (the engine behind most accessibility checkers)
 // finds no serious or critical violation on the page as a student meets it,
-// in both themes, with each kind of node's inspector open, and embedded in
-// a slide.
+// in both themes, with each kind of node's inspector open, in a tour step
+// and embedded in a slide.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { test, expect } from './fixtures.js';
@@ -24,6 +24,7 @@ for (const [what, query, click] of [
   ['a load balancer inspector', '?scenario=other-administrators', /^Load balancer of browse/],
   ['an instance inspector', '?scenario=baseline', /^Instance i-1 /],
   ['embed mode', '?scenario=retry-storm&embed&controls=jitter,budget', null],
+  ['a tour step', '?step=3', null],
 ]) {
   test(`axe-core finds no serious violation: ${what}`, async ({ page }) => {
     await page.goto('/' + query);
