@@ -2,6 +2,7 @@
 
 mod app;
 mod crash;
+mod download;
 mod keyboard;
 mod live;
 mod remote;

@@ -163,3 +163,22 @@ test('the in-browser benchmark reports the wasm core speed', async ({ page }) =>
   console.log(`wasm in Chromium: ${text}`);
   expect(Number(text.match(/([\d.]+) M events\/s/)[1])).toBeGreaterThan(0.1);
 });
+
+test('the per-second data downloads as CSV, the same file the CLI writes', async ({ page }) => {
+  // Same core, same seed: ten seconds stepped in the page give the CLI's
+  // `--csv` of a 10 s run, byte for byte.
+  const { execFileSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const native = execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', 'baseline', '--duration', '10s', '--csv'], { cwd: '..', encoding: 'utf8' });
+  await page.goto('/?scenario=baseline');
+  for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
+  await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download the per-second data (CSV)' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('baseline-seed-42.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\n').length).toBe(12);
+  expect(csv).toBe(native);
+});

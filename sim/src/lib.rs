@@ -10,6 +10,7 @@
 
 mod change;
 mod clients;
+pub mod csv;
 mod database;
 mod digest;
 mod engine;

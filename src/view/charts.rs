@@ -166,6 +166,22 @@ pub fn Charts(live: Live) -> impl IntoView {
             <Chart title="Capacity (all groups)" unit="instances" data=capacity />
             <Chart title="Utilisation" unit="%" data=utilisation />
             <Chart title="Attempts vs requests" unit="per s" data=amplification />
+            <button type="button" class="export" on:click=move |_| export_csv(live)>
+                "Download the per-second data (CSV)"
+            </button>
         </section>
+    }
+}
+
+/// The run's per-second samples kept so far, as the CLI's `--csv` writes
+/// them, saved as `<preset>-seed-<seed>.csv`.
+fn export_csv(live: Live) {
+    let (name, text) = live.with_sim(|sim| {
+        let s = sim.scenario();
+        let name = format!("{}-seed-{}.csv", s.name, s.seed);
+        (name, sahara_sim::csv::per_second(s, sim.metrics().series()))
+    });
+    if let Err(e) = crate::download::save(&name, "text/csv", &text) {
+        live.error.set(Some(e));
     }
 }

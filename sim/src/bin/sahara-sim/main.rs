@@ -141,7 +141,7 @@ fn execute_run(run: RunArgs) -> Result<String, String> {
     summary.wall_ms = started.elapsed().as_secs_f64() * 1000.0;
     Ok(match run.format {
         Format::Json => serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())? + "\n",
-        Format::Csv => output::csv(sim.scenario(), &rows),
+        Format::Csv => sahara_sim::csv::per_second(sim.scenario(), &rows),
         Format::Text => output::text(&summary),
     })
 }
