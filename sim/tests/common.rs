@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)] // each test binary uses a different subset
 
-use sahara_sim::{presets, Change, Scenario, SimDuration, Simulation};
+use sahara_sim::{presets, Change, Outcome, Scenario, SimDuration, SimTime, Simulation};
 
 /// The three hops without delay, for scenarios written as TOML in tests:
 /// the model's timing is then the work alone.
@@ -42,4 +42,23 @@ pub fn run_and_drain(s: Scenario) -> Simulation {
         sim.advance_by(SimDuration::from_secs(1));
     }
     sim
+}
+
+/// Requests of `s` that ended in failure (any cause) from 55 s to 130 s:
+/// around an outage from 60 s, with time for the requests it caught to end.
+pub fn failed_around_60s(s: Scenario) -> f64 {
+    let mut sim = Simulation::new(s).unwrap();
+    sim.advance_to(SimTime::from_secs_f64(55.0));
+    let t = sim.metrics().totals();
+    let before = t.finished_total() - t.outcome(Outcome::Success);
+    sim.advance_to(SimTime::from_secs_f64(130.0));
+    let t = sim.metrics().totals();
+    (t.finished_total() - t.outcome(Outcome::Success) - before) as f64
+}
+
+/// A count near its expected value: within three Poisson standard
+/// deviations (√expected each) and 10 more for the requests an edge of the
+/// window cuts.
+pub fn near(measured: f64, expected: f64) -> bool {
+    (measured - expected).abs() <= 3.0 * expected.sqrt() + 10.0
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::NO_NETWORK_DELAY;
+use common::{failed_around_60s, near, NO_NETWORK_DELAY};
 use sahara_sim::{Outcome, Scenario, SimTime, Simulation};
 
 /// 4 instances over 2 zones, 100 req/s that all query the database, no
@@ -33,21 +33,6 @@ service_time = {{ distribution = "constant", mean_ms = 1.0 }}
 "#
     ))
     .unwrap()
-}
-
-/// Requests failed from 55 s to 130 s.
-fn failed_around_60s(s: Scenario) -> f64 {
-    let mut sim = Simulation::new(s).unwrap();
-    sim.advance_to(SimTime::from_secs_f64(55.0));
-    let t = sim.metrics().totals();
-    let before = t.finished_total() - t.outcome(Outcome::Success);
-    sim.advance_to(SimTime::from_secs_f64(130.0));
-    let t = sim.metrics().totals();
-    (t.finished_total() - t.outcome(Outcome::Success) - before) as f64
-}
-
-fn near(measured: f64, expected: f64) -> bool {
-    (measured - expected).abs() <= 3.0 * expected.sqrt() + 10.0
 }
 
 /// Down from 60 s for 30 s: every request of those 30 s fails, 100 × 30.

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::NO_NETWORK_DELAY;
+use common::{failed_around_60s, near, NO_NETWORK_DELAY};
 use sahara_sim::{Change, Outcome, Scenario, SimTime, Simulation};
 
 /// `rate` req/s, 90 % browsing (reads) and 10 % checkouts (writes), both
@@ -119,20 +119,12 @@ fn replicas_multiply_read_throughput_and_leave_writes_alone() {
 #[test]
 fn a_primary_failure_fails_the_writes_while_replicas_serve_the_reads() {
     let failed = |replicas: u32| {
-        let s = shop(
+        failed_around_60s(shop(
             200.0,
             replicas,
             "[[faults]]\nat_s = 60.0\nkind = \"database_failure\"\nrepair_after_s = 30.0",
-        );
-        let mut sim = Simulation::new(s).unwrap();
-        sim.advance_to(SimTime::from_secs_f64(55.0));
-        let t = sim.metrics().totals();
-        let before = t.finished_total() - t.outcome(Outcome::Success);
-        sim.advance_to(SimTime::from_secs_f64(130.0));
-        let t = sim.metrics().totals();
-        (t.finished_total() - t.outcome(Outcome::Success) - before) as f64
+        ))
     };
-    let near = |m: f64, e: f64| (m - e).abs() <= 3.0 * e.sqrt() + 10.0;
     let (with, without) = (failed(2), failed(0));
     println!("primary down 30 s: {with} failed with 2 replicas (rule 600), {without} without (rule 6000)");
     assert!(near(with, 600.0), "{with}");
