@@ -67,6 +67,7 @@ fn decisions(sim: &Simulation) -> Vec<(f64, u32, u32, String)> {
         .0
         .into_iter()
         .filter(|e| e.kind == "scaling")
+        .inspect(|e| println!("{}", e.text))
         .map(|e| {
             let arrow = e.text.rsplit("desired ").next().unwrap().to_string();
             let mut n = arrow
@@ -140,9 +141,6 @@ fn target_tracking_follows_the_alarm_arithmetic_minute_by_minute() {
     );
     sim.run_to_end();
     let d = decisions(&sim);
-    for (_, _, _, text) in &d {
-        println!("{text}");
-    }
     assert_eq!(
         times_and_sizes(&d),
         vec![(out_at, n0, out_to), (in_at, out_to, in_to)]
@@ -196,9 +194,6 @@ fn step_scaling_adds_only_the_part_of_a_larger_step_not_under_way() {
         780.0 + BOOT_S + WARMUP_S + 100.0,
     ));
     let d = decisions(&sim);
-    for (_, _, _, text) in &d {
-        println!("{text}");
-    }
     assert_eq!(
         times_and_sizes(&d),
         vec![(660.0, 4, 5), (780.0, 5, 7)],
@@ -236,9 +231,6 @@ fn simple_scaling_makes_one_change_then_waits_for_its_cooldown() {
     let mut sim = Simulation::new(s).unwrap();
     sim.run_to_end();
     let d = decisions(&sim);
-    for (_, _, _, text) in &d {
-        println!("{text}");
-    }
     assert_eq!(
         times_and_sizes(&d),
         vec![(PERIOD_S, 4, 5), (PERIOD_S + cooldown, 5, 6)]

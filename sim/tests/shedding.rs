@@ -21,14 +21,16 @@ use sahara_sim::{Change, Outcome, Scenario, SimTime, Simulation};
 
 const WORK_MS: f64 = 100.0;
 
-/// One instance, one worker, 100 ms of work; no requests until a burst.
-fn one_worker(settings: &[(&str, &str)]) -> Simulation {
-    let mut s = Scenario::from_toml(&format!(
+/// One instance of "shop" with one worker and `work_ms` of constant work,
+/// `rate` req/s for `duration_s`, no network delay; `extra` TOML after it
+/// (its health checks).
+fn one_worker_shop(duration_s: f64, rate: f64, work_ms: f64, extra: &str) -> Scenario {
+    Scenario::from_toml(&format!(
         r#"
-name = "bursts"
-duration_s = 20.0
+name = "shedding"
+duration_s = {duration_s}
 [traffic]
-rate_rps = 0.0
+rate_rps = {rate}
 [[traffic.mix]]
 kind = "browse"
 weight = 1.0
@@ -41,10 +43,16 @@ name = "shop"
 instances = 1
 workers = 1
 queue_capacity = 10000
-service_time = {{ distribution = "constant", mean_ms = {WORK_MS} }}
+service_time = {{ distribution = "constant", mean_ms = {work_ms} }}
+{extra}
 "#
     ))
-    .unwrap();
+    .unwrap()
+}
+
+/// One instance, one worker, 100 ms of work; no requests until a burst.
+fn one_worker(settings: &[(&str, &str)]) -> Simulation {
+    let mut s = one_worker_shop(20.0, 0.0, WORK_MS, "");
     for (path, value) in settings {
         set(&mut s, path, value);
     }
@@ -155,32 +163,8 @@ fn adaptive_lifo_serves_the_newest_first_once_a_queue_has_formed() {
 #[test]
 fn probes_queue_and_are_shed_like_requests() {
     let seconds_out = |limit: &str| {
-        let mut s = Scenario::from_toml(&format!(
-            r#"
-name = "probes"
-duration_s = 300.0
-[traffic]
-rate_rps = 0.5
-[[traffic.mix]]
-kind = "browse"
-weight = 1.0
-service = "shop"
-[client]
-timeout_ms = 60000.0
-{NO_NETWORK_DELAY}
-[[services]]
-name = "shop"
-instances = 1
-workers = 1
-queue_capacity = 10000
-service_time = {{ distribution = "constant", mean_ms = 500.0 }}
-[services.health_check]
-enabled = true
-interval_s = 1.0
-timeout_s = 0.9
-"#
-        ))
-        .unwrap();
+        let health = "[services.health_check]\nenabled = true\ninterval_s = 1.0\ntimeout_s = 0.9";
+        let mut s = one_worker_shop(300.0, 0.5, 500.0, health);
         set(&mut s, "services.shop.queue_time_limit_ms", limit);
         let mut sim = Simulation::new(s).unwrap();
         sim.run_to_end();
