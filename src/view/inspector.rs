@@ -11,7 +11,7 @@ use crate::security::Security;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
 use sahara_sim::scenario::{ChangeByOther, OtherChange};
-use sahara_sim::{Change, Condition, InstanceId, Scenario, SimDuration};
+use sahara_sim::{Change, Condition, InstanceId, SimDuration};
 
 #[component]
 pub fn Inspector(
@@ -136,7 +136,8 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
         match kind {
             OtherChange::SlowDeploy => change.factor = Some(3.0),
             OtherChange::RateLimit => {
-                let half = (offered_to(&scenario, &service) / 2.0).round().max(1.0);
+                let offered = scenario.traffic.rate_rps * scenario.share_of(&service);
+                let half = (offered / 2.0).round().max(1.0);
                 (change.rate_rps, change.burst) = (Some(half), Some(half as u32));
             }
             OtherChange::BlockPath => change.zone = (scenario.zones > 1).then_some(0),
@@ -157,23 +158,6 @@ fn balancer(live: Live, s: usize) -> impl IntoView {
             <button type="button" class="danger" on:click=move |_| by("AWS", OtherChange::RetireInstance)>"AWS retires an instance"</button>
         </div>
         <p class="hint">"Each lasts 60 s (a retirement for good): watch what the clients' timeouts, retries and breakers make of it."</p>
-    }
-}
-
-/// Requests a second the open-loop clients send to `service`.
-fn offered_to(s: &Scenario, service: &str) -> f64 {
-    let total: f64 = s.traffic.mix.iter().map(|m| m.weight).sum();
-    let mine: f64 = s
-        .traffic
-        .mix
-        .iter()
-        .filter(|m| m.service == service)
-        .map(|m| m.weight)
-        .sum();
-    if total > 0.0 {
-        s.traffic.rate_rps * mine / total
-    } else {
-        0.0
     }
 }
 

@@ -58,7 +58,9 @@ pub(crate) struct TrafficParams {
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct KindParams {
     pub kind: RequestKind,
-    /// Upper end of this kind's share of [0, 1).
+    /// Its share of the requests, and the upper end of that share in
+    /// [0, 1) (where a uniform draw picks it).
+    pub share: f64,
     pub cumulative: f64,
     pub service: u16,
     /// Whether its duplicates do harm (and idempotency tokens apply).
@@ -333,9 +335,11 @@ impl Params {
             .mix
             .iter()
             .map(|m| {
-                acc += m.weight / total;
+                let share = m.weight / total;
+                acc += share;
                 KindParams {
                     kind: m.kind,
+                    share,
                     cumulative: acc,
                     service: s.service_index(&m.service).unwrap_or(0) as u16,
                     mutating: m.kind.is_mutating(),

@@ -845,6 +845,23 @@ impl Scenario {
     pub fn service_index(&self, name: &str) -> Option<usize> {
         self.services.iter().position(|s| s.name == name)
     }
+
+    /// The share of the requests the mix sends to the service called
+    /// `name` (0 without any weight).
+    pub fn share_of(&self, name: &str) -> f64 {
+        let mix = &self.traffic.mix;
+        let total: f64 = mix.iter().map(|m| m.weight).sum();
+        let mine: f64 = mix
+            .iter()
+            .filter(|m| m.service == name)
+            .map(|m| m.weight)
+            .sum();
+        if total > 0.0 {
+            mine / total
+        } else {
+            0.0
+        }
+    }
 }
 
 impl Service {

@@ -334,12 +334,9 @@ impl Simulation {
         let p = &self.world.params;
         let mut share = vec![0.0; rows.len()];
         let (mut reads, mut writes) = (0.0, 0.0);
-        let mut below = 0.0;
         for k in &p.traffic.kinds {
-            let f = k.cumulative - below;
-            below = k.cumulative;
-            share[k.service as usize] += f;
-            let queries = f * k.db_queries as f64;
+            share[k.service as usize] += k.share;
+            let queries = k.share * k.db_queries as f64;
             if k.writes {
                 writes += queries;
             } else {
