@@ -2,24 +2,27 @@
 //! inspector, controls, counters, charts, event ticker) or, with `&embed`,
 //! the diagram first with only the controls the link names, for slides.
 
+use crate::focus::{ChartName, Focus};
 use crate::keyboard;
 use crate::live::Live;
 use crate::remote;
 use crate::render_loop;
 use crate::security::Security;
+use crate::selection::Selected;
 use crate::settings;
+use crate::tour::Tour;
 use crate::url_state;
 use crate::view::{
     benchmark::Benchmark,
-    charts::Charts,
+    charts::{live_chart, Charts, FocusCharts},
     controls::{Controls, SettingControl},
     counters::Counters,
-    diagram::{Diagram, Selected},
+    diagram::Diagram,
     dialogs::{ShareDialog, ShortcutsDialog},
     inspector::Inspector,
     ticker::Ticker,
     timebar::TimeBar,
-    tour::{Tour, TourPanel},
+    tour::TourPanel,
 };
 use leptos::prelude::*;
 
@@ -30,8 +33,8 @@ pub fn App() -> impl IntoView {
     // A first visit (no link) starts playing: Sahara comes alive at once.
     // A link plays only if it says `autoplay`, so a lecturer decides.
     request.autoplay |= query.is_empty();
-    match Live::open(&request) {
-        Ok((live, problems)) => page(live, request, problems).into_any(),
+    match Live::new() {
+        Ok(live) => page(live, request).into_any(),
         Err(message) => {
             view! { <main class="page"><p class="error" role="alert">{message}</p></main> }
                 .into_any()
@@ -51,34 +54,60 @@ struct Ui {
     /// Embed mode, and the settings it shows (`&controls=`).
     embed: bool,
     controls: StoredValue<Vec<String>>,
+    focus: Focus,
+    /// The charts beside the diagram: chosen, else the tour step's, else
+    /// the preset's.
+    shown: Memo<Vec<ChartName>>,
 }
 
-fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl IntoView {
+fn page(live: Live, request: url_state::Request) -> impl IntoView {
     render_loop::start(live);
+    let mut problems = request.problems.clone();
+    problems.extend(live.start(request.preset.as_deref(), &request.changes, None));
     if !problems.is_empty() {
         let text = format!(
             "Some of the link's settings could not be used: {}",
             problems.join("; ")
         );
         leptos::logging::warn!("{text}");
-        live.error.set(Some(text));
+        live.report(Some(text));
     }
     if let Some(speed) = request.speed {
-        live.speed.set(speed);
+        live.set_speed(speed);
     }
-    live.playing.set(request.autoplay);
+    live.play(request.autoplay);
+    let tour = Tour::new(request.step);
+    let focus = Focus::new(request.charts.clone());
+    let shown = Memo::new(move |_| {
+        let chosen = focus.chosen().get();
+        if !chosen.is_empty() {
+            return chosen;
+        }
+        match tour.step.get().and_then(|i| crate::tour::STEPS.get(i)) {
+            Some(step) => step.charts.to_vec(),
+            None => ChartName::for_preset(&live.preset().get()).to_vec(),
+        }
+    });
+    // A new preset or tour step brings its own charts.
+    Effect::watch(
+        move || (live.preset().get(), tour.step.get()),
+        move |_, _, _| focus.forget(),
+        false,
+    );
     let ui = Ui {
         dark: RwSignal::new(request.dark.unwrap_or_else(prefers_dark)),
         large: RwSignal::new(request.large),
         help: RwSignal::new(false),
         share: RwSignal::new(false),
-        tour: Tour::new(request.step),
+        tour,
         security: Security::new(),
         embed: request.embed,
         controls: StoredValue::new(request.controls),
+        focus,
+        shown,
     };
     keyboard::install(keyboard::Actions {
-        play_pause: Callback::new(move |()| live.playing.update(|p| *p = !*p)),
+        play_pause: Callback::new(move |()| live.toggle_play()),
         reset: Callback::new(move |()| live.reset()),
         step: Callback::new(move |by| ui.tour.advance(live, by)),
         help: Callback::new(move |()| ui.help.update(|h| *h = !*h)),
@@ -91,7 +120,7 @@ fn page(live: Live, request: url_state::Request, problems: Vec<String>) -> impl 
     // A link to a tour step that names no scenario opens the step's own.
     if let (Some(step), None) = (request.step, &request.preset) {
         ui.tour.go(live, step);
-        live.playing.set(request.autoplay);
+        live.play(request.autoplay);
     }
     keep_url_in_step(live, ui);
     Effect::new(move |_| {
@@ -135,12 +164,13 @@ fn view_query(live: Live, ui: Ui, embed: bool) -> String {
     url_state::query(&url_state::Current {
         preset: &preset,
         changes: live.changes(),
-        speed: live.speed.get(),
+        speed: live.speed().get(),
         dark: ui.dark.get(),
         large: ui.large.get(),
         embed,
         controls: &controls,
-        playing: live.playing.get(),
+        charts: &ui.focus.chosen().get(),
+        playing: live.playing().get(),
         step: ui.tour.step.get(),
     })
 }
@@ -172,6 +202,7 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
             <main class="stage">
                 <section class="topology" aria-label="Topology">
                     <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
+                    <FocusCharts live shown=ui.shown focus=ui.focus />
                     <Counters live />
                     <Legend />
                 </section>
@@ -181,7 +212,7 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                     <Controls live />
                 </aside>
             </main>
-            <Charts live />
+            <Charts live shown=ui.shown />
             <Ticker live />
             <Benchmark />
         </div>
@@ -207,7 +238,7 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
         .cloned()
         .collect();
     if !unknown.is_empty() {
-        live.error.set(Some(format!(
+        live.report(Some(format!(
             "No such control: {} (see the README's list)",
             unknown.join(", ")
         )));
@@ -217,9 +248,9 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
         <main class="app embed">
             <h1 class="sr-only">"Sahara Sim"</h1>
             <div class="embed-bar" role="toolbar" aria-label="Time">
-                <button type="button" class="play" aria-pressed=move || live.playing.get().to_string()
-                    on:click=move |_| live.playing.update(|p| *p = !*p)>
-                    {move || if live.playing.get() { "Pause" } else { "Play" }}
+                <button type="button" class="play" aria-pressed=move || live.playing().get().to_string()
+                    on:click=move |_| live.toggle_play()>
+                    {move || if live.playing().get() { "Pause" } else { "Play" }}
                 </button>
                 <button type="button" on:click=move |_| live.reset()>"Reset"</button>
                 <span class="clock" role="timer">{move || live.snapshot.with(|s| format!("t = {:.1} s", s.time.as_secs_f64()))}</span>
@@ -230,6 +261,11 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
             </div>
             <ErrorBanner live />
             <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
+            {(!ui.focus.chosen().get_untracked().is_empty()).then(|| view! {
+                <div class="focus-pair">
+                    {move || ui.focus.chosen().get().into_iter().map(|name| live_chart(live, name)).collect_view()}
+                </div>
+            })}
             <div class="embed-controls">
                 {controls.into_iter().filter_map(|id| settings::find(&id)).map(|setting| view! {
                     <SettingControl live setting service=first_service />
@@ -244,10 +280,10 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
 #[component]
 fn ErrorBanner(live: Live) -> impl IntoView {
     move || {
-        live.error.get().map(|e| {
+        live.error().get().map(|e| {
             view! {
                 <p class="error banner" role="alert">{e}
-                    <button type="button" on:click=move |_| live.error.set(None)>"Dismiss"</button>
+                    <button type="button" on:click=move |_| live.report(None)>"Dismiss"</button>
                 </p>
             }
         })

@@ -2,7 +2,6 @@
 //! render loop, and the signals the view reads. The view never touches the
 //! simulation directly; it reads `snapshot` and calls `apply`.
 
-use crate::url_state;
 use leptos::prelude::*;
 use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot};
 use std::collections::VecDeque;
@@ -35,52 +34,28 @@ pub struct Live {
     pub snapshot: RwSignal<Snapshot>,
     /// Bumped whenever a simulated second closes: charts recompute on it.
     pub second: RwSignal<u64>,
-    pub playing: RwSignal<bool>,
+    playing: RwSignal<bool>,
     /// Simulated seconds per wall second.
-    pub speed: RwSignal<f64>,
+    speed: RwSignal<f64>,
     /// Whether the last frame could not reach the time it aimed for.
     pub lagging: RwSignal<bool>,
     /// The newest event-log lines, newest first.
     pub ticker: RwSignal<VecDeque<LogEvent>>,
     log_cursor: StoredValue<u64>,
-    /// `Simulation::digest` of the state shown: equal to the CLI's `digest`
-    /// for the same scenario, seed and time, which shows a run reproduces.
-    pub fingerprint: RwSignal<u64>,
     /// The last problem a change caused, in words, for the person who made it.
-    pub error: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
 }
 
 impl Live {
-    /// Opens what a URL asks for: its preset (the first one if it names
-    /// none or an unknown one) with its settings applied, paused. Returns
-    /// what could not be used, in words, alongside.
-    pub fn open(request: &url_state::Request) -> Result<(Live, Vec<String>), String> {
-        let (name, scenario, mut problems) = prepare(request.preset.as_deref(), &request.changes)?;
-        problems.splice(0..0, request.problems.iter().cloned());
-        Ok((Live::new(&name, scenario)?, problems))
-    }
-
-    /// Starts the preset `name` with `changes` on top (a tour step), and
-    /// says what could not be used.
-    pub fn go(&self, name: &str, changes: &[(String, String)]) -> Vec<String> {
-        match prepare(Some(name), changes) {
-            Ok((name, scenario, problems)) => {
-                self.preset.set(name);
-                self.restart(scenario);
-                problems
-            }
-            Err(e) => vec![e],
-        }
-    }
-
-    /// Starts `scenario` (the preset `name`, perhaps changed), paused.
-    fn new(name: &str, scenario: Scenario) -> Result<Live, String> {
+    /// The page's run: the first preset at time 0, paused, until `start`
+    /// is asked for another.
+    pub fn new() -> Result<Live, String> {
+        let scenario = load_preset(FIRST_PRESET)?;
         let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
         let snapshot = sim.snapshot();
         let live = Live {
-            fingerprint: RwSignal::new(0),
             sim: StoredValue::new_local(sim),
-            preset: RwSignal::new(name.to_string()),
+            preset: RwSignal::new(FIRST_PRESET.to_string()),
             scenario: RwSignal::new(scenario),
             snapshot: RwSignal::new(snapshot),
             second: RwSignal::new(0),
@@ -91,9 +66,104 @@ impl Live {
             log_cursor: StoredValue::new(0),
             error: RwSignal::new(None),
         };
-        // The launches at time 0 in the ticker, the fingerprint of time 0.
+        // The launches at time 0 in the ticker.
         live.publish(live.snapshot.get_untracked(), true);
         Ok(live)
+    }
+
+    /// Starts a run from time 0, playing or paused as before: the preset
+    /// `name` (the first one if it names none or an unknown one) with
+    /// `changes` on top and, if given, another seed. The one way a run
+    /// starts — a link, the scenario menu, a tour step, a new seed, reset.
+    /// What could not be used is shown in the banner and returned.
+    pub fn start(
+        &self,
+        name: Option<&str>,
+        changes: &[(String, String)],
+        seed: Option<u64>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        let name = match name {
+            Some(name) if sahara_sim::presets::get(name).is_some() => name,
+            Some(name) => {
+                problems.push(load_preset(name).err().unwrap_or_default());
+                FIRST_PRESET
+            }
+            None => FIRST_PRESET,
+        };
+        match load_preset(name).and_then(|mut scenario| {
+            for (path, value) in changes {
+                if let Err(e) = scenario.set(path, value) {
+                    problems.push(format!("{path}={value} was ignored: {e}"));
+                }
+            }
+            if let Some(seed) = seed {
+                scenario.seed = seed;
+            }
+            let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
+            Ok((scenario, sim))
+        }) {
+            Ok((scenario, sim)) => {
+                let snapshot = sim.snapshot();
+                self.sim.set_value(sim);
+                self.preset.set(name.to_string());
+                self.log_cursor.set_value(0);
+                self.ticker.update(|t| t.clear());
+                self.scenario.set(scenario);
+                self.publish(snapshot, true);
+            }
+            Err(e) => problems.push(e),
+        }
+        self.report(
+            (!problems.is_empty())
+                .then(|| format!("Some settings could not be used: {}", problems.join("; "))),
+        );
+        problems
+    }
+
+    /// Back to time 0 with the settings as they are now.
+    pub fn reset(&self) {
+        let preset = self.preset.get_untracked();
+        let changes = self.changes_untracked();
+        self.start(Some(&preset), &changes, None);
+    }
+
+    /// The same run from time 0 with another seed.
+    pub fn reseed(&self, seed: u64) {
+        let preset = self.preset.get_untracked();
+        let changes = self.changes_untracked();
+        self.start(Some(&preset), &changes, Some(seed));
+    }
+
+    pub fn playing(&self) -> Signal<bool> {
+        self.playing.into()
+    }
+
+    /// Plays (`true`) or pauses.
+    pub fn play(&self, on: bool) {
+        self.playing.set(on);
+    }
+
+    pub fn toggle_play(&self) {
+        self.playing.update(|p| *p = !*p);
+    }
+
+    pub fn speed(&self) -> Signal<f64> {
+        self.speed.into()
+    }
+
+    /// Simulated seconds per wall second, as the speed control allows.
+    pub fn set_speed(&self, speed: f64) {
+        self.speed.set(speed);
+    }
+
+    pub fn error(&self) -> Signal<Option<String>> {
+        self.error.into()
+    }
+
+    /// Shows a problem in the banner (`None` clears it).
+    pub fn report(&self, problem: Option<String>) {
+        self.error.set(problem);
     }
 
     /// Advances the simulation by `wall_s` of real time at the current
@@ -134,11 +204,7 @@ impl Live {
             self.second.update(|s| *s += 1);
         }
         let cursor = self.log_cursor.get_value();
-        let (lines, next, digest) = self.sim.with_value(|sim| {
-            let (lines, next) = sim.events_since(cursor);
-            (lines, next, sim.digest())
-        });
-        self.fingerprint.set(digest);
+        let (lines, next) = self.sim.with_value(|sim| sim.events_since(cursor));
         if !lines.is_empty() {
             self.ticker.update(|t| {
                 for line in lines {
@@ -171,11 +237,11 @@ impl Live {
         };
         match result {
             Ok((scenario, snapshot)) => {
-                self.error.set(None);
+                self.report(None);
                 self.scenario.set(scenario);
                 self.publish(snapshot, false);
             }
-            Err(e) => self.error.set(Some(e.to_string())),
+            Err(e) => self.report(Some(e.to_string())),
         }
     }
 
@@ -187,77 +253,34 @@ impl Live {
         });
     }
 
-    /// Starts `scenario` afresh (a preset, a new seed, or "reset").
-    pub fn restart(&self, scenario: Scenario) {
-        match Simulation::new(scenario.clone()) {
-            Ok(sim) => {
-                let snapshot = sim.snapshot();
-                self.sim.set_value(sim);
-                self.log_cursor.set_value(0);
-                self.ticker.update(|t| t.clear());
-                self.scenario.set(scenario);
-                self.error.set(None);
-                self.publish(snapshot, true);
-            }
-            Err(errors) => self.error.set(Some(join_errors(errors))),
-        }
-    }
-
-    /// Starts a preset by name.
-    pub fn load(&self, name: &str) {
-        match load_preset(name) {
-            Ok(s) => {
-                self.preset.set(name.to_string());
-                self.restart(s);
-            }
-            Err(e) => self.error.set(Some(e)),
-        }
-    }
-
-    /// Back to time 0 with the settings as they are now.
-    pub fn reset(&self) {
-        self.restart(self.scenario.get_untracked());
-    }
-
     pub fn preset(&self) -> Signal<String> {
         self.preset.into()
     }
 
     /// How the running scenario differs from its preset, as `set` pairs.
     pub fn changes(&self) -> Vec<(String, String)> {
-        let base = sahara_sim::presets::get(&self.preset.get());
+        self.preset.track();
+        self.scenario.track();
+        self.changes_untracked()
+    }
+
+    fn changes_untracked(&self) -> Vec<(String, String)> {
+        let base = sahara_sim::presets::get(&self.preset.get_untracked());
         self.scenario
-            .with(|s| base.map(|b| s.changes_from(&b)).unwrap_or_default())
+            .with_untracked(|s| base.map(|b| s.changes_from(&b)).unwrap_or_default())
+    }
+
+    /// `Simulation::digest` of the state now: equal to the CLI's `digest`
+    /// for the same scenario, seed and time, which shows a run reproduces.
+    /// Computed when asked for, not every frame.
+    pub fn fingerprint(&self) -> u64 {
+        self.sim.with_value(Simulation::digest)
     }
 
     /// Reads the simulation (for charts) without copying it.
     pub fn with_sim<R>(&self, f: impl FnOnce(&Simulation) -> R) -> R {
         self.sim.with_value(f)
     }
-}
-
-/// The preset `name` (or the first one, if none or an unknown one is
-/// named) with `changes` applied, and what could not be used, in words.
-fn prepare(
-    name: Option<&str>,
-    changes: &[(String, String)],
-) -> Result<(String, Scenario, Vec<String>), String> {
-    let mut problems = Vec::new();
-    let name = match name {
-        Some(name) if sahara_sim::presets::get(name).is_some() => name,
-        Some(name) => {
-            problems.push(load_preset(name).err().unwrap_or_default());
-            FIRST_PRESET
-        }
-        None => FIRST_PRESET,
-    };
-    let mut scenario = load_preset(name)?;
-    for (path, value) in changes {
-        if let Err(e) = scenario.set(path, value) {
-            problems.push(format!("{path}={value} was ignored: {e}"));
-        }
-    }
-    Ok((name.to_string(), scenario, problems))
 }
 
 fn load_preset(name: &str) -> Result<Scenario, String> {

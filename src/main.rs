@@ -3,11 +3,14 @@
 mod app;
 mod crash;
 mod download;
+mod focus;
 mod keyboard;
 mod live;
+mod range;
 mod remote;
 mod render_loop;
 mod security;
+mod selection;
 mod settings;
 mod tour;
 mod url_state;

@@ -14,7 +14,7 @@
 //! (Tested in the browser: `e2e/tests/embed.spec.js`.)
 
 use crate::live::Live;
-use crate::view::tour::Tour;
+use crate::tour::Tour;
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -111,14 +111,14 @@ fn parse(verb: &str, data: &JsValue) -> Result<Command, String> {
 
 fn run(live: Live, tour: Tour, command: Command) {
     match command {
-        Command::Play => live.playing.set(true),
-        Command::Pause => live.playing.set(false),
+        Command::Play => live.play(true),
+        Command::Pause => live.play(false),
         Command::Reset => live.reset(),
         Command::State => {}
         Command::Step(i) => tour.go(live, i),
         Command::Set(key, value) => live.set(&crate::url_state::path_of(&key), value),
         Command::Run(seconds) => {
-            live.playing.set(false);
+            live.play(false);
             live.step(seconds);
         }
     }
@@ -136,7 +136,7 @@ fn reply(live: Live, tour: Tour, e: &web_sys::MessageEvent) {
         let _ = js_sys::Reflect::set(&state, &JsValue::from_str(k), &v);
     };
     put("sahara", "state".into());
-    put("playing", live.playing.get_untracked().into());
+    put("playing", live.playing().get_untracked().into());
     put(
         "time_s",
         live.snapshot
@@ -150,17 +150,14 @@ fn reply(live: Live, tour: Tour, e: &web_sys::MessageEvent) {
             .get_untracked()
             .map_or(JsValue::NULL, |i| (i as u32 + 1).into()),
     );
-    put("speed", live.speed.get_untracked().into());
+    put("speed", live.speed().get_untracked().into());
     put(
         "error",
-        live.error
+        live.error()
             .get_untracked()
             .map_or(JsValue::NULL, JsValue::from),
     );
-    put(
-        "fingerprint",
-        format!("{:016x}", live.fingerprint.get_untracked()).into(),
-    );
+    put("fingerprint", format!("{:016x}", live.fingerprint()).into());
     let origin = e.origin();
     let target = if origin.is_empty() || origin == "null" {
         "*".to_string()

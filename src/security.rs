@@ -5,7 +5,7 @@
 //! its job needs: a load balancer its own instances, an instance its own
 //! group, its load balancer and the database, the database nothing.
 
-use crate::view::diagram::Selected;
+use crate::selection::Selected;
 use leptos::prelude::*;
 use sahara_sim::Snapshot;
 

@@ -4,7 +4,7 @@
 //! The controls panel, the embed mode's `&controls=` list and the short
 //! names in shareable URLs all come from here, so they cannot disagree.
 
-use crate::view::slider::Range;
+use crate::range::Range;
 use sahara_sim::scenario::{
     parse_number, Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter,
     LatencyPreset, PayloadName, Policy, QueueOrder, Scenario, Throttle,
@@ -1034,7 +1034,7 @@ mod tests {
                         [mid, range.min, range.max]
                             .into_iter()
                             .filter(|v| *v != now)
-                            .map(crate::view::slider::fmt)
+                            .map(crate::range::fmt)
                             .collect()
                     }
                     Kind::Choice { options } => {

@@ -1,7 +1,12 @@
 //! The guided tour: one step per point of the lecture, in its order, each a
 //! preset plus settings, a few sentences in the lecture's words, what to try
-//! (naming the control to touch) and what to notice. Data only: the tour
-//! panel (`view::tour`) shows it and the URL's `step=` selects it.
+//! (naming the control to touch) and what to notice; and `Tour`, which step
+//! is shown. The tour panel (`view::tour`) shows it and the URL's `step=`
+//! selects it.
+
+use crate::focus::ChartName;
+use crate::live::Live;
+use leptos::prelude::*;
 
 /// A "try this" prompt, and the setting it asks the student to touch (a
 /// short name from `settings`), which the panel shows next to it.
@@ -34,6 +39,8 @@ pub struct Step {
     pub highlight: &'static [&'static str],
     /// The lecture's terms this step introduces, one by one.
     pub terms: &'static [Term],
+    /// The two charts the step's point is read from, beside the diagram.
+    pub charts: [ChartName; 2],
 }
 
 pub const STEPS: &[Step] = &[
@@ -48,6 +55,7 @@ pub const STEPS: &[Step] = &[
         notice: "In 5 minutes, with 3 attempts only 9 of 89 811 requests fail (4 650 resends); with 1 attempt 4 339 fail.",
         highlight: &["clients", "internet"],
         terms: &[],
+        charts: [ChartName::Failures, ChartName::Attempts],
     },
     Step {
         title: "Failure 2: the response is lost",
@@ -63,6 +71,7 @@ pub const STEPS: &[Step] = &[
         notice: "In 5 minutes: 929 duplicate items and charges without tokens, 459 with per-instance tokens, 0 with shared ones.",
         highlight: &["internet", "instances", "database"],
         terms: &[],
+        charts: [ChartName::Attempts, ChartName::Failures],
     },
     Step {
         title: "Everyone retries: the shock when it comes back",
@@ -78,6 +87,7 @@ pub const STEPS: &[Step] = &[
         notice: "From 90 s about 2 800 attempts/s meet 800 of capacity; each waits longer than its client and is retried: goodput stays 0, jitter or not, though nothing is broken. With gRPC's throttle: 563/s at once.",
         highlight: &["clients", "balancer", "instances"],
         terms: &[],
+        charts: [ChartName::Attempts, ChartName::Load],
     },
     Step {
         title: "Fallacy 2: latency is not zero",
@@ -90,6 +100,7 @@ pub const STEPS: &[Step] = &[
         notice: "One call, 10 ms of it work: 260 ms to us-east-1, 30.7 ms to UQ, 11.3 ms within EC2. The simulator makes one call at a time; the ten-call figures are that round trip × 10.",
         highlight: &["internet"],
         terms: &[],
+        charts: [ChartName::Latency, ChartName::Load],
     },
     Step {
         title: "Fallacy 3: bandwidth is not infinite",
@@ -105,6 +116,7 @@ pub const STEPS: &[Step] = &[
         notice: "Median 58 ms at 100 Mbit/s; at 90 the link is overfull and it climbs past 2 s; at 50, 19 in 20 requests time out. Ids keep it at 36 ms even at 50. The bill barely changes: inbound data is free on AWS ($0.0006 per 2 minutes either way).",
         highlight: &["internet", "balancer", "database"],
         terms: &[],
+        charts: [ChartName::Latency, ChartName::Utilisation],
     },
     Step {
         title: "Fallacies 4–7: security, topology, administrators, cost",
@@ -123,6 +135,7 @@ pub const STEPS: &[Step] = &[
         notice: "Static IP: from 60 s every request fails (11 968 of 18 009 in 3 minutes), though the replacement is in service at 140 s. Behind the load balancer 283 fail, before its health checks notice.",
         highlight: &["balancer", "group", "instances"],
         terms: &[],
+        charts: [ChartName::Load, ChartName::Failures],
     },
     Step {
         title: "Spreading the risk",
@@ -135,6 +148,7 @@ pub const STEPS: &[Step] = &[
         notice: "Requests served in an hour: 0.787 with 1 instance, 0.939 with 2, 0.99995 with 10 (179 896 of 179 904).",
         highlight: &["instances"],
         terms: &[],
+        charts: [ChartName::Failures, ChartName::Capacity],
     },
     Step {
         title: "Auto-scaling terminology",
@@ -157,6 +171,7 @@ pub const STEPS: &[Step] = &[
             Term { name: "Minimum / maximum", meaning: "hard limits on the number of instances", highlight: &["header"] },
             Term { name: "Health check", meaning: "how the load balancer decides an instance is healthy", highlight: &["balancer", "instances"] },
         ],
+        charts: [ChartName::Capacity, ChartName::Load],
     },
     Step {
         title: "Product browsing keeps going down",
@@ -172,6 +187,7 @@ pub const STEPS: &[Step] = &[
         notice: "One instance: 12 183 of 36 047 requests rejected, median 288 ms, with 4 or 8 instances. Round robin: none rejected, median 43 ms.",
         highlight: &["balancer", "instances"],
         terms: &[],
+        charts: [ChartName::Utilisation, ChartName::Failures],
     },
     Step {
         title: "Summary: the database is the bottleneck",
@@ -192,8 +208,67 @@ pub const STEPS: &[Step] = &[
         notice: "Database at 100 %: 404 168 fail until the sale ends. 16 connections: 342 259; 32: 386 719, past its peak. Replicas take reads: 127 985, none after 200 s.",
         highlight: &["group", "database"],
         terms: &[],
+        charts: [ChartName::Utilisation, ChartName::Latency],
     },
 ];
+
+/// Which tour step is shown (0-based); `None` when the tour is closed.
+#[derive(Clone, Copy)]
+pub struct Tour {
+    pub step: RwSignal<Option<usize>>,
+    /// The term of the step the student picked, if any.
+    pub term: RwSignal<Option<usize>>,
+}
+
+impl Tour {
+    pub fn new(step: Option<usize>) -> Tour {
+        Tour {
+            step: RwSignal::new(step.filter(|s| *s < STEPS.len())),
+            term: RwSignal::new(None),
+        }
+    }
+
+    /// Shows step `index` and loads its scenario, paused so the lecturer
+    /// can talk first.
+    pub fn go(self, live: Live, index: usize) {
+        let Some(step) = STEPS.get(index) else { return };
+        let changes: Vec<(String, String)> = step
+            .settings
+            .iter()
+            .map(|(key, value)| (crate::url_state::path_of(key), value.to_string()))
+            .collect();
+        let problems = live.start(Some(step.preset), &changes, None);
+        if !problems.is_empty() {
+            leptos::logging::warn!("tour step {}: {}", index + 1, problems.join("; "));
+        }
+        live.play(false);
+        self.term.set(None);
+        self.step.set(Some(index));
+    }
+
+    /// The next (`+1`) or previous (`-1`) step; opens the tour at its start.
+    pub fn advance(self, live: Live, by: i32) {
+        let next = match self.step.get_untracked() {
+            Some(i) => (i as i32 + by).clamp(0, STEPS.len() as i32 - 1) as usize,
+            None => 0,
+        };
+        if Some(next) != self.step.get_untracked() {
+            self.go(live, next);
+        }
+    }
+
+    /// The diagram parts to highlight, space-separated: the picked term's,
+    /// else the current step's.
+    pub fn highlight(self) -> String {
+        let Some(step) = self.step.get().and_then(|i| STEPS.get(i)) else {
+            return String::new();
+        };
+        match self.term.get().and_then(|t| step.terms.get(t)) {
+            Some(term) => term.highlight.join(" "),
+            None => step.highlight.join(" "),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

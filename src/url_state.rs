@@ -4,6 +4,7 @@
 //! path), the seed, speed, theme and whether it plays. For example
 //! `?scenario=retry-storm&backoff=exponential&jitter=full&speed=4&seed=7`.
 
+use crate::focus::ChartName;
 use crate::settings;
 use sahara_sim::scenario::parse_number;
 use wasm_bindgen::JsValue;
@@ -23,6 +24,8 @@ pub struct Request {
     pub embed: bool,
     /// Short names of the settings an embedded view shows.
     pub controls: Vec<String>,
+    /// The charts shown beside the diagram (`charts=attempts,capacity`).
+    pub charts: Vec<ChartName>,
     pub autoplay: bool,
     /// The tour step shown (0-based; `step=1` in the URL is the first).
     pub step: Option<usize>,
@@ -86,6 +89,11 @@ pub fn parse(query: &str) -> Request {
                     .problems
                     .push(format!("step={value}: must be a tour step number from 1")),
             },
+            "charts" => {
+                let (charts, problem) = ChartName::parse_list(&value);
+                r.charts = charts;
+                r.problems.extend(problem);
+            }
             "controls" => {
                 r.controls = value
                     .split(',')
@@ -122,6 +130,8 @@ pub struct Current<'a> {
     pub large: bool,
     pub embed: bool,
     pub controls: &'a [String],
+    /// Charts a person chose to show beside the diagram (empty: none).
+    pub charts: &'a [ChartName],
     pub playing: bool,
     pub step: Option<usize>,
 }
@@ -134,7 +144,7 @@ pub fn query(c: &Current) -> String {
         parts.push(format!("{}={}", encode(key), encode(value)));
     }
     if c.speed != 1.0 {
-        parts.push(format!("speed={}", crate::view::slider::fmt(c.speed)));
+        parts.push(format!("speed={}", crate::range::fmt(c.speed)));
     }
     if c.dark {
         parts.push("theme=dark".into());
@@ -147,6 +157,10 @@ pub fn query(c: &Current) -> String {
     }
     if !c.controls.is_empty() {
         parts.push(format!("controls={}", encode(&c.controls.join(","))));
+    }
+    if !c.charts.is_empty() {
+        let ids: Vec<&str> = c.charts.iter().map(|c| c.id()).collect();
+        parts.push(format!("charts={}", ids.join(",")));
     }
     if let Some(step) = c.step {
         parts.push(format!("step={}", step + 1));
@@ -247,6 +261,9 @@ mod tests {
         assert_eq!((r.speed, r.dark, r.embed), (Some(4.0), Some(true), true));
         assert_eq!(r.controls, ["jitter", "backoff"]);
         assert!(r.problems.is_empty());
+        let r = parse("charts=attempts,capacity,pie");
+        assert_eq!(r.charts, [ChartName::Attempts, ChartName::Capacity]);
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
     }
 
     #[test]
@@ -273,6 +290,7 @@ mod tests {
             large: false,
             embed: false,
             controls: &[],
+            charts: &[ChartName::Latency, ChartName::Load],
             playing: true,
             step: Some(2),
         });
@@ -286,10 +304,11 @@ mod tests {
             (r.speed, r.dark, r.autoplay, r.step),
             (Some(4.0), Some(true), true, Some(2))
         );
+        assert_eq!(r.charts, [ChartName::Latency, ChartName::Load]);
     }
 
     /// For every preset: a view with changes is written to a query and read
-    /// back to the same scenario (the way `Live::open` rebuilds it).
+    /// back to the same scenario (the way `Live::start` rebuilds it).
     #[test]
     fn every_preset_round_trips_through_a_link() {
         for name in sahara_sim::presets::names() {
@@ -308,6 +327,7 @@ mod tests {
                 large: true,
                 embed: false,
                 controls: &[],
+                charts: &[],
                 playing: false,
                 step: None,
             });

@@ -15,7 +15,7 @@ pub const SERIES_CAPACITY: usize = 3600;
 const LATENCY_MAX_US: u64 = 24 * 3600 * 1_000_000;
 
 /// Counts over the whole run. Everything integer, so the digest is exact.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Totals {
     /// Logical requests created.
     pub requests: u64,

@@ -13,7 +13,7 @@ use serde::Serialize;
 /// At most this many messages are listed; more are sampled evenly.
 pub const MAX_MESSAGES: usize = 300;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Snapshot {
     pub time: SimTime,
     pub clients: ClientsView,
@@ -32,7 +32,7 @@ pub struct Snapshot {
     pub attempts_in_flight: u64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClientsView {
     /// Open-loop arrival rate right now.
     pub rate_rps: f64,
@@ -41,7 +41,7 @@ pub struct ClientsView {
     pub circuit_breakers: Vec<CircuitState>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LinkView {
     pub hop: &'static str,
     pub latency_ms: f64,
@@ -51,7 +51,7 @@ pub struct LinkView {
     pub bytes: u64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ServiceView {
     pub name: String,
     pub balancer: Balancer,
@@ -78,7 +78,7 @@ pub struct ServiceView {
 
 /// A change someone else made to a service: who, what, since when, and
 /// whether it is still in effect.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct OtherChangeView {
     pub who: String,
     pub kind: OtherChange,
@@ -100,10 +100,10 @@ pub struct OtherChangeView {
     pub instance: Option<InstanceId>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InstanceView {
     pub id: InstanceId,
-    pub address: String,
+    pub address: std::net::Ipv4Addr,
     /// Availability zone, 0 for zone a.
     pub zone: u8,
     pub state: Lifecycle,
@@ -129,7 +129,7 @@ pub struct InstanceView {
     pub path_blocked: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DatabaseView {
     /// Failed, and not yet back (repaired, or its standby took over).
     pub down: bool,
@@ -147,7 +147,7 @@ pub struct DatabaseView {
 
 /// A read replica: its connections, those busy, the calls waiting, and its
 /// utilisation over the last whole second.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplicaView {
     pub connections: u32,
     pub busy: u32,
@@ -155,7 +155,7 @@ pub struct ReplicaView {
     pub utilisation: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MessageView {
     pub kind: RequestKind,
     pub leg: Leg,

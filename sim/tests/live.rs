@@ -147,7 +147,7 @@ fn resizing_a_group_launches_fresh_instances_and_drains_old_ones() {
     let old: Vec<_> = sim.snapshot().services[1]
         .instances
         .iter()
-        .map(|i| (i.id, i.address.clone()))
+        .map(|i| (i.id, i.address))
         .collect();
     sim.apply(Change::Set {
         path: "services.cart.instances".into(),

@@ -2,6 +2,7 @@
 //! when a simulated second closes.
 
 use super::chart::{Chart, ChartData, Series};
+use crate::focus::{ChartName, Focus};
 use crate::live::Live;
 use leptos::prelude::*;
 use sahara_sim::{Lifecycle, Outcome, Sample};
@@ -14,7 +15,7 @@ type Line = (&'static str, &'static str, fn(&Sample) -> f64);
 
 /// Builds one chart's data from the newest `WINDOW_S` samples, redone
 /// whenever a simulated second closes.
-fn chart(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartData {
+fn over_window(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartData {
     live.second.track();
     live.with_sim(|sim| {
         let series = sim.metrics().series();
@@ -30,7 +31,7 @@ fn chart(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartData {
 
 /// A chart of fixed lines.
 fn window(live: Live, lines: &[Line]) -> ChartData {
-    chart(live, |samples| {
+    over_window(live, |samples| {
         lines
             .iter()
             .map(|(label, class, f)| Series {
@@ -59,10 +60,23 @@ fn instances(s: &Sample, l: Lifecycle) -> f64 {
     s.instances[Lifecycle::ALL.iter().position(|x| *x == l).unwrap_or(0)] as f64
 }
 
-#[component]
-pub fn Charts(live: Live) -> impl IntoView {
-    let load = Signal::derive(move || {
-        window(
+/// A chart's title and unit, as its caption says them.
+fn caption(name: ChartName) -> (&'static str, &'static str) {
+    match name {
+        ChartName::Load => ("Goodput vs offered load", "req/s"),
+        ChartName::Failures => ("Failures by cause", "req/s"),
+        ChartName::Latency => ("Latency of successes", "ms"),
+        ChartName::Capacity => ("Capacity (all groups)", "instances"),
+        ChartName::Utilisation => ("Utilisation", "%"),
+        ChartName::Attempts => ("Attempts vs requests", "per s"),
+    }
+}
+
+/// A chart's lines over the last `WINDOW_S` seconds, redone when a
+/// simulated second closes.
+fn data(live: Live, name: ChartName) -> ChartData {
+    match name {
+        ChartName::Load => window(
             live,
             &[
                 ("offered", "s1", |s| s.offered_rps as f64),
@@ -70,10 +84,8 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("finished", "s2", |s| s.throughput_rps as f64),
                 ("goodput", "s3", |s| s.goodput_rps as f64),
             ],
-        )
-    });
-    let errors = Signal::derive(move || {
-        window(
+        ),
+        ChartName::Failures => window(
             live,
             &[
                 ("lost request", "s4", |s| {
@@ -91,20 +103,16 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("circuit open", "s1", |s| outcome(s, Outcome::CircuitOpen)),
                 ("gave up", "s3", |s| s.gave_up as f64),
             ],
-        )
-    });
-    let latency = Signal::derive(move || {
-        window(
+        ),
+        ChartName::Latency => window(
             live,
             &[
                 ("p50", "s1", |s| s.p50_ms),
                 ("p95", "s2", |s| s.p95_ms),
                 ("p99", "s4", |s| s.p99_ms),
             ],
-        )
-    });
-    let capacity = Signal::derive(move || {
-        window(
+        ),
+        ChartName::Capacity => window(
             live,
             &[
                 ("desired", "s1", |s| sum(&s.desired)),
@@ -112,42 +120,40 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("healthy", "s3", |s| sum(&s.healthy)),
                 ("pending", "s7", |s| instances(s, Lifecycle::Pending)),
             ],
-        )
-    });
-    let utilisation = Signal::derive(move || {
-        let names = live.scenario.with(|s| {
-            s.services
-                .iter()
-                .map(|x| x.name.clone())
-                .collect::<Vec<_>>()
-        });
-        chart(live, |samples| {
-            let mut lines: Vec<Series> = names
-                .iter()
-                .zip(SERVICE_CLASSES)
-                .enumerate()
-                .map(|(i, (name, class))| Series {
-                    label: name.clone(),
-                    class,
+        ),
+        ChartName::Utilisation => {
+            let names = live.scenario.with(|s| {
+                s.services
+                    .iter()
+                    .map(|x| x.name.clone())
+                    .collect::<Vec<_>>()
+            });
+            over_window(live, |samples| {
+                let mut lines: Vec<Series> = names
+                    .iter()
+                    .zip(SERVICE_CLASSES)
+                    .enumerate()
+                    .map(|(i, (name, class))| Series {
+                        label: name.clone(),
+                        class,
+                        values: samples
+                            .iter()
+                            .map(|s| 100.0 * s.utilisation.get(i).copied().unwrap_or(0.0))
+                            .collect(),
+                    })
+                    .collect();
+                lines.push(Series {
+                    label: "database".into(),
+                    class: "s4",
                     values: samples
                         .iter()
-                        .map(|s| 100.0 * s.utilisation.get(i).copied().unwrap_or(0.0))
+                        .map(|s| 100.0 * s.database_utilisation)
                         .collect(),
-                })
-                .collect();
-            lines.push(Series {
-                label: "database".into(),
-                class: "s4",
-                values: samples
-                    .iter()
-                    .map(|s| 100.0 * s.database_utilisation)
-                    .collect(),
-            });
-            lines
-        })
-    });
-    let amplification = Signal::derive(move || {
-        window(
+                });
+                lines
+            })
+        }
+        ChartName::Attempts => window(
             live,
             &[
                 ("requests", "s1", |s| s.offered_rps as f64),
@@ -156,16 +162,43 @@ pub fn Charts(live: Live) -> impl IntoView {
                 ("duplicates", "s4", |s| s.duplicates as f64),
                 ("wasted", "s3", |s| s.wasted as f64),
             ],
-        )
-    });
+        ),
+    }
+}
+
+/// One of the run's charts, live.
+pub fn live_chart(live: Live, name: ChartName) -> impl IntoView {
+    let (title, unit) = caption(name);
+    view! { <Chart title unit data=Signal::derive(move || data(live, name)) attr:data-chart=name.id() /> }
+}
+
+/// The charts that prove the point, beside the diagram, and a row of
+/// buttons that brings any other chart there.
+#[component]
+pub fn FocusCharts(live: Live, shown: Memo<Vec<ChartName>>, focus: Focus) -> impl IntoView {
     view! {
-        <section class="charts" aria-label="Charts">
-            <Chart title="Goodput vs offered load" unit="req/s" data=load />
-            <Chart title="Failures by cause" unit="req/s" data=errors />
-            <Chart title="Latency of successes" unit="ms" data=latency />
-            <Chart title="Capacity (all groups)" unit="instances" data=capacity />
-            <Chart title="Utilisation" unit="%" data=utilisation />
-            <Chart title="Attempts vs requests" unit="per s" data=amplification />
+        <div class="focus-charts">
+            <div class="chart-choice" role="group" aria-label="Charts beside the diagram">
+                {ChartName::ALL.into_iter().map(|name| view! {
+                    <button type="button" class="link" aria-pressed=move || shown.with(|s| s.contains(&name)).to_string()
+                        on:click=move |_| focus.choose(name, &shown.get_untracked())>
+                        {caption(name).0}
+                    </button>
+                }).collect_view()}
+            </div>
+            <div class="focus-pair">
+                {move || shown.get().into_iter().map(|name| live_chart(live, name)).collect_view()}
+            </div>
+        </div>
+    }
+}
+
+/// The charts not beside the diagram, and the per-second data as CSV.
+#[component]
+pub fn Charts(live: Live, shown: Memo<Vec<ChartName>>) -> impl IntoView {
+    view! {
+        <section class="charts" aria-label="More charts">
+            {move || ChartName::ALL.into_iter().filter(|c| !shown.with(|s| s.contains(c))).map(|name| live_chart(live, name)).collect_view()}
             <button type="button" class="export" on:click=move |_| export_csv(live)>
                 "Download the per-second data (CSV)"
             </button>
@@ -182,6 +215,6 @@ fn export_csv(live: Live) {
         (name, sahara_sim::csv::per_second(s, sim.metrics().series()))
     });
     if let Err(e) = crate::download::save(&name, "text/csv", &text) {
-        live.error.set(Some(e));
+        live.report(Some(e));
     }
 }

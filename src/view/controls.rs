@@ -4,8 +4,9 @@
 //! themselves are the catalogue in `crate::settings`; this file lays them
 //! out and adds the few controls that are more than one setting.
 
-use super::slider::{fmt, Range, Slider};
+use super::slider::Slider;
 use crate::live::Live;
+use crate::range::{fmt, Range};
 use crate::settings::{Group, Kind, Setting, SETTINGS};
 use leptos::prelude::*;
 use sahara_sim::scenario::{LatencyPreset, RequestKind, Shape};

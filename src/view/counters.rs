@@ -42,7 +42,13 @@ pub fn Counters(live: Live) -> impl IntoView {
             </div>
         </dl>
         <p class="fingerprint" title="The same scenario, seed and time give the same fingerprint here and in the command-line simulator (sahara-sim run … --json prints it as digest).">
-            "Run fingerprint " <code data-fingerprint>{move || format!("{:016x}", live.fingerprint.get())}</code>
+            "Run fingerprint " <code data-fingerprint>{move || {
+                // A fingerprint that changes every frame cannot be read:
+                // while playing it follows the closing seconds, paused
+                // every step and change.
+                if live.playing().get() { live.second.track() } else { live.snapshot.track() }
+                format!("{:016x}", live.fingerprint())
+            }}</code>
         </p>
     }
 }

@@ -6,7 +6,7 @@
 //! With `prefers-reduced-motion`, each edge shows how many messages are on it
 //! instead of moving dots.
 
-use super::layout::{self, Point};
+use super::layout::{self, Layout, Point};
 use crate::live::Live;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -32,7 +32,7 @@ pub fn Flow(live: Live) -> impl IntoView {
     let bursts = StoredValue::new(Vec::<Burst>::new());
     let reduced = reduced_motion();
     Effect::new(move |_| {
-        let speed = live.speed.get_untracked();
+        let speed = live.speed().get_untracked();
         live.snapshot.with(|snap| {
             if let Some(canvas) = canvas.get() {
                 bursts.update_value(|b| draw(&canvas, snap, b, speed, reduced));
@@ -118,7 +118,8 @@ fn draw(
     };
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, cw, ch);
-    let h = layout::height(snap.services.len());
+    let layout = Layout::of(snap);
+    let h = layout.height();
     let scale = (cw / layout::WIDTH).min(ch / h);
     let frame = Frame {
         scale,
@@ -129,12 +130,12 @@ fn draw(
     let now = snap.time.as_secs_f64();
 
     if reduced {
-        draw_rates(&ctx, &frame, snap, &colours);
+        draw_rates(&ctx, &frame, snap, &layout, &colours);
         return;
     }
     let r = (4.0 * scale).max(2.5);
     for m in &snap.messages {
-        let Some((a, b)) = ends(snap, m) else {
+        let Some((a, b)) = ends(snap, &layout, m) else {
             continue;
         };
         let sent = m.sent.as_secs_f64();
@@ -180,20 +181,19 @@ fn draw(
 }
 
 /// Where a message starts and ends on the diagram.
-fn ends(snap: &Snapshot, m: &MessageView) -> Option<(Point, Point)> {
+fn ends(snap: &Snapshot, layout: &Layout, m: &MessageView) -> Option<(Point, Point)> {
     let s = m.service as usize;
-    let rows = snap.services.len();
-    let lb = layout::balancer(s);
+    let lb = layout.balancer(s);
     let inst = || {
         m.instance
-            .and_then(|id| layout::instance_centre(snap, s, id))
+            .and_then(|id| layout.instance_centre(snap, s, id))
     };
-    let clients = layout::clients(rows);
+    let clients = layout.clients();
     let clients = Point {
         x: clients.x + 40.0,
         y: clients.y,
     };
-    let db = layout::database(rows);
+    let db = layout.database();
     let db = Point {
         x: db.x - 50.0,
         y: db.y,
@@ -209,7 +209,7 @@ fn ends(snap: &Snapshot, m: &MessageView) -> Option<(Point, Point)> {
 }
 
 /// Reduced motion: a count on each edge instead of moving dots.
-fn draw_rates(ctx: &Ctx, frame: &Frame, snap: &Snapshot, colours: &Colours) {
+fn draw_rates(ctx: &Ctx, frame: &Frame, snap: &Snapshot, layout: &Layout, colours: &Colours) {
     let rows = snap.services.len();
     let mut counts = vec![[0u32; 3]; rows];
     for m in &snap.messages {
@@ -220,10 +220,10 @@ fn draw_rates(ctx: &Ctx, frame: &Frame, snap: &Snapshot, colours: &Colours) {
     ctx.set_font(&format!("{}px sans-serif", (13.0 * frame.scale).max(10.0)));
     ctx.set_fill_style_str(&colours.request);
     for (s, c) in counts.iter().enumerate() {
-        let clients = layout::clients(rows);
-        let lb = layout::balancer(s);
-        let (gx, gy, gw, gh) = layout::group_box(s);
-        let db = layout::database(rows);
+        let clients = layout.clients();
+        let lb = layout.balancer(s);
+        let (gx, gy, gw, gh) = layout.group_box(s);
+        let db = layout.database();
         let mid = [
             lerp(clients, lb, 0.55),
             lerp(

@@ -5,9 +5,11 @@
 
 use super::chart::{fmt_num, Chart, ChartData, Series};
 use super::controls::SettingControl;
-use super::diagram::{clients_load, state_words, Selected};
+use super::diagram::clients_load;
+use super::group::state_words;
 use crate::live::Live;
 use crate::security::Security;
+use crate::selection::Selected;
 use crate::settings::{find, Setting};
 use leptos::prelude::*;
 use sahara_sim::scenario::{ChangeByOther, OtherChange};
@@ -47,7 +49,7 @@ pub fn Inspector(
                 }.into_any(),
                 Some(Selected::Clients) => view! {
                     <h2>"Clients"</h2>
-                    <p>{move || live.snapshot.with(|s| format!("Sending {} right now.", clients_load(s)))}</p>
+                    <p>{move || live.snapshot.with(|s| format!("Sending {} right now.", clients_load(&s.clients)))}</p>
                     <SettingControl live setting=setting("rate") service=String::new() id_prefix="inspect-" />
                 }.into_any(),
             }}

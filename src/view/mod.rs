@@ -9,6 +9,7 @@ pub mod counters;
 pub mod diagram;
 pub mod dialogs;
 pub mod flow;
+pub mod group;
 pub mod inspector;
 pub mod layout;
 pub mod slider;

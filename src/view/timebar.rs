@@ -1,7 +1,8 @@
 //! Time controls: scenario, play/pause, step, speed, reset and the seed.
 
-use super::slider::{fmt, Range, Slider};
+use super::slider::Slider;
 use crate::live::Live;
+use crate::range::{fmt, Range};
 use leptos::prelude::*;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
@@ -15,9 +16,7 @@ pub fn TimeBar(live: Live) -> impl IntoView {
     let set_seed = move |text: String| match text.trim().parse::<u64>() {
         Ok(seed) if seed <= i64::MAX as u64 => {
             seed_error.set(None);
-            let mut s = live.scenario.get_untracked();
-            s.seed = seed;
-            live.restart(s);
+            live.reseed(seed);
         }
         _ => seed_error.set(Some(format!(
             "“{}” is not a seed: use a whole number from 0 to {}",
@@ -33,19 +32,19 @@ pub fn TimeBar(live: Live) -> impl IntoView {
                     aria-label="Scenario"
                     title=move || live.scenario.with(|s| s.description.clone())
                     prop:value=move || live.preset().get()
-                    on:change=move |ev| live.load(&event_target_value(&ev))
+                    on:change=move |ev| { live.start(Some(&event_target_value(&ev)), &[], None); }
                 >
                     {sahara_sim::presets::names().into_iter().map(|n| view! { <option value=n>{n}</option> }).collect_view()}
                 </select>
             </label>
-            <button type="button" class="play" aria-pressed=move || live.playing.get().to_string()
-                on:click=move |_| live.playing.update(|p| *p = !*p)>
-                {move || if live.playing.get() { "Pause" } else { "Play" }}
+            <button type="button" class="play" aria-pressed=move || live.playing().get().to_string()
+                on:click=move |_| live.toggle_play()>
+                {move || if live.playing().get() { "Pause" } else { "Play" }}
             </button>
             <button type="button" on:click=move |_| live.step(STEP_S) title="Run one simulated second">"Step 1 s"</button>
             <button type="button" on:click=move |_| live.reset() title="Start again from time 0 with the current settings">"Reset"</button>
             <Slider id="speed" label="Speed" unit="×" range=Range::log(0.1, 100.0, 0.1)
-                value=live.speed on_change=Callback::new(move |v| live.speed.set(v))
+                value=live.speed() on_change=Callback::new(move |v| live.set_speed(v))
                 help="Simulated seconds per real second." />
             <span class="clock" role="timer" aria-live="off">
                 {move || live.snapshot.with(|s| clock(s.time.as_secs_f64()))}

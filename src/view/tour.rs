@@ -5,66 +5,8 @@
 use super::controls::SettingControl;
 use crate::live::Live;
 use crate::settings;
-use crate::tour::{Step, STEPS};
+use crate::tour::{Step, Tour, STEPS};
 use leptos::prelude::*;
-
-/// Which tour step is shown (0-based); `None` when the tour is closed.
-#[derive(Clone, Copy)]
-pub struct Tour {
-    pub step: RwSignal<Option<usize>>,
-    /// The term of the step the student picked, if any.
-    term: RwSignal<Option<usize>>,
-}
-
-impl Tour {
-    pub fn new(step: Option<usize>) -> Tour {
-        Tour {
-            step: RwSignal::new(step.filter(|s| *s < STEPS.len())),
-            term: RwSignal::new(None),
-        }
-    }
-
-    /// Shows step `index` and loads its scenario, paused so the lecturer
-    /// can talk first.
-    pub fn go(self, live: Live, index: usize) {
-        let Some(step) = STEPS.get(index) else { return };
-        let changes: Vec<(String, String)> = step
-            .settings
-            .iter()
-            .map(|(key, value)| (crate::url_state::path_of(key), value.to_string()))
-            .collect();
-        let problems = live.go(step.preset, &changes);
-        if !problems.is_empty() {
-            leptos::logging::warn!("tour step {}: {}", index + 1, problems.join("; "));
-        }
-        live.playing.set(false);
-        self.term.set(None);
-        self.step.set(Some(index));
-    }
-
-    /// The next (`+1`) or previous (`-1`) step; opens the tour at its start.
-    pub fn advance(self, live: Live, by: i32) {
-        let next = match self.step.get_untracked() {
-            Some(i) => (i as i32 + by).clamp(0, STEPS.len() as i32 - 1) as usize,
-            None => 0,
-        };
-        if Some(next) != self.step.get_untracked() {
-            self.go(live, next);
-        }
-    }
-
-    /// The diagram parts to highlight, space-separated: the picked term's,
-    /// else the current step's.
-    pub fn highlight(self) -> String {
-        let Some(step) = self.step.get().and_then(|i| STEPS.get(i)) else {
-            return String::new();
-        };
-        match self.term.get().and_then(|t| step.terms.get(t)) {
-            Some(term) => term.highlight.join(" "),
-            None => step.highlight.join(" "),
-        }
-    }
-}
 
 #[component]
 pub fn TourPanel(live: Live, tour: Tour) -> impl IntoView {

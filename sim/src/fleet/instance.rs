@@ -422,11 +422,6 @@ impl Instance {
         self.busy == 0 && self.queue.is_empty()
     }
 
-    pub fn address_string(&self) -> String {
-        let [a, b, c, d] = self.address;
-        format!("{a}.{b}.{c}.{d}")
-    }
-
     /// Whether it accepts connections: booted, not gone, its process and
     /// host up (a hung one accepts and never answers).
     pub fn listening(&self) -> bool {

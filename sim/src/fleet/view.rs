@@ -48,7 +48,7 @@ impl Fleets {
             instances: mine()
                 .map(|i| InstanceView {
                     id: i.id,
-                    address: i.address_string(),
+                    address: i.address.into(),
                     zone: i.zone,
                     state: i.lifecycle,
                     condition: i.condition,
