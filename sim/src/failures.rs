@@ -9,6 +9,7 @@
 
 use crate::rng::{Purpose, Stream};
 
+#[derive(Clone)]
 pub(crate) struct FailureProcess(Stream);
 
 impl FailureProcess {

@@ -37,7 +37,7 @@ pub(crate) enum Lookup {
     Conflict,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct TokenStore {
     records: BTreeMap<u32, Record>,
 }
@@ -90,7 +90,7 @@ impl TokenStore {
 
 /// Ground truth: mutating requests that executed, by token, with the time
 /// of their first execution. Only kept while the client may retry.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Executions {
     first: BTreeMap<u32, u64>,
 }

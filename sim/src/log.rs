@@ -146,7 +146,7 @@ pub struct LogEvent {
     pub text: String,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Log {
     records: VecDeque<(u64, u64, Note)>,
     next: u64,

@@ -134,6 +134,7 @@ pub struct Sample {
     pub capacity_rps: f64,
 }
 
+#[derive(Clone)]
 pub struct Metrics {
     totals: Totals,
     /// When ∫ requests-in-system dt was last brought up to date.
@@ -144,7 +145,7 @@ pub struct Metrics {
     series: VecDeque<Sample>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Counts {
     offered: u32,
     attempts: u32,

@@ -15,10 +15,12 @@ use crate::world::World;
 /// The names of the hops, in `Scenario::network` order.
 pub const HOPS: [&str; 3] = ["client_to_lb", "lb_to_instance", "instance_to_db"];
 
+#[derive(Clone)]
 pub(crate) struct Network {
     links: [Link; 3],
 }
 
+#[derive(Clone)]
 struct Link {
     rng: Stream,
     /// When each direction's pipe is free again: [request, response].

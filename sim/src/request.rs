@@ -121,6 +121,7 @@ pub(crate) enum Source {
     User(u32),
 }
 
+#[derive(Clone)]
 pub(crate) struct LogicalRequest {
     pub id: RequestId,
     /// Index into the traffic mix.
@@ -133,6 +134,7 @@ pub(crate) struct LogicalRequest {
     pub last_wait_ns: u64,
 }
 
+#[derive(Clone)]
 pub(crate) struct Attempt {
     pub request: Handle,
     pub id: RequestId,

@@ -9,6 +9,7 @@ pub(crate) struct Handle {
     pub gen: u32,
 }
 
+#[derive(Clone)]
 pub(crate) struct Slab<T> {
     entries: Vec<(u32, Option<T>)>,
     free: Vec<u32>,

@@ -111,10 +111,12 @@ pub(crate) enum Answer {
 /// Every service's throttle state. The counts of attempts and retries in
 /// flight are facts kept whatever the rule, so the rule can change while
 /// the simulation runs.
+#[derive(Clone)]
 pub(crate) struct Throttles {
     services: Vec<Service>,
 }
 
+#[derive(Clone)]
 struct Service {
     /// gRPC's token count, in thousandths.
     tokens: u64,
@@ -222,6 +224,7 @@ impl Throttles {
 /// Finagle's `WindowedAdder`: sums over the current slice and the
 /// `SLICES - 1` before it, slices counted from when it was made; a slice's
 /// sum is dropped when the window moves past it.
+#[derive(Clone)]
 struct Window {
     origin: u64,
     /// The current slice's number since `origin`.

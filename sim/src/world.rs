@@ -9,6 +9,7 @@ use crate::log::{Log, Note};
 use crate::metrics::Metrics;
 use crate::params::Params;
 
+#[derive(Clone)]
 pub(crate) struct World {
     /// Simulated time, in nanoseconds.
     pub now: u64,

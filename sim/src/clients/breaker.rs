@@ -91,6 +91,7 @@ pub(crate) struct Transition {
 }
 
 /// One service's breaker.
+#[derive(Clone)]
 struct Breaker {
     state: CircuitState,
     /// Starts at 1 and grows at every transition; 0 marks a call that went
@@ -204,6 +205,7 @@ impl Breaker {
 }
 
 /// The clients' breakers, one per service in scenario order.
+#[derive(Clone)]
 pub(crate) struct Breakers {
     services: Vec<Breaker>,
 }

@@ -26,6 +26,7 @@ use crate::world::World;
 use breaker::Breakers;
 use traffic::Traffic;
 
+#[derive(Clone)]
 pub(crate) struct Clients {
     traffic: Traffic,
     requests: Slab<LogicalRequest>,

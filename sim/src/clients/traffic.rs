@@ -12,6 +12,7 @@ use crate::scenario::Shape;
 use crate::time::SimTime;
 use crate::world::World;
 
+#[derive(Clone)]
 pub(super) struct Traffic {
     arrival_rng: Stream,
     /// The open-loop arrival chain; a rate change restarts it.

@@ -39,6 +39,7 @@ use node::{Node, Taken};
 use scalability::throughput;
 use std::collections::HashMap;
 
+#[derive(Clone)]
 pub(crate) struct Database {
     primary: Node,
     /// Read replicas, each with the primary's connections, queue and

@@ -8,6 +8,7 @@ use crate::rng::Stream;
 use crate::world::World;
 use std::collections::VecDeque;
 
+#[derive(Clone)]
 pub(super) struct Node {
     pub busy: u32,
     pub connections: u32,

@@ -45,7 +45,7 @@ impl Key {
 /// (handling an event schedules the next one), so `pop` leaves the root
 /// empty and the next `push` sifts its key down from there: one sift per
 /// pop-and-push instead of two. Every other access fills the hole first.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Heap {
     keys: Vec<Key>,
     /// `keys[0]` is vacant (its value is stale).
@@ -154,6 +154,7 @@ impl Heap {
 
 /// Timers whose deadlines come in order, oldest first, each with its
 /// (time, seq) key.
+#[derive(Clone)]
 struct Lane<T>(VecDeque<(u64, u64, T)>);
 
 impl<T: Copy> Lane<T> {
@@ -183,7 +184,7 @@ enum Next {
     Timers,
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(crate) struct EventQueue {
     heap: Heap,
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.

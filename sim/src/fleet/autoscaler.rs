@@ -48,6 +48,7 @@ pub(crate) const STEP_DATAPOINTS: u8 = 1;
 
 /// The running group's own state: desired capacity lives here, not in the
 /// scenario, because policies change it while the scenario stays as written.
+#[derive(Clone)]
 pub(super) struct Group {
     pub desired: u32,
     /// When the next datapoint is complete, in ns.

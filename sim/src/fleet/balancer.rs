@@ -7,6 +7,7 @@ use super::instance::{Instance, InstanceId, Lifecycle};
 use crate::rng::{Purpose, Stream};
 use crate::scenario::Balancer as Algorithm;
 
+#[derive(Clone)]
 pub(super) struct Balancer {
     algorithm: Algorithm,
     /// Instance slots of the current targets, in slot order.

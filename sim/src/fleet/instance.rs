@@ -140,6 +140,7 @@ impl Job {
     }
 }
 
+#[derive(Clone)]
 pub(super) struct Instance {
     pub id: InstanceId,
     pub address: [u8; 4],

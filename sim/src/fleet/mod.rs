@@ -50,6 +50,7 @@ use balancer::Balancer;
 use instance::Instance;
 use rate_limit::RateLimit;
 
+#[derive(Clone)]
 pub(crate) struct Fleets {
     /// Every instance that still holds a slot, all services together.
     instances: Vec<Instance>,
@@ -71,6 +72,7 @@ pub(crate) struct Fleets {
 }
 
 /// One service's part of the fleets.
+#[derive(Clone)]
 struct Fleet {
     balancer: Balancer,
     group: Group,

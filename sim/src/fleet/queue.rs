@@ -29,7 +29,7 @@ use crate::params::QueueParams;
 use crate::slab::Handle;
 use std::collections::VecDeque;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct WaitQueue {
     jobs: VecDeque<Job>,
     /// While it holds jobs: when it was last empty (the arrival that found

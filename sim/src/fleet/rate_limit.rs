@@ -6,6 +6,7 @@
 //! over any T seconds it admits at most burst + rate × T requests.
 
 /// A token bucket; it starts full.
+#[derive(Clone)]
 pub(super) struct RateLimit {
     rate_rps: f64,
     burst: u32,

@@ -26,6 +26,7 @@ use crate::world::World;
 /// A running simulation of one scenario. Deterministic: the same scenario
 /// (seed included) gives the same run, natively and in wasm, however the
 /// caller slices time with `advance_*`.
+#[derive(Clone)]
 pub struct Simulation {
     /// The user's text of the run; what runs is `world.params`.
     scenario: Scenario,
