@@ -20,6 +20,7 @@ use crate::view::{
     diagram::Diagram,
     dialogs::{ShareDialog, ShortcutsDialog},
     inspector::Inspector,
+    rewind::Rewind,
     ticker::Ticker,
     timebar::TimeBar,
     tour::TourPanel,
@@ -110,6 +111,7 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         play_pause: Callback::new(move |()| live.toggle_play()),
         reset: Callback::new(move |()| live.reset()),
         step: Callback::new(move |by| ui.tour.advance(live, by)),
+        second: Callback::new(move |by| live.shift(by)),
         help: Callback::new(move |()| ui.help.update(|h| *h = !*h)),
         close: Callback::new(move |()| {
             ui.help.set(false);
@@ -121,6 +123,9 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
     if let (Some(step), None) = (request.step, &request.preset) {
         ui.tour.go(live, step);
         live.play(request.autoplay);
+    }
+    if let Some(t) = request.t {
+        live.step(t);
     }
     keep_url_in_step(live, ui);
     Effect::new(move |_| {
@@ -172,6 +177,10 @@ fn view_query(live: Live, ui: Ui, embed: bool) -> String {
         charts: &ui.focus.chosen().get(),
         playing: live.playing().get(),
         step: ui.tour.step.get(),
+        // A paused view's moment: a link then opens where the lecturer stopped.
+        t: (!live.playing().get())
+            .then(|| live.snapshot.with(|s| s.time.as_secs_f64()))
+            .filter(|t| *t > 0.0),
     })
 }
 
@@ -202,6 +211,7 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
             <main class="stage">
                 <section class="topology" aria-label="Topology">
                     <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
+                    <Rewind live />
                     <FocusCharts live shown=ui.shown focus=ui.focus />
                     <Counters live />
                     <Legend />

@@ -1,5 +1,6 @@
 //! Keyboard shortcuts for lecturing: space play/pause, ← / → previous and
-//! next tour step, `r` reset, `f` fullscreen, `?` the list of shortcuts.
+//! next tour step, `,` / `.` one simulated second back / forward, `r`
+//! reset, `f` fullscreen, `?` the list of shortcuts.
 //! Keys typed into a field or pressed on a button keep their usual meaning.
 //! Embedded in a slide, the page only hears keys while it has the focus, so
 //! the slide deck keeps its own arrow keys.
@@ -14,15 +15,18 @@ pub struct Actions {
     pub play_pause: Callback<()>,
     pub reset: Callback<()>,
     pub step: Callback<i32>,
+    /// One simulated second back (`-1`) or forward (`1`).
+    pub second: Callback<i32>,
     pub help: Callback<()>,
     /// Escape: close whatever dialog is open.
     pub close: Callback<()>,
 }
 
 /// The shortcuts, for the help dialog.
-pub const SHORTCUTS: [(&str, &str); 5] = [
+pub const SHORTCUTS: [(&str, &str); 6] = [
     ("Space", "play or pause"),
     ("→ / ←", "next or previous tour step"),
+    (". / ,", "one simulated second forward or back (rewind)"),
     ("r", "reset the scenario"),
     ("f", "fullscreen on or off"),
     ("?", "show or hide these shortcuts"),
@@ -42,6 +46,8 @@ pub fn install(actions: Actions) {
             "Escape" => actions.close.run(()),
             "ArrowRight" => actions.step.run(1),
             "ArrowLeft" => actions.step.run(-1),
+            "." => actions.second.run(1),
+            "," => actions.second.run(-1),
             _ => return,
         }
         e.prevent_default();
@@ -51,7 +57,7 @@ pub fn install(actions: Actions) {
 }
 
 /// Whether the key belongs to the focused control: any key typed into a
-/// field or moving a slider, and Space pressing a button.
+/// field, the keys that move a slider, and Space pressing a button.
 fn belongs_to_control(e: &web_sys::KeyboardEvent) -> bool {
     let Some(el) = e
         .target()
@@ -60,6 +66,10 @@ fn belongs_to_control(e: &web_sys::KeyboardEvent) -> bool {
         return false;
     };
     match el.tag_name().as_str() {
+        "INPUT" if el.get_attribute("type").as_deref() == Some("range") => {
+            e.key().starts_with("Arrow")
+                || matches!(e.key().as_str(), "Home" | "End" | "PageUp" | "PageDown")
+        }
         "INPUT" | "SELECT" | "TEXTAREA" => true,
         "BUTTON" | "SUMMARY" | "A" => e.key() == " ",
         _ => el.get_attribute("role").as_deref() == Some("button") && e.key() == " ",

@@ -3,7 +3,7 @@
 //! simulation directly; it reads `snapshot` and calls `apply`.
 
 use leptos::prelude::*;
-use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot};
+use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot, Timeline};
 use std::collections::VecDeque;
 
 /// Events a frame may run at most. Enough for 100× speed of the busiest
@@ -26,7 +26,8 @@ const TICKER_LINES_PER_KIND: usize = 8;
 /// Everything the view reads, as signals; `Copy`, so every component gets it.
 #[derive(Clone, Copy)]
 pub struct Live {
-    sim: StoredValue<Simulation, LocalStorage>,
+    /// The simulation with its past, for rewinding.
+    run: StoredValue<Timeline, LocalStorage>,
     /// The preset the run started from (for "reset").
     preset: RwSignal<String>,
     /// A copy of the running scenario, refreshed on every change, for controls.
@@ -34,6 +35,8 @@ pub struct Live {
     pub snapshot: RwSignal<Snapshot>,
     /// Bumped whenever a simulated second closes: charts recompute on it.
     pub second: RwSignal<u64>,
+    /// The furthest simulated second reached: rewind goes from 0 to it.
+    pub frontier_s: RwSignal<f64>,
     playing: RwSignal<bool>,
     /// Simulated seconds per wall second.
     speed: RwSignal<f64>,
@@ -54,11 +57,12 @@ impl Live {
         let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
         let snapshot = sim.snapshot();
         let live = Live {
-            sim: StoredValue::new_local(sim),
+            run: StoredValue::new_local(Timeline::new(sim)),
             preset: RwSignal::new(FIRST_PRESET.to_string()),
             scenario: RwSignal::new(scenario),
             snapshot: RwSignal::new(snapshot),
             second: RwSignal::new(0),
+            frontier_s: RwSignal::new(0.0),
             playing: RwSignal::new(false),
             speed: RwSignal::new(1.0),
             lagging: RwSignal::new(false),
@@ -105,7 +109,7 @@ impl Live {
         }) {
             Ok((scenario, sim)) => {
                 let snapshot = sim.snapshot();
-                self.sim.set_value(sim);
+                self.run.set_value(Timeline::new(sim));
                 self.preset.set(name.to_string());
                 self.log_cursor.set_value(0);
                 self.ticker.update(|t| t.clear());
@@ -173,28 +177,68 @@ impl Live {
             return;
         }
         let dt = wall_s.clamp(0.0, MAX_FRAME_S) * self.speed.get_untracked();
-        let Some((reached, snapshot, closed)) = self.sim.try_update_value(|sim| {
-            let last_second = |sim: &Simulation| sim.metrics().latest().map(|s| s.t_s);
-            let before = last_second(sim);
-            let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + dt);
-            let reached = sim.advance_to_bounded(target, EVENTS_PER_FRAME);
-            (reached, sim.snapshot(), last_second(sim) != before)
-        }) else {
-            return;
-        };
-        self.lagging.set(!reached);
-        self.publish(snapshot, closed);
+        if let Some(reached) = self.advance(dt, EVENTS_PER_FRAME) {
+            self.lagging.set(!reached);
+        }
     }
 
     /// Runs exactly one simulated `step_s` (the "step" button).
     pub fn step(&self, step_s: f64) {
-        let snapshot = self.sim.try_update_value(|sim| {
-            let target = SimTime::from_secs_f64(sim.now().as_secs_f64() + step_s);
-            sim.advance_to(target);
-            sim.snapshot()
+        self.advance(step_s, u64::MAX);
+    }
+
+    /// Runs the simulation `dt_s` further within `max_events`, and publishes
+    /// the snapshot, the scenario too if a recorded change was made again
+    /// on the way (playing on after a rewind). Returns whether it got there.
+    fn advance(&self, dt_s: f64, max_events: u64) -> Option<bool> {
+        let (reached, snapshot, closed, scenario) = self.run.try_update_value(|run| {
+            let last_second = |run: &Timeline| run.sim().metrics().latest().map(|s| s.t_s);
+            let (second, changes) = (last_second(run), run.changes_made());
+            let target = SimTime::from_secs_f64(run.sim().now().as_secs_f64() + dt_s);
+            let reached = run.advance(target, max_events);
+            let scenario = (run.changes_made() != changes).then(|| run.sim().scenario().clone());
+            (
+                reached,
+                run.sim().snapshot(),
+                last_second(run) != second,
+                scenario,
+            )
+        })?;
+        if let Some(scenario) = scenario {
+            self.scenario.set(scenario);
+        }
+        self.publish(snapshot, closed);
+        Some(reached)
+    }
+
+    /// Pauses and moves one simulated second forward (`1`) or back (`-1`).
+    pub fn shift(&self, by: i32) {
+        self.play(false);
+        let now = self.snapshot.with_untracked(|s| s.time.as_secs_f64());
+        if by > 0 {
+            self.step(f64::from(by));
+        } else {
+            self.seek(now + f64::from(by));
+        }
+    }
+
+    /// Shows the run at `t_s` simulated seconds, from 0 to the furthest
+    /// reached: back in time by replaying from the nearest checkpoint,
+    /// forward by running on; playing goes on from there to the same
+    /// future (the changes made later are made again at their times).
+    pub fn seek(&self, t_s: f64) {
+        let snapshot = self.run.try_update_value(|run| {
+            run.seek(SimTime::from_secs_f64(t_s.max(0.0)));
+            (run.sim().scenario().clone(), run.sim().snapshot())
         });
-        if let Some(s) = snapshot {
-            self.publish(s, true);
+        if let Some((scenario, snapshot)) = snapshot {
+            // The ticker starts again from the log of the moment shown.
+            self.log_cursor.set_value(0);
+            self.ticker.update(|t| t.clear());
+            if self.scenario.with_untracked(|s| *s != scenario) {
+                self.scenario.set(scenario);
+            }
+            self.publish(snapshot, true);
         }
     }
 
@@ -204,7 +248,13 @@ impl Live {
             self.second.update(|s| *s += 1);
         }
         let cursor = self.log_cursor.get_value();
-        let (lines, next) = self.sim.with_value(|sim| sim.events_since(cursor));
+        let (lines, next, frontier) = self.run.with_value(|run| {
+            let (lines, next) = run.sim().events_since(cursor);
+            (lines, next, run.frontier().as_secs_f64())
+        });
+        if self.frontier_s.get_untracked() != frontier {
+            self.frontier_s.set(frontier);
+        }
         if !lines.is_empty() {
             self.ticker.update(|t| {
                 for line in lines {
@@ -229,9 +279,9 @@ impl Live {
 
     /// Applies a change live; a refusal is shown, never panics.
     pub fn apply(&self, change: Change) {
-        let Some(result) = self.sim.try_update_value(|sim| {
-            sim.apply(change)
-                .map(|_| (sim.scenario().clone(), sim.snapshot()))
+        let Some(result) = self.run.try_update_value(|run| {
+            run.apply(change)
+                .map(|_| (run.sim().scenario().clone(), run.sim().snapshot()))
         }) else {
             return;
         };
@@ -274,12 +324,12 @@ impl Live {
     /// for the same scenario, seed and time, which shows a run reproduces.
     /// Computed when asked for, not every frame.
     pub fn fingerprint(&self) -> u64 {
-        self.sim.with_value(Simulation::digest)
+        self.run.with_value(|run| run.sim().digest())
     }
 
     /// Reads the simulation (for charts) without copying it.
     pub fn with_sim<R>(&self, f: impl FnOnce(&Simulation) -> R) -> R {
-        self.sim.with_value(f)
+        self.run.with_value(|run| f(run.sim()))
     }
 }
 

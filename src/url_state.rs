@@ -12,6 +12,9 @@ use wasm_bindgen::JsValue;
 /// Slowest and fastest simulation speeds (simulated seconds per second).
 pub const SPEEDS: (f64, f64) = (0.1, 100.0);
 
+/// The latest moment a link may open at: an hour, what the charts hold.
+pub const LATEST_T_S: f64 = 3600.0;
+
 /// What a URL asks for, read once when the page opens.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Request {
@@ -27,6 +30,8 @@ pub struct Request {
     /// The charts shown beside the diagram (`charts=attempts,capacity`).
     pub charts: Vec<ChartName>,
     pub autoplay: bool,
+    /// The simulated second shown (`t=90`): the run up to it, paused.
+    pub t: Option<f64>,
     /// The tour step shown (0-based; `step=1` in the URL is the first).
     pub step: Option<usize>,
     /// What in the URL could not be used, in words.
@@ -83,6 +88,12 @@ pub fn parse(query: &str) -> Request {
             "large" => r.large = value != "false",
             "embed" => r.embed = value != "false",
             "autoplay" => r.autoplay = value != "false",
+            "t" => match parse_number(&value) {
+                Some(t) if (0.0..=LATEST_T_S).contains(&t) => r.t = Some(t),
+                _ => r.problems.push(format!(
+                    "t={value}: must be a simulated second from 0 to {LATEST_T_S}"
+                )),
+            },
             "step" => match value.parse::<usize>() {
                 Ok(n) if n >= 1 => r.step = Some(n - 1),
                 _ => r
@@ -134,6 +145,8 @@ pub struct Current<'a> {
     pub charts: &'a [ChartName],
     pub playing: bool,
     pub step: Option<usize>,
+    /// The simulated second shown, when paused past 0.
+    pub t: Option<f64>,
 }
 
 /// The query string (with its `?`) for the current view.
@@ -167,6 +180,9 @@ pub fn query(c: &Current) -> String {
     }
     if c.playing {
         parts.push("autoplay".into());
+    }
+    if let Some(t) = c.t {
+        parts.push(format!("t={}", crate::range::fmt(t)));
     }
     format!("?{}", parts.join("&"))
 }
@@ -268,9 +284,9 @@ mod tests {
 
     #[test]
     fn bad_view_values_are_reported_not_used() {
-        let r = parse("speed=1000&theme=pink");
-        assert_eq!(r.speed, None);
-        assert_eq!(r.problems.len(), 2);
+        let r = parse("speed=1000&theme=pink&t=-3");
+        assert_eq!((r.speed, r.t), (None, None));
+        assert_eq!(r.problems.len(), 3);
     }
 
     #[test]
@@ -293,6 +309,7 @@ mod tests {
             charts: &[ChartName::Latency, ChartName::Load],
             playing: true,
             step: Some(2),
+            t: Some(12.5),
         });
         assert!(
             q.starts_with("?scenario=retry-storm&jitter=full&traffic.shape=%7B%22kind%22"),
@@ -305,6 +322,7 @@ mod tests {
             (Some(4.0), Some(true), true, Some(2))
         );
         assert_eq!(r.charts, [ChartName::Latency, ChartName::Load]);
+        assert_eq!(r.t, Some(12.5));
     }
 
     /// For every preset: a view with changes is written to a query and read
@@ -330,6 +348,7 @@ mod tests {
                 charts: &[],
                 playing: false,
                 step: None,
+                t: None,
             });
             let r = parse(q.trim_start_matches('?'));
             assert_eq!(r.preset.as_deref(), Some(name));

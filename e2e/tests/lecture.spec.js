@@ -20,7 +20,7 @@ test('every tour step loads, and each control it names is there', async ({ page 
   }
 });
 
-test('a link reproduces the same run: same counters at the same simulated time', async ({ page, context }) => {
+test('a link reproduces the same run: it opens at the same simulated time with the same counters', async ({ page, context }) => {
   await page.goto('/?scenario=lost-response&response_loss=0.2&seed=11&idempotency=per_instance');
   for (let i = 0; i < 5; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
   const read = async (p) => ({
@@ -31,9 +31,10 @@ test('a link reproduces the same run: same counters at the same simulated time',
   });
   const first = await read(page);
   const link = page.url();
+  expect(link).toMatch(/[?&]t=5(&|$)/);
   const again = await context.newPage();
   await again.goto(link);
-  for (let i = 0; i < 5; i++) await again.getByRole('button', { name: 'Step 1 s' }).click();
+  await expect(again.getByRole('timer')).toHaveText('t = 0:05.0');
   expect(await read(again)).toEqual(first);
   expect(Number(first.requests)).toBeGreaterThan(1000);
 });

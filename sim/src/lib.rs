@@ -32,6 +32,7 @@ mod snapshot;
 mod summary;
 mod throttle;
 mod time;
+mod timeline;
 mod world;
 mod ziggurat;
 
@@ -52,3 +53,4 @@ pub use snapshot::{
 };
 pub use summary::{Cost, Latency, Outcomes, Summary, Transfer};
 pub use time::{SimDuration, SimTime};
+pub use timeline::Timeline;

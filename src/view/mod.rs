@@ -12,6 +12,7 @@ pub mod flow;
 pub mod group;
 pub mod inspector;
 pub mod layout;
+pub mod rewind;
 pub mod slider;
 pub mod ticker;
 pub mod timebar;

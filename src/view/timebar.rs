@@ -84,8 +84,13 @@ fn new_seed(old: u64) -> u64 {
     seed
 }
 
-/// Simulated time as m:ss.s.
+/// A simulated time as the clock shows it: `t = 1:05.0`.
 fn clock(t: f64) -> String {
+    format!("t = {}", minutes(t))
+}
+
+/// A simulated time in minutes and seconds: `1:05.0`.
+pub fn minutes(t: f64) -> String {
     let m = (t / 60.0).floor();
-    format!("t = {m:.0}:{:04.1}", t - m * 60.0)
+    format!("{m:.0}:{:04.1}", t - m * 60.0)
 }
