@@ -121,18 +121,13 @@ impl Timeline {
         Ok(())
     }
 
-    /// Shows the run at `t`, from 0 to the frontier: moving forward runs on
-    /// from now; moving back replays from the last checkpoint at or before
-    /// `t`. Either way the recorded changes are made at their times.
+    /// Shows the run at `t`, from 0 to the frontier, replaying from the
+    /// last checkpoint at or before `t` when that is nearer than now (back
+    /// in time always is), making the recorded changes at their times.
     pub fn seek(&mut self, t: SimTime) {
         let t = t.min(self.frontier);
-        if t < self.sim.now() {
-            let from = self
-                .checkpoints
-                .iter()
-                .rev()
-                .find(|c| c.sim.now() <= t)
-                .unwrap_or(&self.checkpoints[0]);
+        let from = self.checkpoints.iter().rev().find(|c| c.sim.now() <= t);
+        if let Some(from) = from.filter(|c| t < self.sim.now() || c.sim.now() > self.sim.now()) {
             self.sim = from.sim.clone();
             self.changes_made = from.changes_made;
         }
