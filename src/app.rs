@@ -15,6 +15,7 @@ use crate::url_state;
 use crate::view::{
     benchmark::Benchmark,
     charts::{live_chart, Charts, FocusCharts},
+    compare::{differences, CompareBar, CompareFigures},
     controls::{Controls, SettingControl},
     counters::Counters,
     diagram::Diagram,
@@ -124,6 +125,15 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         ui.tour.go(live, step);
         live.play(request.autoplay);
     }
+    if !request.compare.is_empty() {
+        let problems = live.compare(&request.compare);
+        if !problems.is_empty() {
+            live.report(Some(format!(
+                "Some of the link's settings could not be used: {}",
+                problems.join("; ")
+            )));
+        }
+    }
     if let Some(t) = request.t {
         live.step(t);
     }
@@ -181,11 +191,13 @@ fn view_query(live: Live, ui: Ui, embed: bool) -> String {
         t: (!live.playing().get())
             .then(|| live.snapshot.with(|s| s.time.as_secs_f64()))
             .filter(|t| *t > 0.0),
+        compare: live.compare_changes(),
     })
 }
 
 fn full(live: Live, ui: Ui) -> impl IntoView {
     let selected = RwSignal::new(None::<Selected>);
+    let edit_b = RwSignal::new(false);
     let drawer = RwSignal::new(false);
     view! {
         <div class="app">
@@ -210,8 +222,12 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
             <ErrorBanner live />
             <main class="stage">
                 <section class="topology" aria-label="Topology">
-                    <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
-                    <Rewind live />
+                    <Diagrams live ui selected />
+                    <div class="run-tools">
+                        <Rewind live />
+                        <CompareBar live edit_b />
+                    </div>
+                    {move || live.compared().map(|b| view! { <CompareFigures live b /> })}
                     <FocusCharts live shown=ui.shown focus=ui.focus />
                     <Counters live />
                     <Legend />
@@ -219,7 +235,10 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                 <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">
                     <TourPanel live tour=ui.tour />
                     <Inspector live selected security=ui.security />
-                    <Controls live />
+                    {move || {
+                        let target = live.compared().filter(|_| edit_b.get()).unwrap_or(live);
+                        view! { <Controls live=target /> }
+                    }}
                 </aside>
             </main>
             <Charts live shown=ui.shown />
@@ -270,7 +289,7 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
                 <a class="open-full" href=full_view target="_blank" rel="noopener">"Open in Sahara Sim ↗"</a>
             </div>
             <ErrorBanner live />
-            <Diagram live selected highlight=Signal::derive(move || ui.tour.highlight()) security=ui.security />
+            <Diagrams live ui selected />
             {(!ui.focus.chosen().get_untracked().is_empty()).then(|| view! {
                 <div class="focus-pair">
                     {move || ui.focus.chosen().get().into_iter().map(|name| live_chart(live, name)).collect_view()}
@@ -283,6 +302,31 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
             </div>
             <Counters live />
         </main>
+    }
+}
+
+/// The diagram, or in compare mode A's and B's side by side.
+#[component]
+fn Diagrams(live: Live, ui: Ui, selected: RwSignal<Option<Selected>>) -> impl IntoView {
+    // B's diagram has its own selection, which no inspector shows.
+    let selected_b = RwSignal::new(None::<Selected>);
+    let highlight = Signal::derive(move || ui.tour.highlight());
+    let security = ui.security;
+    move || match live.compared() {
+        None => view! { <Diagram live selected highlight security /> }.into_any(),
+        Some(b) => view! {
+            <div class="compare-diagrams">
+                <div>
+                    <p class="run-label">"A"</p>
+                    <Diagram live selected highlight security />
+                </div>
+                <div>
+                    <p class="run-label">"B: " {move || differences(live)}</p>
+                    <Diagram live=b selected=selected_b highlight security />
+                </div>
+            </div>
+        }
+        .into_any(),
     }
 }
 

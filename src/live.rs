@@ -47,6 +47,28 @@ pub struct Live {
     log_cursor: StoredValue<u64>,
     /// The last problem a change caused, in words, for the person who made it.
     error: RwSignal<Option<String>>,
+    /// Compare mode: the other run, which follows this one.
+    compared: RwSignal<Option<Compared>, LocalStorage>,
+    /// On a compared run: the run it follows.
+    leader: StoredValue<Option<Live>, LocalStorage>,
+    /// The reactive owner of this run's signals, under which a compared
+    /// run's own owner is made (weak: a run must not keep itself alive).
+    owner: StoredValue<Option<WeakOwner>, LocalStorage>,
+    /// The compared run that compare mode last ended, kept until the next
+    /// one ends so that no view still reading it finds it disposed.
+    retired: StoredValue<Option<Compared>, LocalStorage>,
+}
+
+/// The second run of compare mode (B): forked from the leader (A) with the
+/// same seed at the same moment, it advances, rewinds and restarts with it
+/// and takes every change made to it, except to the settings it is
+/// compared on (`paths`), which are its own.
+#[derive(Clone)]
+struct Compared {
+    live: Live,
+    paths: Vec<String>,
+    /// Owns B's signals and run: dropped, they are disposed.
+    _owner: Owner,
 }
 
 impl Live {
@@ -54,11 +76,17 @@ impl Live {
     /// is asked for another.
     pub fn new() -> Result<Live, String> {
         let scenario = load_preset(FIRST_PRESET)?;
-        let sim = Simulation::new(scenario.clone()).map_err(join_errors)?;
-        let snapshot = sim.snapshot();
+        let sim = Simulation::new(scenario).map_err(join_errors)?;
+        Ok(Live::of(FIRST_PRESET, Timeline::new(sim)))
+    }
+
+    /// A view of `run`, which started from the preset `preset`.
+    fn of(preset: &str, run: Timeline) -> Live {
+        let snapshot = run.sim().snapshot();
+        let scenario = run.sim().scenario().clone();
         let live = Live {
-            run: StoredValue::new_local(Timeline::new(sim)),
-            preset: RwSignal::new(FIRST_PRESET.to_string()),
+            run: StoredValue::new_local(run),
+            preset: RwSignal::new(preset.to_string()),
             scenario: RwSignal::new(scenario),
             snapshot: RwSignal::new(snapshot),
             second: RwSignal::new(0),
@@ -69,10 +97,76 @@ impl Live {
             ticker: RwSignal::new(VecDeque::new()),
             log_cursor: StoredValue::new(0),
             error: RwSignal::new(None),
+            compared: RwSignal::new_local(None),
+            leader: StoredValue::new_local(None),
+            owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
+            retired: StoredValue::new_local(None),
         };
-        // The launches at time 0 in the ticker.
+        // The launches so far in the ticker.
         live.publish(live.snapshot.get_untracked(), true);
-        Ok(live)
+        live
+    }
+
+    /// Compare mode: forks this run into a second one (B) at this moment,
+    /// with the same seed and past, and `changes` made to it now (what it
+    /// is compared on); from then on it follows this one. Returns what
+    /// could not be used.
+    pub fn compare(&self, changes: &[(String, String)]) -> Vec<String> {
+        self.end_compare();
+        let run = self.run.with_value(Clone::clone);
+        let owner = match self.owner.get_value().and_then(|o| o.upgrade()) {
+            Some(parent) => parent.child(),
+            None => Owner::new(),
+        };
+        let b = owner.with(|| Live::of(&self.preset.get_untracked(), run));
+        b.leader.set_value(Some(*self));
+        let mut problems = Vec::new();
+        let mut paths = Vec::new();
+        for (path, value) in changes {
+            match b.try_apply(Change::Set {
+                path: path.clone(),
+                value: value.clone(),
+            }) {
+                Ok(()) => paths.push(path.clone()),
+                Err(e) => problems.push(format!("compare {path}={value} was ignored: {e}")),
+            }
+        }
+        self.compared.set(Some(Compared {
+            live: b,
+            paths,
+            _owner: owner,
+        }));
+        problems
+    }
+
+    /// The run this one is compared with, in compare mode.
+    pub fn compared(&self) -> Option<Live> {
+        self.compared.with(|c| c.as_ref().map(|c| c.live))
+    }
+
+    /// Leaves compare mode.
+    pub fn end_compare(&self) {
+        if self.compared.with_untracked(Option::is_some) {
+            let ended = self.compared.try_update(Option::take).flatten();
+            self.retired.set_value(ended);
+        }
+    }
+
+    /// In compare mode, how the compared run differs from this one, as
+    /// `set` pairs.
+    pub fn compare_changes(&self) -> Vec<(String, String)> {
+        let Some(b) = self.compared() else {
+            return Vec::new();
+        };
+        let mine = self.scenario.get();
+        b.scenario.with(|theirs| theirs.changes_from(&mine))
+    }
+
+    /// Runs `f` on the compared run, if there is one.
+    fn follower(&self, f: impl FnOnce(Live)) {
+        if let Some(b) = self.compared.with_untracked(|c| c.as_ref().map(|c| c.live)) {
+            f(b);
+        }
     }
 
     /// Starts a run from time 0, playing or paused as before: the preset
@@ -108,6 +202,7 @@ impl Live {
             Ok((scenario, sim))
         }) {
             Ok((scenario, sim)) => {
+                self.end_compare();
                 let snapshot = sim.snapshot();
                 self.run.set_value(Timeline::new(sim));
                 self.preset.set(name.to_string());
@@ -129,7 +224,14 @@ impl Live {
     pub fn reset(&self) {
         let preset = self.preset.get_untracked();
         let changes = self.changes_untracked();
+        let compared = self
+            .compared
+            .with_untracked(Option::is_some)
+            .then(|| self.compare_changes_untracked());
         self.start(Some(&preset), &changes, None);
+        if let Some(compared) = compared {
+            self.compare(&compared);
+        }
     }
 
     /// The same run from time 0 with another seed.
@@ -191,10 +293,18 @@ impl Live {
     /// the snapshot, the scenario too if a recorded change was made again
     /// on the way (playing on after a rewind). Returns whether it got there.
     fn advance(&self, dt_s: f64, max_events: u64) -> Option<bool> {
+        let now = self.run.with_value(|run| run.sim().now());
+        self.advance_to(SimTime::from_secs_f64(now.as_secs_f64() + dt_s), max_events)
+    }
+
+    /// As `advance`, to a moment; the compared run goes there too.
+    fn advance_to(&self, target: SimTime, max_events: u64) -> Option<bool> {
+        self.follower(|b| {
+            b.advance_to(target, max_events);
+        });
         let (reached, snapshot, closed, scenario) = self.run.try_update_value(|run| {
             let last_second = |run: &Timeline| run.sim().metrics().latest().map(|s| s.t_s);
             let (second, changes) = (last_second(run), run.changes_made());
-            let target = SimTime::from_secs_f64(run.sim().now().as_secs_f64() + dt_s);
             let reached = run.advance(target, max_events);
             let scenario = (run.changes_made() != changes).then(|| run.sim().scenario().clone());
             (
@@ -227,6 +337,7 @@ impl Live {
     /// forward by running on; playing goes on from there to the same
     /// future (the changes made later are made again at their times).
     pub fn seek(&self, t_s: f64) {
+        self.follower(|b| b.seek(t_s));
         let snapshot = self.run.try_update_value(|run| {
             run.seek(SimTime::from_secs_f64(t_s.max(0.0)));
             (run.sim().scenario().clone(), run.sim().snapshot())
@@ -277,22 +388,52 @@ impl Live {
         self.log_cursor.set_value(next);
     }
 
-    /// Applies a change live; a refusal is shown, never panics.
+    /// Applies a change live; a refusal is shown, never panics. In compare
+    /// mode the compared run takes it too, unless it is to a setting the
+    /// runs are compared on; made to the compared run, it adds its setting
+    /// to those.
     pub fn apply(&self, change: Change) {
-        let Some(result) = self.run.try_update_value(|run| {
-            run.apply(change)
-                .map(|_| (run.sim().scenario().clone(), run.sim().snapshot()))
-        }) else {
-            return;
-        };
-        match result {
-            Ok((scenario, snapshot)) => {
+        match self.try_apply(change.clone()) {
+            Ok(()) => {
                 self.report(None);
-                self.scenario.set(scenario);
-                self.publish(snapshot, false);
+                let path = match &change {
+                    Change::Set { path, .. } => Some(path.clone()),
+                    _ => None,
+                };
+                if let (Some(leader), Some(path)) = (self.leader.get_value(), &path) {
+                    leader.compared.update_untracked(|c| {
+                        if let Some(c) = c.as_mut().filter(|c| !c.paths.contains(path)) {
+                            c.paths.push(path.clone());
+                        }
+                    });
+                }
+                let ours = self.compared.with_untracked(|c| {
+                    c.as_ref()
+                        .map(|c| path.as_ref().is_some_and(|p| c.paths.contains(p)))
+                });
+                if ours == Some(false) {
+                    self.follower(|b| {
+                        let _ = b.try_apply(change);
+                    });
+                }
             }
-            Err(e) => self.report(Some(e.to_string())),
+            Err(e) => self.report(Some(e)),
         }
+    }
+
+    /// Applies a change and publishes the result, or says why not.
+    fn try_apply(&self, change: Change) -> Result<(), String> {
+        let result = self
+            .run
+            .try_update_value(|run| {
+                run.apply(change)
+                    .map(|_| (run.sim().scenario().clone(), run.sim().snapshot()))
+            })
+            .ok_or("the run is gone")?;
+        let (scenario, snapshot) = result.map_err(|e| e.to_string())?;
+        self.scenario.set(scenario);
+        self.publish(snapshot, false);
+        Ok(())
     }
 
     /// Sets one scenario parameter by its dotted path.
@@ -312,6 +453,10 @@ impl Live {
         self.preset.track();
         self.scenario.track();
         self.changes_untracked()
+    }
+
+    fn compare_changes_untracked(&self) -> Vec<(String, String)> {
+        untrack(|| self.compare_changes())
     }
 
     fn changes_untracked(&self) -> Vec<(String, String)> {

@@ -32,6 +32,9 @@ pub struct Request {
     pub autoplay: bool,
     /// The simulated second shown (`t=90`): the run up to it, paused.
     pub t: Option<f64>,
+    /// Compare mode: what the second run changes, as (path, value)
+    /// (`compare=jitter:full,backoff:exponential`).
+    pub compare: Vec<(String, String)>,
     /// The tour step shown (0-based; `step=1` in the URL is the first).
     pub step: Option<usize>,
     /// What in the URL could not be used, in words.
@@ -88,6 +91,16 @@ pub fn parse(query: &str) -> Request {
             "large" => r.large = value != "false",
             "embed" => r.embed = value != "false",
             "autoplay" => r.autoplay = value != "false",
+            "compare" => {
+                for item in value.split(',').filter(|i| !i.is_empty()) {
+                    match item.split_once(':') {
+                        Some((key, v)) => r.compare.push((path_of(key), v.to_string())),
+                        None => r.problems.push(format!(
+                            "compare: “{item}” is not setting:value (as in compare=jitter:full)"
+                        )),
+                    }
+                }
+            }
             "t" => match parse_number(&value) {
                 Some(t) if (0.0..=LATEST_T_S).contains(&t) => r.t = Some(t),
                 _ => r.problems.push(format!(
@@ -147,6 +160,8 @@ pub struct Current<'a> {
     pub step: Option<usize>,
     /// The simulated second shown, when paused past 0.
     pub t: Option<f64>,
+    /// Compare mode: how the second run differs, as (path, value).
+    pub compare: Vec<(String, String)>,
 }
 
 /// The query string (with its `?`) for the current view.
@@ -180,6 +195,14 @@ pub fn query(c: &Current) -> String {
     }
     if c.playing {
         parts.push("autoplay".into());
+    }
+    if !c.compare.is_empty() {
+        let items: Vec<String> = c
+            .compare
+            .iter()
+            .map(|(path, value)| format!("{}:{value}", settings::short_name(path).unwrap_or(path)))
+            .collect();
+        parts.push(format!("compare={}", encode(&items.join(","))));
     }
     if let Some(t) = c.t {
         parts.push(format!("t={}", crate::range::fmt(t)));
@@ -310,6 +333,7 @@ mod tests {
             playing: true,
             step: Some(2),
             t: Some(12.5),
+            compare: vec![("client.retry.backoff".into(), "exponential".into())],
         });
         assert!(
             q.starts_with("?scenario=retry-storm&jitter=full&traffic.shape=%7B%22kind%22"),
@@ -323,6 +347,13 @@ mod tests {
         );
         assert_eq!(r.charts, [ChartName::Latency, ChartName::Load]);
         assert_eq!(r.t, Some(12.5));
+        assert_eq!(
+            r.compare,
+            [(
+                "client.retry.backoff".to_string(),
+                "exponential".to_string()
+            )]
+        );
     }
 
     /// For every preset: a view with changes is written to a query and read
@@ -349,6 +380,7 @@ mod tests {
                 playing: false,
                 step: None,
                 t: None,
+                compare: Vec::new(),
             });
             let r = parse(q.trim_start_matches('?'));
             assert_eq!(r.preset.as_deref(), Some(name));

@@ -24,6 +24,7 @@ struct Checkpoint {
     changes_made: usize,
 }
 
+#[derive(Clone)]
 pub struct Timeline {
     sim: Simulation,
     /// Recorded changes the simulation has made so far.

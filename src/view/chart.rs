@@ -24,9 +24,32 @@ pub struct ChartData {
     /// What x counts, after its number on the axis: " s", " connections".
     pub x_unit: &'static str,
     pub series: Vec<Series>,
+    /// In compare mode, where the compared run's lines (B) begin: they are
+    /// drawn dashed, the leading run's (A) solid.
+    pub compared_from: Option<usize>,
 }
 
 impl ChartData {
+    /// These lines with `other`'s after them as the compared run's (B),
+    /// labelled so; the x values are this chart's.
+    pub fn compared_with(mut self, other: ChartData) -> ChartData {
+        self.compared_from = Some(self.series.len());
+        self.series.extend(other.series.into_iter().map(|s| Series {
+            label: format!("{} (B)", s.label),
+            ..s
+        }));
+        self
+    }
+
+    /// Each line, and whether it is the compared run's.
+    fn lines(&self) -> impl Iterator<Item = (&Series, bool)> {
+        let from = self.compared_from.unwrap_or(usize::MAX);
+        self.series
+            .iter()
+            .enumerate()
+            .map(move |(i, s)| (s, i >= from))
+    }
+
     /// Values in the longest line.
     fn len(&self) -> usize {
         self.series
@@ -62,7 +85,7 @@ pub fn Chart(
 ) -> impl IntoView {
     let geometry = Memo::new(move |_| data.with(layout));
     view! {
-        <figure class="chart">
+        <figure class="chart" class:compare=move || data.with(|d| d.compared_from.is_some())>
             <figcaption>{title} " " <span class="unit">"(" {unit} ")"</span></figcaption>
             <svg
                 viewBox=format!("0 0 {W} {H}")
@@ -88,17 +111,26 @@ pub fn Chart(
                 }}
             </svg>
             <ul class="legend">
-                {move || data.get().series.into_iter().map(|s| view! {
-                    <li>
-                        <span class=format!("swatch {}", s.class)></span>
-                        {s.label}
-                        {(!no_values).then(|| view! {
-                            ": " <b>{s.values.last().map(|v| fmt_num(*v)).unwrap_or_else(|| "–".into())}</b>
-                        })}
-                    </li>
-                }).collect_view()}
+                {move || data.with(|d| d.lines().map(|(s, compared)| legend_item(s, compared, no_values)).collect_view())}
             </ul>
         </figure>
+    }
+}
+
+/// A line's entry in the legend: its swatch, its name and, unless
+/// `no_values`, its last value.
+fn legend_item(s: &Series, compared: bool, no_values: bool) -> impl IntoView {
+    let last = s
+        .values
+        .last()
+        .map(|v| fmt_num(*v))
+        .unwrap_or_else(|| "–".into());
+    view! {
+        <li>
+            <span class=format!("swatch {}", s.class) class:compared=compared></span>
+            {s.label.clone()}
+            {(!no_values).then(|| view! { ": " <b>{last}</b> })}
+        </li>
     }
 }
 
@@ -108,7 +140,7 @@ struct Geometry {
     x0: f64,
     x1: f64,
     x_unit: &'static str,
-    paths: Vec<(&'static str, String)>,
+    paths: Vec<(String, String)>,
 }
 
 fn layout(data: &ChartData) -> Geometry {
@@ -127,9 +159,8 @@ fn layout(data: &ChartData) -> Geometry {
     };
     let y_of = |v: f64| H - BOTTOM - (v.clamp(0.0, y_max) / y_max) * (H - BOTTOM - TOP);
     let paths = data
-        .series
-        .iter()
-        .map(|s| {
+        .lines()
+        .map(|(s, compared)| {
             let mut d = String::with_capacity(s.values.len() * 14);
             for (i, v) in s.values.iter().enumerate() {
                 if !v.is_finite() {
@@ -142,7 +173,12 @@ fn layout(data: &ChartData) -> Geometry {
                     y_of(*v)
                 ));
             }
-            (s.class, d)
+            let class = if compared {
+                format!("{} compared", s.class)
+            } else {
+                s.class.to_string()
+            };
+            (class, d)
         })
         .collect();
     Geometry {
@@ -220,6 +256,7 @@ mod tests {
                 class: "a",
                 values: vec![0.0, 5.0, 10.0],
             }],
+            compared_from: None,
         };
         let g = layout(&data);
         assert_eq!(g.y_max, 10.0);

@@ -25,6 +25,7 @@ fn over_window(live: Live, lines: impl Fn(&[&Sample]) -> Vec<Series>) -> ChartDa
             x0: samples.first().map_or(0.0, |s| s.t_s),
             x_unit: " s",
             series: lines(&samples),
+            compared_from: None,
         }
     })
 }
@@ -169,7 +170,11 @@ fn data(live: Live, name: ChartName) -> ChartData {
 /// One of the run's charts, live.
 pub fn live_chart(live: Live, name: ChartName) -> impl IntoView {
     let (title, unit) = caption(name);
-    view! { <Chart title unit data=Signal::derive(move || data(live, name)) attr:data-chart=name.id() /> }
+    let lines = move || match live.compared() {
+        Some(b) => data(live, name).compared_with(data(b, name)),
+        None => data(live, name),
+    };
+    view! { <Chart title unit data=Signal::derive(lines) attr:data-chart=name.id() /> }
 }
 
 /// The charts that prove the point, beside the diagram, and a row of

@@ -205,6 +205,7 @@ fn throughput_curve(db: &sahara_sim::scenario::Database) -> ChartData {
                 values: curve(db.connections),
             },
         ],
+        compared_from: None,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod benchmark;
 pub mod chart;
 pub mod charts;
+pub mod compare;
 pub mod controls;
 pub mod counters;
 pub mod diagram;
