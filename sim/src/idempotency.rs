@@ -27,8 +27,9 @@ enum Record {
 }
 
 /// What a service does with an arriving token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Lookup {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenLookup {
     /// Unknown (or expired): execute it, now recorded as executing.
     Execute,
     /// Executed before: answer with the stored result.
@@ -44,13 +45,15 @@ pub(crate) struct TokenStore {
 
 impl TokenStore {
     /// Looks `token` up at `now`, recording it as executing if it is new.
-    pub fn check(&mut self, token: u32, now: u64, retention_ns: u64) -> Lookup {
+    pub fn check(&mut self, token: u32, now: u64, retention_ns: u64) -> TokenLookup {
         match self.records.get(&token) {
-            Some(Record::Executing) => Lookup::Conflict,
-            Some(&Record::Done(at)) if now.saturating_sub(at) <= retention_ns => Lookup::Replay,
+            Some(Record::Executing) => TokenLookup::Conflict,
+            Some(&Record::Done(at)) if now.saturating_sub(at) <= retention_ns => {
+                TokenLookup::Replay
+            }
             _ => {
                 self.records.insert(token, Record::Executing);
-                Lookup::Execute
+                TokenLookup::Execute
             }
         }
     }
@@ -129,13 +132,13 @@ mod tests {
     #[test]
     fn a_store_replays_conflicts_and_forgets() {
         let mut s = TokenStore::default();
-        assert_eq!(s.check(7, 0, 100), Lookup::Execute);
-        assert_eq!(s.check(7, 1, 100), Lookup::Conflict);
+        assert_eq!(s.check(7, 0, 100), TokenLookup::Execute);
+        assert_eq!(s.check(7, 1, 100), TokenLookup::Conflict);
         s.complete(7, 10);
-        assert_eq!(s.check(7, 50, 100), Lookup::Replay);
-        assert_eq!(s.check(7, 200, 100), Lookup::Execute, "expired");
+        assert_eq!(s.check(7, 50, 100), TokenLookup::Replay);
+        assert_eq!(s.check(7, 200, 100), TokenLookup::Execute, "expired");
         s.forget(7);
-        assert_eq!(s.check(7, 201, 100), Lookup::Execute);
+        assert_eq!(s.check(7, 201, 100), TokenLookup::Execute);
         s.complete(7, 201);
         s.complete(8, 500);
         s.prune(400, 100);

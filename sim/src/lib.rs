@@ -33,6 +33,7 @@ mod summary;
 mod throttle;
 mod time;
 mod timeline;
+mod trace;
 mod world;
 mod ziggurat;
 
@@ -40,7 +41,7 @@ pub use change::Change;
 pub use clients::CircuitState;
 pub use engine::Leg;
 pub use fleet::{Condition, Health, InstanceId, Lifecycle};
-pub use idempotency::TOKEN_STORE_CAPACITY;
+pub use idempotency::{TokenLookup, TOKEN_STORE_CAPACITY};
 pub use log::{zone_name, LogEvent, LOG_CAPACITY};
 pub use metrics::{Metrics, Sample, Totals, SERIES_CAPACITY};
 pub use network::HOPS;
@@ -54,3 +55,4 @@ pub use snapshot::{
 pub use summary::{Cost, Latency, Outcomes, Summary, Transfer};
 pub use time::{SimDuration, SimTime};
 pub use timeline::Timeline;
+pub use trace::{Step, Trace, TraceStep, TraceTarget};

@@ -62,11 +62,7 @@ impl RetryPolicy {
     /// previous wait (decorrelated jitter builds on it).
     pub fn wait_ns(&self, retry: u32, previous_ns: u64, rng: &mut Stream) -> u64 {
         let (base, cap) = (self.base_ns, self.cap_ns);
-        let backoff = match self.backoff {
-            Backoff::None => 0.0,
-            Backoff::Constant => base,
-            Backoff::Exponential => (base * libm::pow(2.0, retry.min(62) as f64)).min(cap),
-        };
+        let backoff = self.backoff_ns(retry);
         let wait = match self.jitter {
             Jitter::None => backoff,
             Jitter::Full => rng.uniform() * backoff,
@@ -77,6 +73,34 @@ impl RetryPolicy {
             }
         };
         wait as u64
+    }
+
+    /// The backoff before jitter for retry number `retry` (0 for the
+    /// first): none, the base, or the base doubled per retry up to the cap.
+    fn backoff_ns(&self, retry: u32) -> f64 {
+        let (base, cap) = (self.base_ns, self.cap_ns);
+        match self.backoff {
+            Backoff::None => 0.0,
+            Backoff::Constant => base,
+            Backoff::Exponential => (base * libm::pow(2.0, retry.min(62) as f64)).min(cap),
+        }
+    }
+
+    /// The interval `wait_ns` draws from, in ns: the backoff itself without
+    /// jitter, [0, b] with full jitter, [b/2, b] with equal jitter, and
+    /// [base, min(cap, 3 × previous wait)] with decorrelated jitter.
+    pub fn wait_range_ns(&self, retry: u32, previous_ns: u64) -> (f64, f64) {
+        let backoff = self.backoff_ns(retry);
+        match self.jitter {
+            Jitter::None => (backoff, backoff),
+            Jitter::Full => (0.0, backoff),
+            Jitter::Equal => (backoff / 2.0, backoff),
+            Jitter::Decorrelated => {
+                let (base, cap) = (self.base_ns, self.cap_ns);
+                let prev = (previous_ns as f64).max(base);
+                (base.min(cap), (prev * 3.0).min(cap))
+            }
+        }
     }
 }
 
@@ -120,6 +144,38 @@ mod tests {
             assert!((100..=900).contains(&w), "{w}");
             assert!(ms(&d, 3, 900_000_000, &mut rng) <= 1000);
         }
+    }
+
+    /// The interval a trace shows for a backoff holds every wait the
+    /// policy draws, for every backoff and jitter; with full jitter it is
+    /// [0, base × 2^retry] ("Exponential Backoff and Jitter").
+    #[test]
+    fn every_wait_falls_in_the_interval_a_trace_shows() {
+        let mut rng = Stream::derive(2, Purpose::Retry, "", 0);
+        for backoff in [Backoff::None, Backoff::Constant, Backoff::Exponential] {
+            for jitter in [
+                Jitter::None,
+                Jitter::Full,
+                Jitter::Equal,
+                Jitter::Decorrelated,
+            ] {
+                let p = policy(backoff, jitter);
+                for retry in 0..6 {
+                    for previous in [0, 150_000_000, 900_000_000] {
+                        let (low, high) = p.wait_range_ns(retry, previous);
+                        for _ in 0..200 {
+                            let w = p.wait_ns(retry, previous, &mut rng) as f64;
+                            assert!(
+                                low.floor() <= w && w <= high,
+                                "{backoff:?} {jitter:?} retry {retry}: {w} outside [{low}, {high}]"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let full = policy(Backoff::Exponential, Jitter::Full);
+        assert_eq!(full.wait_range_ns(2, 0), (0.0, 100e6 * 4.0));
     }
 
     #[test]

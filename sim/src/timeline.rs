@@ -10,7 +10,7 @@
 //! spacing doubles, so memory stays bounded however long the run, and a
 //! jump replays at most one spacing of simulated time.
 
-use crate::{Change, ScenarioError, SimDuration, SimTime, Simulation};
+use crate::{Change, ScenarioError, SimDuration, SimTime, Simulation, TraceTarget};
 
 /// Simulated seconds between checkpoints at first.
 const FIRST_SPACING_S: u64 = 10;
@@ -133,6 +133,16 @@ impl Timeline {
             self.changes_made = from.changes_made;
         }
         self.advance(t, u64::MAX);
+    }
+
+    /// Starts tracing the request `target` names (`None`: stops). The
+    /// trace lives in the simulation now: a checkpoint taken before it
+    /// began has none, so seeking back before then ends it.
+    pub fn trace(&mut self, target: Option<TraceTarget>) {
+        match target {
+            Some(target) => self.sim.trace(target),
+            None => self.sim.stop_tracing(),
+        }
     }
 
     /// When the latest checkpoint was taken.

@@ -4,10 +4,12 @@
 //! (`Clients`, `Fleets`, `Database`, `Network`) keep their state private
 //! and act on the world only through these.
 
-use crate::engine::EventQueue;
+use crate::engine::{EventQueue, Message};
 use crate::log::{Log, Note};
 use crate::metrics::Metrics;
 use crate::params::Params;
+use crate::slab::Handle;
+use crate::trace::{Step, Tracer};
 
 #[derive(Clone)]
 pub(crate) struct World {
@@ -17,6 +19,9 @@ pub(crate) struct World {
     pub params: Params,
     pub metrics: Metrics,
     pub log: Log,
+    /// The trace someone asked for; `None` (the usual case) costs the
+    /// owners one branch where they would report to it.
+    pub tracer: Option<Box<Tracer>>,
 }
 
 impl World {
@@ -27,6 +32,7 @@ impl World {
             params,
             metrics: Metrics::default(),
             log: Log::default(),
+            tracer: None,
         }
     }
 
@@ -34,5 +40,23 @@ impl World {
     #[inline]
     pub fn note(&mut self, note: Note) {
         self.log.push(self.now, note);
+    }
+
+    /// Tells the tracer, if there is one, what happened to `attempt` now
+    /// (it keeps it if the attempt is a traced request's).
+    #[inline]
+    pub fn trace(&mut self, attempt: Handle, step: impl FnOnce() -> Step) {
+        if let Some(t) = self.tracer.as_deref_mut() {
+            t.attempt_step(attempt, self.now, step());
+        }
+    }
+
+    /// Tells the tracer, if there is one, that `msg` ended its hop now
+    /// (arrived, or was lost).
+    #[inline]
+    pub fn trace_hop(&mut self, msg: &Message) {
+        if let Some(t) = self.tracer.as_deref_mut() {
+            t.hop(msg, self.now);
+        }
     }
 }

@@ -22,6 +22,8 @@ use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId
 use crate::rng::{Purpose, Stream};
 use crate::slab::{Handle, Slab};
 use crate::throttle::{Answer, Throttles};
+use crate::time::SimDuration;
+use crate::trace::Step;
 use crate::world::World;
 use breaker::Breakers;
 use traffic::Traffic;
@@ -99,6 +101,14 @@ impl Clients {
             last_wait_ns: 0,
         });
         w.metrics.request_created();
+        if let Some(t) = w.tracer.as_deref_mut() {
+            t.created(
+                request,
+                id,
+                w.params.traffic.kinds[kind as usize].kind,
+                w.now,
+            );
+        }
         self.send_attempt(request, w)
     }
 
@@ -118,6 +128,9 @@ impl Clients {
         let Some(breaker) = self.breakers.permit(service as usize, w) else {
             // Failed fast, never sent; resending would meet the same breaker.
             w.metrics.attempt_finished(Outcome::CircuitOpen);
+            if let Some(t) = w.tracer.as_deref_mut() {
+                t.request_step(request, w.now, Step::CircuitOpen);
+            }
             self.finish(request, Outcome::CircuitOpen, w);
             return None;
         };
@@ -133,6 +146,9 @@ impl Clients {
         });
         self.throttles.attempt_sent(service);
         w.queue.push_timer(deadline, Timer::Attempt(attempt));
+        if let Some(t) = w.tracer.as_deref_mut() {
+            t.attempt_sent(request, attempt, deadline, w.now);
+        }
         Some(Message {
             attempt,
             token: id.0 as u32,
@@ -201,6 +217,13 @@ impl Clients {
         };
         let outcome = a.classify(seen);
         w.metrics.attempt_finished(outcome);
+        w.trace(attempt, || Step::Observed {
+            seen: match seen {
+                Observed::Response(status) => Some(status),
+                Observed::TimedOut => None,
+            },
+            outcome,
+        });
         self.tell_breaker(&a, outcome, w);
         let policy = &w.params.retry;
         let retry =
@@ -258,10 +281,24 @@ impl Clients {
                 refused: refused.then(|| policy.throttle.kind()),
             };
             w.note(note);
+            if let Some(t) = w.tracer.as_deref_mut() {
+                let refused = refused.then(|| policy.throttle.kind());
+                t.request_step(request, w.now, Step::GaveUp { refused });
+            }
             return false;
         }
-        let wait = policy.wait_ns(r.attempts - 1, r.last_wait_ns, &mut self.retry_rng);
+        let (retry, previous) = (r.attempts - 1, r.last_wait_ns);
+        let wait = policy.wait_ns(retry, previous, &mut self.retry_rng);
         r.last_wait_ns = wait;
+        if let Some(t) = w.tracer.as_deref_mut() {
+            let (low, high) = policy.wait_range_ns(retry, previous);
+            let step = Step::Backoff {
+                wait: SimDuration(wait),
+                low: SimDuration(low as u64),
+                high: SimDuration(high as u64),
+            };
+            t.request_step(request, w.now, step);
+        }
         w.queue.push(w.now + wait, Event::Retry { request });
         true
     }
@@ -283,6 +320,9 @@ impl Clients {
             return;
         };
         w.metrics.request_finished(outcome, w.now - r.created);
+        if let Some(t) = w.tracer.as_deref_mut() {
+            t.finished(request, outcome, w.now);
+        }
         if let Source::User(u) = r.source {
             self.traffic.think(u, w);
         }

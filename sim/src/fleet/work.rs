@@ -9,11 +9,13 @@ use super::instance::Job;
 use super::queue::WaitQueue;
 use super::{Condition, Fleets};
 use crate::engine::{Chain, Event, Leg, Message, Timer};
-use crate::idempotency::{Lookup, TokenStore};
+use crate::idempotency::{TokenLookup, TokenStore};
 use crate::log::Note;
 use crate::request::{RequestId, Status};
 use crate::scenario::{Balancer as Algorithm, Cancellation, Idempotency};
 use crate::slab::Handle;
+use crate::time::SimDuration;
+use crate::trace::Step;
 use crate::world::World;
 
 /// How long a load balancer tries to connect to a target before it answers
@@ -126,19 +128,22 @@ impl Fleets {
         let mutating = w.params.traffic.kinds[msg.kind as usize].mutating;
         if mutating {
             let (now, retention) = (w.now, w.params.retention_ns);
-            match self
+            let lookup = self
                 .token_store(i, w.params.idempotency)
-                .map(|s| s.check(msg.token, now, retention))
-            {
-                Some(Lookup::Replay) => {
+                .map(|s| s.check(msg.token, now, retention));
+            if let Some(lookup) = lookup {
+                w.trace(msg.attempt, || Step::Token { lookup });
+            }
+            match lookup {
+                Some(TokenLookup::Replay) => {
                     w.metrics.replayed();
                     return reply(msg, Status::Ok);
                 }
-                Some(Lookup::Conflict) => {
+                Some(TokenLookup::Conflict) => {
                     w.metrics.conflict();
                     return reply(msg, Status::Conflict);
                 }
-                Some(Lookup::Execute) | None => {}
+                Some(TokenLookup::Execute) | None => {}
             }
         }
         let queue = &w.params.services[msg.service as usize].queue;
@@ -147,6 +152,7 @@ impl Fleets {
             self.start_job(i, slot, job, w);
             false
         } else if inst.queue.admit(job, w.now, queue) {
+            w.trace(msg.attempt, || Step::Queued);
             false
         } else {
             if mutating {
@@ -182,6 +188,8 @@ impl Fleets {
             (PROBE_WORK_NS as f64 * inst.slow_factor) as u64
         } else {
             w.metrics.job_started(now - job.arrived);
+            let waited = SimDuration(now - job.arrived);
+            w.trace(job.attempt, || Step::Started { waited });
             let work = w.params.services[inst.service as usize].work;
             let d = work.sample(&mut inst.work_rng, inst.slow_factor);
             // A job whose client gives up first is stopped then.
@@ -415,6 +423,9 @@ impl Fleets {
         // Without retries every request executes at most once.
         let duplicate =
             ok && w.params.retry.max_attempts > 1 && self.executions.executed(job.token, now);
+        if ok {
+            w.trace(job.attempt, || Step::Executed { duplicate });
+        }
         if duplicate {
             w.metrics.duplicate();
             let kind = w.params.traffic.kinds[job.kind as usize].kind;

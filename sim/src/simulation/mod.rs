@@ -21,6 +21,7 @@ use crate::params::Params;
 use crate::request::{Observed, Status};
 use crate::scenario::{FaultKind, Scenario, ValidationError};
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
+use crate::trace::{Trace, TraceTarget, Tracer};
 use crate::world::World;
 
 /// A running simulation of one scenario. Deterministic: the same scenario
@@ -141,6 +142,22 @@ impl Simulation {
     }
 
     /// Logical requests created and not yet finished.
+    /// Starts tracing the request `target` names, from now on (a trace
+    /// already under way is dropped). Tracing changes nothing in the run.
+    pub fn trace(&mut self, target: TraceTarget) {
+        self.world.tracer = Some(Box::new(Tracer::new(target)));
+    }
+
+    /// Stops tracing.
+    pub fn stop_tracing(&mut self) {
+        self.world.tracer = None;
+    }
+
+    /// The trace under way, as far as it has got.
+    pub fn traced(&self) -> Option<Trace> {
+        self.world.tracer.as_ref().map(|t| t.view())
+    }
+
     pub fn in_flight(&self) -> u64 {
         self.clients.requests_in_flight()
     }
@@ -218,6 +235,7 @@ impl Simulation {
             }
             Event::Deliver(mut msg) => {
                 self.network.landed(&msg);
+                w.trace_hop(&msg);
                 if msg.lost {
                     self.on_lost(msg);
                 } else {

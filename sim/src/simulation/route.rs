@@ -22,6 +22,7 @@ impl Simulation {
             && msg.leg.hop() == 2
             && self.fleets.zone_of(msg.instance) != 0;
         if self.network.send(msg, cross_zone, &mut self.world) {
+            self.world.trace_hop(msg);
             self.deliver(msg);
         }
     }
