@@ -3,7 +3,7 @@
 # the budget (KB), so growth is noticed when it happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-budget_kb=${SIZE_BUDGET_KB:-400}
+budget_kb=${SIZE_BUDGET_KB:-405}
 total=0
 for f in dist/*.wasm dist/*.js dist/*.css; do
   [ -e "$f" ] || continue

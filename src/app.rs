@@ -25,6 +25,7 @@ use crate::view::{
     ticker::Ticker,
     timebar::TimeBar,
     tour::TourPanel,
+    trace::TracePanel,
 };
 use leptos::prelude::*;
 
@@ -230,6 +231,7 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                     {move || live.compared().map(|b| view! { <CompareFigures live b /> })}
                     <FocusCharts live shown=ui.shown focus=ui.focus />
                     <Counters live />
+                    <TracePanel live />
                     <Legend />
                 </section>
                 <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">

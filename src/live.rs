@@ -3,7 +3,9 @@
 //! simulation directly; it reads `snapshot` and calls `apply`.
 
 use leptos::prelude::*;
-use sahara_sim::{Change, LogEvent, Scenario, SimTime, Simulation, Snapshot, Timeline};
+use sahara_sim::{
+    Change, LogEvent, Scenario, SimTime, Simulation, Snapshot, Timeline, Trace, TraceTarget,
+};
 use std::collections::VecDeque;
 
 /// Events a frame may run at most. Enough for 100× speed of the busiest
@@ -47,6 +49,9 @@ pub struct Live {
     log_cursor: StoredValue<u64>,
     /// The last problem a change caused, in words, for the person who made it.
     error: RwSignal<Option<String>>,
+    /// The trace of one request asked for, as far as it has got; it stays
+    /// shown after a rewind to before it began, until another run starts.
+    pub trace: RwSignal<Option<Trace>>,
     /// Compare mode: the other run, which follows this one.
     compared: RwSignal<Option<Compared>, LocalStorage>,
     /// On a compared run: the run it follows.
@@ -97,6 +102,7 @@ impl Live {
             ticker: RwSignal::new(VecDeque::new()),
             log_cursor: StoredValue::new(0),
             error: RwSignal::new(None),
+            trace: RwSignal::new(None),
             compared: RwSignal::new_local(None),
             leader: StoredValue::new_local(None),
             owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
@@ -209,6 +215,7 @@ impl Live {
                 self.log_cursor.set_value(0);
                 self.ticker.update(|t| t.clear());
                 self.scenario.set(scenario);
+                self.trace.set(None);
                 self.publish(snapshot, true);
             }
             Err(e) => problems.push(e),
@@ -353,8 +360,31 @@ impl Live {
         }
     }
 
+    /// Traces the request `target` names from now on (`None`: stops and
+    /// clears the trace shown).
+    pub fn trace(&self, target: Option<TraceTarget>) {
+        self.run.update_value(|run| run.trace(target));
+        if target.is_none() {
+            self.trace.set(None);
+        }
+        self.publish_trace();
+    }
+
+    /// Shows the trace under way, if the run has one and it moved on.
+    fn publish_trace(&self) {
+        if let Some(trace) = self.run.with_value(|run| run.sim().traced()) {
+            if self
+                .trace
+                .with_untracked(|shown| shown.as_ref() != Some(&trace))
+            {
+                self.trace.set(Some(trace));
+            }
+        }
+    }
+
     fn publish(&self, snapshot: Snapshot, closed_second: bool) {
         self.snapshot.set(snapshot);
+        self.publish_trace();
         if closed_second {
             self.second.update(|s| *s += 1);
         }

@@ -120,7 +120,9 @@ struct Story {
     troubled: bool,
 }
 
-/// Follows the request a `TraceTarget` names and records its steps.
+/// Follows the request a `TraceTarget` names and records its steps. Its
+/// verbs are `#[cold]`: called only while tracing, they stay out of the
+/// hot path's code (and out of the wasm's many call sites).
 #[derive(Clone)]
 pub(crate) struct Tracer {
     target: TraceTarget,
@@ -139,6 +141,7 @@ impl Tracer {
     }
 
     /// A request was created: followed if it is what the target names.
+    #[cold]
     pub fn created(&mut self, request: Handle, id: RequestId, kind: RequestKind, now: u64) {
         let (TraceTarget::Next { kind: wanted } | TraceTarget::NextTroubled { kind: wanted }) =
             self.target;
@@ -164,6 +167,7 @@ impl Tracer {
     }
 
     /// A followed request sent attempt `attempt`.
+    #[cold]
     pub fn attempt_sent(&mut self, request: Handle, attempt: Handle, timeout_at: u64, now: u64) {
         if let Some(story) = self.stories.iter_mut().find(|s| s.request == request) {
             story.attempts.push(attempt);
@@ -173,6 +177,7 @@ impl Tracer {
     }
 
     /// Something happened to an attempt, if it is a followed request's.
+    #[cold]
     pub fn attempt_step(&mut self, attempt: Handle, now: u64, step: Step) {
         let found = self.stories.iter().enumerate().find_map(|(s, story)| {
             let i = story.attempts.iter().position(|a| *a == attempt)?;
@@ -191,6 +196,7 @@ impl Tracer {
     }
 
     /// A message of an attempt ended its hop (arrived, or was lost).
+    #[cold]
     pub fn hop(&mut self, msg: &Message, now: u64) {
         let instance = (msg.leg.hop() > 0).then_some(InstanceId(msg.target));
         let step = Step::Hop {
@@ -205,6 +211,7 @@ impl Tracer {
 
     /// Something happened to a followed request as a whole (its backoff,
     /// giving up, its circuit breaker).
+    #[cold]
     pub fn request_step(&mut self, request: Handle, now: u64, step: Step) {
         if let Some(story) = self.stories.iter_mut().find(|s| s.request == request) {
             let attempt = story.attempts.len() as u32;
@@ -218,6 +225,7 @@ impl Tracer {
 
     /// A followed request finished. Waiting for one that goes wrong, one
     /// that went right is forgotten.
+    #[cold]
     pub fn finished(&mut self, request: Handle, outcome: Outcome, now: u64) {
         let Some(i) = self.stories.iter().position(|s| s.request == request) else {
             return;

@@ -18,3 +18,4 @@ pub mod slider;
 pub mod ticker;
 pub mod timebar;
 pub mod tour;
+pub mod trace;
