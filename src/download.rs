@@ -1,7 +1,7 @@
 //! Hands the browser a file to save, made here from text: the page's
 //! exports for slides and spreadsheets.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 
 /// Offers `text` as a download named `name` of type `mime`; an error is a
 /// sentence for the page's error banner.
@@ -26,4 +26,14 @@ pub fn save(name: &str, mime: &str, text: &str) -> Result<(), String> {
     link.click();
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
+}
+
+#[wasm_bindgen(module = "/src/js/picture.js")]
+extern "C" {
+    /// Saves the chart whose export button is `button` as a picture for a
+    /// slide, `name`.svg or (`png`) `name`.png: title, lines and legend in
+    /// the colours shown. In JavaScript: it reads the page's computed
+    /// styles and draws through a canvas, which is the browser's work.
+    #[wasm_bindgen(js_name = saveChart)]
+    pub fn save_chart(button: &web_sys::Element, name: &str, png: bool);
 }

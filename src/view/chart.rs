@@ -87,6 +87,10 @@ pub fn Chart(
     view! {
         <figure class="chart" class:compare=move || data.with(|d| d.compared_from.is_some())>
             <figcaption>{title} " " <span class="unit">"(" {unit} ")"</span></figcaption>
+            <span class="picture">
+                <button type="button" title="Download this chart as SVG" on:click=move |ev| picture(&ev, title, false)>"SVG"</button>
+                <button type="button" title="Download this chart as PNG" on:click=move |ev| picture(&ev, title, true)>"PNG"</button>
+            </span>
             <svg
                 viewBox=format!("0 0 {W} {H}")
                 role="img"
@@ -115,6 +119,22 @@ pub fn Chart(
             </ul>
         </figure>
     }
+}
+
+/// Saves the chart of the clicked button as a picture named after its
+/// title (`Goodput vs offered load` → `goodput-vs-offered-load.svg`).
+fn picture(ev: &leptos::ev::MouseEvent, title: &str, png: bool) {
+    use wasm_bindgen::JsCast;
+    let Some(button) = ev.target().and_then(|t| t.dyn_into().ok()) else {
+        return;
+    };
+    let name: String = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join("-");
+    crate::download::save_chart(&button, &name, png);
 }
 
 /// A line's entry in the legend: its swatch, its name and, unless
