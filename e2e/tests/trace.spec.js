@@ -67,3 +67,34 @@ test('a lost request shows where it was lost: on the internet, before any instan
   await expect(lostMark(page)).toHaveAttribute('x', await lifelineX(page, 'Internet'));
   await snap(page, 'trace-lost-request');
 });
+
+test('clicking a message in flight traces its request from its start', async ({ page }) => {
+  await page.goto('/?scenario=lost-response&t=30');
+  // Where messages are drawn: the centres of painted spots on the canvas.
+  const spots = await page.locator('canvas.flow').evaluate((canvas) => {
+    const g = canvas.getContext('2d');
+    const { data, width, height } = g.getImageData(0, 0, canvas.width, canvas.height);
+    const k = canvas.width / canvas.clientWidth;
+    const found = [];
+    for (let y = 0; y < height; y += 2) {
+      for (let x = 0; x < width; x += 2) {
+        if (data[(y * width + x) * 4 + 3] > 200 && !found.some((p) => Math.hypot(p.x - x / k, p.y - y / k) < 12)) {
+          found.push({ x: x / k, y: y / k });
+        }
+      }
+    }
+    return found;
+  });
+  expect(spots.length).toBeGreaterThan(0);
+  const canvas = await page.locator('canvas.flow').boundingBox();
+  for (const s of spots) {
+    await page.mouse.click(canvas.x + s.x, canvas.y + s.y);
+    if (await page.locator('.trace-diagram svg').count()) break;
+  }
+  await expect(page.locator('.trace-panel')).toHaveAttribute('open', '');
+  await expect(page.locator('.trace-status')).toContainText(/^r-\d+/);
+  // Traced from its start, though it was created before the click: the
+  // first row is its creation, and the clock did not move.
+  await expect(page.locator('.trace-diagram svg')).toContainText(/created: no idempotency token/);
+  await expect(page.getByRole('timer')).toHaveText('t = 0:30.0');
+});

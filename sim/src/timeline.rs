@@ -135,14 +135,34 @@ impl Timeline {
         self.advance(t, u64::MAX);
     }
 
-    /// Starts tracing the request `target` names (`None`: stops). The
-    /// trace lives in the simulation now: a checkpoint taken before it
-    /// began has none, so seeking back before then ends it.
+    /// Starts tracing the request `target` names (`None`: stops). A
+    /// request created before now is traced from its start: the run is
+    /// replayed from the last checkpoint before it was created, traced,
+    /// back to now (the same run, so the same moment). The trace lives in
+    /// the simulation: a checkpoint taken before it began has none, so
+    /// seeking back before then ends it.
     pub fn trace(&mut self, target: Option<TraceTarget>) {
-        match target {
-            Some(target) => self.sim.trace(target),
-            None => self.sim.stop_tracing(),
+        let Some(target) = target else {
+            self.sim.stop_tracing();
+            return;
+        };
+        let now = self.sim.now();
+        if let TraceTarget::Request { id } = target {
+            let before = self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|c| c.sim.requests_created() < id.0)
+                .filter(|_| self.sim.requests_created() >= id.0);
+            if let Some(before) = before {
+                self.sim = before.sim.clone();
+                self.changes_made = before.changes_made;
+                self.sim.trace(target);
+                self.advance(now, u64::MAX);
+                return;
+            }
         }
+        self.sim.trace(target);
     }
 
     /// When the latest checkpoint was taken.

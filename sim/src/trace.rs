@@ -30,6 +30,10 @@ pub enum TraceTarget {
     /// request in flight is followed, and the others are forgotten as they
     /// finish.
     NextTroubled { kind: Option<RequestKind> },
+    /// The request with this id. A `Simulation` follows it if it is created
+    /// from now on; a `Timeline` also traces one created before, by
+    /// replaying from a checkpoint taken before it was.
+    Request { id: RequestId },
 }
 
 /// One thing that happened to the traced request.
@@ -143,12 +147,16 @@ impl Tracer {
     /// A request was created: followed if it is what the target names.
     #[cold]
     pub fn created(&mut self, request: Handle, id: RequestId, kind: RequestKind, now: u64) {
-        let (TraceTarget::Next { kind: wanted } | TraceTarget::NextTroubled { kind: wanted }) =
-            self.target;
-        if !self.open || wanted.is_some_and(|k| k != kind) {
+        let wanted = match self.target {
+            TraceTarget::Next { kind: k } | TraceTarget::NextTroubled { kind: k } => {
+                k.is_none_or(|k| k == kind)
+            }
+            TraceTarget::Request { id: wanted } => wanted == id,
+        };
+        if !self.open || !wanted {
             return;
         }
-        if matches!(self.target, TraceTarget::Next { .. }) {
+        if !matches!(self.target, TraceTarget::NextTroubled { .. }) {
             self.open = false;
         }
         self.stories.push(Story {
@@ -250,8 +258,8 @@ impl Tracer {
     /// The trace so far.
     pub fn view(&self) -> Trace {
         let found = match self.target {
-            TraceTarget::Next { .. } => self.stories.first(),
             TraceTarget::NextTroubled { .. } => self.stories.iter().find(|s| s.troubled),
+            _ => self.stories.first(),
         };
         Trace {
             target: self.target,

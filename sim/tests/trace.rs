@@ -190,3 +190,28 @@ fn the_next_request_of_a_kind_is_the_first_created_after() {
     assert_eq!(trace.steps[0].step, Step::Created);
     assert_well_formed(&trace);
 }
+
+/// A request created before tracing began (one clicked on in flight) is
+/// traced from its start: the timeline replays the run from a checkpoint
+/// taken before the request was created, tracing it, back to the same
+/// moment — the same story as tracing it from before, and the same run.
+#[test]
+fn a_request_created_before_is_traced_from_its_start() {
+    let (scenario, expected) = trace_troubled_checkout("lost-response", "off", 20.0);
+    let id = expected.request.unwrap();
+    let mut run = Timeline::new(Simulation::new(scenario).unwrap());
+    let later = expected
+        .steps
+        .last()
+        .unwrap()
+        .t
+        .plus(SimDuration::from_secs(1));
+    run.advance(later, u64::MAX);
+    let digest = run.sim().digest();
+    run.trace(Some(TraceTarget::Request { id }));
+    assert_eq!(run.sim().now(), later);
+    assert_eq!(run.sim().digest(), digest);
+    let traced = run.sim().traced().unwrap();
+    assert_eq!(traced.request, Some(id));
+    assert_eq!(traced.steps, expected.steps);
+}

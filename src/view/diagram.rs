@@ -47,7 +47,8 @@ pub fn Diagram(
     let breached = move |what: Selected| move || security.compromised.get() == Some(what);
 
     view! {
-        <div class="diagram" role="group" aria-label="Sahara's deployment" data-highlight=highlight>
+        <div class="diagram" role="group" aria-label="Sahara's deployment" data-highlight=highlight
+            on:click=move |ev| super::flow::pick(&ev, live)>
             // The canvas of requests in flight lies exactly over the SVG:
             // both fill this box, so they map the diagram alike.
             <div class="canvas-box">

@@ -86,6 +86,17 @@ struct Frame {
 }
 
 impl Frame {
+    /// The frame of a canvas `cw` × `ch` (CSS px) over the diagram `layout`.
+    fn of(cw: f64, ch: f64, layout: &Layout) -> Frame {
+        let h = layout.height();
+        let scale = (cw / layout::WIDTH).min(ch / h);
+        Frame {
+            scale,
+            dx: (cw - layout::WIDTH * scale) / 2.0,
+            dy: (ch - h * scale) / 2.0,
+        }
+    }
+
     fn to_px(&self, p: Point) -> (f64, f64) {
         (self.dx + p.x * self.scale, self.dy + p.y * self.scale)
     }
@@ -119,13 +130,8 @@ fn draw(
     let _ = ctx.set_transform(dpr, 0.0, 0.0, dpr, 0.0, 0.0);
     ctx.clear_rect(0.0, 0.0, cw, ch);
     let layout = Layout::of(snap);
-    let h = layout.height();
-    let scale = (cw / layout::WIDTH).min(ch / h);
-    let frame = Frame {
-        scale,
-        dx: (cw - layout::WIDTH * scale) / 2.0,
-        dy: (ch - h * scale) / 2.0,
-    };
+    let frame = Frame::of(cw, ch, &layout);
+    let scale = frame.scale;
     let colours = Colours::read(canvas);
     let now = snap.time.as_secs_f64();
 
@@ -138,12 +144,8 @@ fn draw(
         let Some((a, b)) = ends(snap, &layout, m) else {
             continue;
         };
-        let sent = m.sent.as_secs_f64();
-        let span = (m.arrives.as_secs_f64() - sent).max(1e-9);
-        let f = ((now - sent) / span).clamp(0.0, 1.0);
         if let Some(lost) = m.lost_at {
-            let fl = ((lost.as_secs_f64() - sent) / span).clamp(0.0, 1.0);
-            let at = lerp(a, b, fl);
+            let at = lerp(a, b, along(m, lost.as_secs_f64()));
             if !bursts
                 .iter()
                 .any(|x| x.at == at && x.t == lost.as_secs_f64())
@@ -154,7 +156,7 @@ fn draw(
                 });
             }
         }
-        let (x, y) = frame.to_px(lerp(a, b, f));
+        let (x, y) = frame.to_px(lerp(a, b, along(m, now)));
         let failed = m.leg.is_response() && m.status != Status::Ok;
         if m.is_duplicate {
             star(&ctx, x, y, r * 1.4, &colours.duplicate);
@@ -177,6 +179,54 @@ fn draw(
         ctx.set_global_alpha(1.0 - age);
         burst(&ctx, x, y, r * (1.5 + 2.0 * age), &colours.lost);
         ctx.set_global_alpha(1.0);
+    }
+}
+
+/// How far along its hop a message is at `t_s` simulated seconds (0 to 1).
+fn along(m: &MessageView, t_s: f64) -> f64 {
+    let sent = m.sent.as_secs_f64();
+    let span = (m.arrives.as_secs_f64() - sent).max(1e-9);
+    ((t_s - sent) / span).clamp(0.0, 1.0)
+}
+
+/// A click on the diagram: if it is on a message in flight (within a few
+/// pixels; pause to catch one), its request is traced from its start and
+/// the trace panel opens.
+pub fn pick(ev: &leptos::ev::MouseEvent, live: Live) {
+    let Some(diagram) = ev
+        .current_target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
+    let Some(canvas) = diagram.query_selector("canvas.flow").ok().flatten() else {
+        return;
+    };
+    let rect = canvas.get_bounding_client_rect();
+    let (cx, cy) = (
+        f64::from(ev.client_x()) - rect.left(),
+        f64::from(ev.client_y()) - rect.top(),
+    );
+    let picked = live.snapshot.with_untracked(|snap| {
+        let layout = Layout::of(snap);
+        let frame = Frame::of(rect.width(), rect.height(), &layout);
+        let now = snap.time.as_secs_f64();
+        let reach = (8.0 * frame.scale).max(6.0);
+        snap.messages
+            .iter()
+            .filter_map(|m| {
+                let (a, b) = ends(snap, &layout, m)?;
+                let (x, y) = frame.to_px(lerp(a, b, along(m, now)));
+                let d = (x - cx).hypot(y - cy);
+                (d <= reach).then_some((d, m.request?))
+            })
+            .min_by(|p, q| p.0.total_cmp(&q.0))
+    });
+    if let Some((_, id)) = picked {
+        live.trace(Some(sahara_sim::TraceTarget::Request { id }));
+        if let Some(panel) = document().query_selector(".trace-panel").ok().flatten() {
+            let _ = panel.set_attribute("open", "");
+        }
     }
 }
 

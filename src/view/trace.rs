@@ -79,16 +79,17 @@ pub fn TracePanel(live: Live) -> impl IntoView {
 
 /// Where the trace has got, in a sentence.
 fn status(t: &Trace) -> String {
-    let (TraceTarget::Next { kind } | TraceTarget::NextTroubled { kind }) = t.target;
+    let kind = match t.target {
+        TraceTarget::Next { kind } | TraceTarget::NextTroubled { kind } => kind,
+        TraceTarget::Request { .. } => t.kind,
+    };
     let what = kind.map_or("request", kind_name);
     match (t.request, t.outcome) {
-        (None, _) if matches!(t.target, TraceTarget::Next { .. }) => {
-            format!("Waiting for the next {what}… (play the run)")
-        }
-        (None, _) => format!(
+        (None, _) if matches!(t.target, TraceTarget::NextTroubled { .. }) => format!(
             "Following {} {what}s in flight until one goes wrong… (play the run)",
             t.following
         ),
+        (None, _) => format!("Waiting for the next {what}… (play the run)"),
         (Some(id), None) => format!("r-{} ({what}) is in flight…", id.0),
         (Some(id), Some(outcome)) => {
             let attempts = t.steps.iter().map(|s| s.attempt).max().unwrap_or(0);

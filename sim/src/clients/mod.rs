@@ -59,6 +59,11 @@ impl Clients {
         self.requests.len() as u64
     }
 
+    /// Logical requests created so far.
+    pub fn requests_created(&self) -> u64 {
+        self.next_request - 1
+    }
+
     /// Attempts sent whose outcome the client has not yet observed.
     pub fn attempts_in_flight(&self) -> u64 {
         self.attempts.len() as u64

@@ -148,6 +148,12 @@ impl Simulation {
         self.world.tracer = Some(Box::new(Tracer::new(target)));
     }
 
+    /// How many logical requests have been created so far (request ids
+    /// count from 1).
+    pub fn requests_created(&self) -> u64 {
+        self.clients.requests_created()
+    }
+
     /// Stops tracing.
     pub fn stop_tracing(&mut self) {
         self.world.tracer = None;
