@@ -1,7 +1,9 @@
 // A tiny static server for the built dist/, started and stopped by Playwright.
 // Port APP_PORT serves dist/ both at the root and under /sahara-sim/ (as GitHub
 // Pages serves a project site); port HOST_PORT is another origin whose page
-// embeds the app in an <iframe>, as a lecture slide would.
+// embeds the app in an <iframe>, as a lecture slide would, and which serves
+// deck/index.html, a reveal.js deck with two embedded views (reveal.js from
+// node_modules under /reveal/).
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -52,8 +54,28 @@ createServer({ maxHeaderSize: 512 * 1024 }, (req, res) => {
   serveFile(res, path.startsWith(SUB_PATH) ? path.slice(SUB_PATH.length - 1) : path);
 }).listen(APP_PORT, '127.0.0.1');
 
-createServer((req, res) => {
-  const params = new URL(req.url, 'http://127.0.0.1').searchParams;
+const REVEAL = resolve(import.meta.dirname, 'node_modules', 'reveal.js', 'dist');
+const DECK = resolve(import.meta.dirname, 'deck', 'index.html');
+
+createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  if (url.pathname === '/deck/') {
+    const deck = (await readFile(DECK, 'utf8')).replaceAll('APP_ORIGIN', `http://127.0.0.1:${APP_PORT}`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return res.end(deck);
+  }
+  if (url.pathname.startsWith('/reveal/')) {
+    const file = join(REVEAL, normalize(url.pathname.slice('/reveal/'.length)).replace(/^(\.\.[/\\])+/, ''));
+    if (!file.startsWith(REVEAL)) return notFound(res);
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      return res.end(body);
+    } catch {
+      return notFound(res);
+    }
+  }
+  const params = url.searchParams;
   const src = params.get('src') ?? SUB_PATH;
   const width = Number(params.get('w') ?? 960);
   const height = Number(params.get('h') ?? 540);
