@@ -26,7 +26,16 @@ test('a chart downloads as a standalone SVG with its title, lines and legend, an
   const png = await save(page, 'attempts', 'PNG');
   expect(png.name).toBe('attempts-vs-requests.png');
   expect(png.bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
-  expect(png.bytes.length).toBeGreaterThan(2000);
+  // It decodes, at twice the size of the chart on screen (plus margins).
+  const [width, height] = await page.evaluate(async (b64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${b64}`;
+    await image.decode();
+    return [image.naturalWidth, image.naturalHeight];
+  }, png.bytes.toString('base64'));
+  const shown = await page.locator('[data-chart="attempts"] svg').boundingBox();
+  expect(width).toBeGreaterThan(2 * shown.width);
+  expect(height).toBeGreaterThan(2 * shown.height);
   mkdirSync('artifacts', { recursive: true });
   writeFileSync('artifacts/chart-picture-attempts.png', png.bytes);
 });
