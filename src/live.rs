@@ -51,7 +51,7 @@ pub struct Live {
     error: RwSignal<Option<String>>,
     /// The trace of one request asked for, as far as it has got; it stays
     /// shown after a rewind to before it began, until another run starts.
-    pub trace: RwSignal<Option<Trace>>,
+    pub traced: RwSignal<Option<Trace>>,
     /// Compare mode: the other run, which follows this one.
     compared: RwSignal<Option<Compared>, LocalStorage>,
     /// On a compared run: the run it follows.
@@ -102,7 +102,7 @@ impl Live {
             ticker: RwSignal::new(VecDeque::new()),
             log_cursor: StoredValue::new(0),
             error: RwSignal::new(None),
-            trace: RwSignal::new(None),
+            traced: RwSignal::new(None),
             compared: RwSignal::new_local(None),
             leader: StoredValue::new_local(None),
             owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
@@ -215,7 +215,7 @@ impl Live {
                 self.log_cursor.set_value(0);
                 self.ticker.update(|t| t.clear());
                 self.scenario.set(scenario);
-                self.trace.set(None);
+                self.traced.set(None);
                 self.publish(snapshot, true);
             }
             Err(e) => problems.push(e),
@@ -365,7 +365,7 @@ impl Live {
     pub fn trace(&self, target: Option<TraceTarget>) {
         self.run.update_value(|run| run.trace(target));
         if target.is_none() {
-            self.trace.set(None);
+            self.traced.set(None);
         }
         self.publish_trace();
     }
@@ -374,10 +374,10 @@ impl Live {
     fn publish_trace(&self) {
         if let Some(trace) = self.run.with_value(|run| run.sim().traced()) {
             if self
-                .trace
+                .traced
                 .with_untracked(|shown| shown.as_ref() != Some(&trace))
             {
-                self.trace.set(Some(trace));
+                self.traced.set(Some(trace));
             }
         }
     }

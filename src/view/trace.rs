@@ -67,11 +67,11 @@ pub fn TracePanel(live: Live) -> impl IntoView {
                 </button>
                 <button type="button" on:click=move |_| live.trace(None)>"Clear"</button>
                 <button type="button" class="export" on:click=move |_| export(live)
-                    disabled=move || live.trace.with(|t| t.as_ref().is_none_or(|t| t.request.is_none()))>
+                    disabled=move || live.traced.with(|t| t.as_ref().is_none_or(|t| t.request.is_none()))>
                     "Download SVG"
                 </button>
             </div>
-            <p class="trace-status" aria-live="polite">{move || live.trace.with(|t| t.as_ref().map(status))}</p>
+            <p class="trace-status" aria-live="polite">{move || live.traced.with(|t| t.as_ref().map(status))}</p>
             <div class="trace-diagram" inner_html=move || drawn(live).unwrap_or_default()></div>
         </details>
     }
@@ -441,7 +441,7 @@ fn drawn(live: Live) -> Option<String> {
     let tokens = live
         .scenario
         .with(|s| s.client.idempotency != Idempotency::Off);
-    live.trace.with(|t| {
+    live.traced.with(|t| {
         t.as_ref()
             .filter(|t| t.request.is_some())
             .map(|t| svg(t, tokens))
@@ -451,7 +451,7 @@ fn drawn(live: Live) -> Option<String> {
 /// Downloads the diagram as it is drawn, as `trace-r-<id>.svg`.
 fn export(live: Live) {
     let id = live
-        .trace
+        .traced
         .with_untracked(|t| t.as_ref().and_then(|t| t.request));
     let (Some(id), Some(svg)) = (id, untrack(|| drawn(live))) else {
         return;
