@@ -67,14 +67,6 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
     render_loop::start(live);
     let mut problems = request.problems.clone();
     problems.extend(live.start(request.preset.as_deref(), &request.changes, None));
-    if !problems.is_empty() {
-        let text = format!(
-            "Some of the link's settings could not be used: {}",
-            problems.join("; ")
-        );
-        leptos::logging::warn!("{text}");
-        live.report(Some(text));
-    }
     if let Some(speed) = request.speed {
         live.set_speed(speed);
     }
@@ -127,13 +119,17 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         live.play(request.autoplay);
     }
     if !request.compare.is_empty() {
-        let problems = live.compare(&request.compare);
-        if !problems.is_empty() {
-            live.report(Some(format!(
-                "Some of the link's settings could not be used: {}",
-                problems.join("; ")
-            )));
-        }
+        problems.extend(live.compare(&request.compare));
+    }
+    // Said once, after every part of the link was tried: a run started on
+    // the way (a tour step's) clears the banner.
+    if !problems.is_empty() {
+        let text = format!(
+            "Some of the link's settings could not be used: {}",
+            problems.join("; ")
+        );
+        leptos::logging::warn!("{text}");
+        live.report(Some(text));
     }
     if let Some(t) = request.t {
         live.step(t);

@@ -61,3 +61,13 @@ test('a slide shows “without | with”: an embed link with compare and charts 
   expect(chart.y + chart.height).toBeLessThanOrEqual(iframe.y + iframe.height + 1);
   await snap(page, 'compare-embed-960x540');
 });
+
+test('a compare link with unusable parts says what was ignored and compares the rest', async ({ page }) => {
+  await page.goto('/?scenario=lost-response&compare=idempotency:shared,jitter:sideways,nonsense,nosuch:1');
+  const banner = page.getByRole('alert').filter({ hasText: 'could not be used' });
+  await expect(banner).toContainText('“nonsense” is not setting:value');
+  await expect(banner).toContainText('jitter');
+  await expect(banner).toContainText('nosuch');
+  await expect(page.locator('.compare-diagrams .diagram')).toHaveCount(2);
+  await expect(page.locator('.run-label').nth(1)).toHaveText('B: idempotency = shared');
+});
