@@ -238,3 +238,93 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert!(out.status.success(), "{:?}", out.status);
 }
+
+/// `sweep` over 20 seeds of M/M/1 at ρ = 0.5 (the `mm1` preset: λ = 500/s,
+/// exponential service of mean 1 ms, one worker): the 95 % intervals of
+/// the mean queue wait, P(wait) and the number in the system cover the
+/// theory, Wq = ρ/(μ − λ) = 1 ms, P(wait) = ρ = 0.5, L = ρ/(1 − ρ) = 1
+/// (Kleinrock, Queueing Systems I, ch. 3); and the same command gives the
+/// same numbers again.
+#[test]
+fn sweep_intervals_cover_m_m_1_and_rerun_the_same() {
+    let args = [
+        "sweep",
+        "--scenario",
+        "mm1",
+        "--seeds",
+        "20",
+        "--fields",
+        "mean_queue_wait_ms,p_wait,mean_in_system",
+        "--json",
+    ];
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let (lambda, mu) = (500.0, 1000.0);
+    let rho: f64 = lambda / mu;
+    for (field, theory) in [
+        ("mean_queue_wait_ms", 1000.0 * rho / (mu - lambda)),
+        ("p_wait", rho),
+        ("mean_in_system", rho / (1.0 - rho)),
+    ] {
+        let e = &v[0]["fields"][field];
+        let (mean, ci) = (e["mean"].as_f64().unwrap(), e["ci95"].as_f64().unwrap());
+        assert!(
+            ci > 0.0 && ci < 0.01 * theory,
+            "{field}: ±{ci} is no interval"
+        );
+        assert!(
+            (mean - theory).abs() <= ci,
+            "{field}: {mean} ± {ci}, theory {theory}"
+        );
+    }
+    assert_eq!(stdout(&run(&args)), stdout(&o), "the same numbers on rerun");
+}
+
+/// A grid of settings: one row per combination, in the order given, with
+/// the varied settings' values first; unusable input is an error naming it.
+#[test]
+fn sweep_varies_settings_and_explains_bad_input() {
+    let o = run(&[
+        "sweep",
+        "--scenario",
+        "baseline",
+        "--seeds",
+        "3",
+        "--duration",
+        "20s",
+        "--vary",
+        "services.browse.instances=1,3",
+        "--vary",
+        "client.max_attempts=1,2",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert_eq!(
+        lines[0],
+        "services.browse.instances,client.max_attempts,seeds,goodput_rps_mean,goodput_rps_ci95,latency_ms.p99_mean,latency_ms.p99_ci95"
+    );
+    let keys: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| &l[..l.match_indices(',').nth(1).unwrap().0])
+        .collect();
+    assert_eq!(keys, ["1,1", "1,2", "3,1", "3,2"]);
+    for (bad, says) in [
+        (vec!["--seeds", "1"], "--seeds 1"),
+        (
+            vec!["--vary", "client.max_attempts=1,,2"],
+            "--vary client.max_attempts",
+        ),
+        (
+            vec!["--vary", "client.max_attempts=0"],
+            "--vary client.max_attempts=0",
+        ),
+        (vec!["--fields", "no.such"], "--fields no.such"),
+    ] {
+        let mut args = vec!["sweep", "--scenario", "baseline", "--duration", "5s"];
+        args.extend(bad);
+        let o = run(&args);
+        assert!(!o.status.success());
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    }
+}

@@ -4,12 +4,15 @@
 //! ```text
 //! sahara-sim run --scenario <preset | path.toml> [--seed N] [--duration 10m]
 //!                [--set path=value ...] [--json | --csv]
+//! sahara-sim sweep --scenario <preset | path.toml> [--seeds 20] [--vary path=v1,v2 ...]
+//!                  [--fields goodput_rps,latency_ms.p99] [--json]
 //! sahara-sim list
 //! sahara-sim show <preset>
 //! ```
 
 mod args;
 mod output;
+mod sweep;
 
 use args::{Command, Format, RunArgs};
 use sahara_sim::{presets, Scenario, SimTime, Simulation};
@@ -56,6 +59,13 @@ fn execute(command: Command) -> Result<String, String> {
             .map(|(toml, s)| compression_note(&s) + toml)
             .ok_or_else(|| unknown_preset(&name)),
         Command::Run(run) => execute_run(run),
+        Command::Sweep(args) => {
+            let mut sets = args.sets.clone();
+            if let Some(d) = args.duration_s {
+                sets.push(("duration_s".to_string(), d.to_string()));
+            }
+            sweep::sweep(&args, &scenario_with(&args.scenario, &sets)?)
+        }
     }
 }
 
@@ -101,8 +111,26 @@ fn toml_value_as_json(value: &str) -> String {
         .unwrap_or_else(|| value.to_string())
 }
 
+/// The scenario `source` names, with `sets` made to it.
+fn scenario_with(source: &str, sets: &[(String, String)]) -> Result<Scenario, String> {
+    let mut scenario = load(source)?;
+    for (path, value) in sets {
+        scenario
+            .set(path, &toml_value_as_json(value))
+            .map_err(|e| format!("--set {path}={value}: {e}"))?;
+    }
+    Ok(scenario)
+}
+
+/// A simulation of `scenario`, or every reason it is not valid.
+fn simulation(scenario: Scenario) -> Result<Simulation, String> {
+    Simulation::new(scenario).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
+        format!("the scenario is not valid:\n{}", lines.join("\n"))
+    })
+}
+
 fn execute_run(run: RunArgs) -> Result<String, String> {
-    let mut scenario = load(&run.scenario)?;
     let mut sets = Vec::new();
     if let Some(seed) = &run.seed {
         sets.push(("seed".to_string(), seed.clone()));
@@ -111,15 +139,7 @@ fn execute_run(run: RunArgs) -> Result<String, String> {
         sets.push(("duration_s".to_string(), d.to_string()));
     }
     sets.extend(run.sets.iter().cloned());
-    for (path, value) in &sets {
-        scenario
-            .set(path, &toml_value_as_json(value))
-            .map_err(|e| format!("--set {path}={value}: {e}"))?;
-    }
-    let mut sim = Simulation::new(scenario).map_err(|errors| {
-        let lines: Vec<String> = errors.iter().map(|e| format!("  - {e}")).collect();
-        format!("the scenario is not valid:\n{}", lines.join("\n"))
-    })?;
+    let mut sim = simulation(scenario_with(&run.scenario, &sets)?)?;
     let started = Instant::now();
     let mut rows = Vec::new();
     if run.format == Format::Csv {
