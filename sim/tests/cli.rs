@@ -328,3 +328,37 @@ fn sweep_varies_settings_and_explains_bad_input() {
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     }
 }
+
+/// `sweep` of spreading the risk (`tour-spread-risk`: each instance down a
+/// share p = MTTR / (MTBF + MTTR) of the time, independently): over 20
+/// seeds, the interval of the share of seconds with an instance up covers
+/// the lecture's 1 − pⁿ for n = 1, 2, 3.
+#[test]
+fn sweep_intervals_cover_one_minus_p_to_the_n() {
+    let o = run(&[
+        "sweep",
+        "--scenario",
+        "tour-spread-risk",
+        "--seeds",
+        "20",
+        "--vary",
+        "services.browse.instances=1,2,3",
+        "--fields",
+        "availability.browse",
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let s = sahara_sim::presets::get("tour-spread-risk").unwrap();
+    let browse = &s.services[0];
+    let p = browse.mttr_s / (browse.mtbf_s + browse.mttr_s);
+    for (i, n) in [1, 2, 3].into_iter().enumerate() {
+        let e = &v[i]["fields"]["availability.browse"];
+        let (mean, ci) = (e["mean"].as_f64().unwrap(), e["ci95"].as_f64().unwrap());
+        let theory = 1.0 - p.powi(n);
+        assert!(
+            (mean - theory).abs() <= ci,
+            "n = {n}: {mean} ± {ci}, 1 − pⁿ = {theory}"
+        );
+    }
+}
