@@ -198,8 +198,9 @@ for (const [what, link] of [['loopback', null], ['4 Mbit/s, 40 ms', slow]]) {
     if (ref) runs.ref.push(await firstPaint(ref, link));
     runs.now.push(await firstPaint(now, link));
   }
-  const line = `First paint, CPU 4x, ${what}: median ${fmt(median(runs.now))} ms`;
-  console.log(ref ? `${line}; reference ${fmt(median(runs.ref))} ms; ratio ${(median(runs.now) / median(runs.ref)).toFixed(2)}` : line);
+  const all = (xs) => `${fmt(median(xs))} ms (${xs.map(fmt).join(', ')})`;
+  const line = `First paint, CPU 4x, ${what}: median ${all(runs.now)}`;
+  console.log(ref ? `${line}; reference ${all(runs.ref)}; ratio ${(median(runs.now) / median(runs.ref)).toFixed(2)}` : line);
 }
 console.log(load());
 await browser.close();
