@@ -30,6 +30,7 @@ mod simulation;
 mod slab;
 mod snapshot;
 mod summary;
+pub mod sweep;
 mod throttle;
 mod time;
 mod timeline;

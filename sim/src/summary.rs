@@ -123,3 +123,50 @@ pub struct Transfer {
     pub cross_zone_gb: f64,
     pub cross_zone_usd: f64,
 }
+
+impl Summary {
+    /// A figure of the run by name: a number of the summary by its dotted
+    /// path in the JSON (`goodput_rps`, `latency_ms.p99`,
+    /// `utilisation.browse`), or the ratio of two such numbers
+    /// (`outcomes.success/requests`, the share of requests served) taken
+    /// for this run. `None` when a path names no number, or the ratio has
+    /// no value (nothing to divide by).
+    pub fn figure(&self, name: &str) -> Option<f64> {
+        let json = serde_json::to_value(self).ok()?;
+        let number = |path: &str| {
+            path.split('.')
+                .try_fold(&json, |v, key| v.get(key))
+                .and_then(serde_json::Value::as_f64)
+        };
+        match name.split_once('/') {
+            Some((top, bottom)) => Some(number(top)? / number(bottom)?).filter(|x| x.is_finite()),
+            None => number(name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{presets, Simulation};
+
+    /// A figure reads the summary's own numbers; a ratio divides them, per
+    /// run; a name that is no number, or a ratio over zero, has no value.
+    #[test]
+    fn a_figure_is_a_number_of_the_summary_or_a_ratio_of_two() {
+        let mut scenario = presets::get("lost-request").unwrap();
+        scenario.duration_s = 20.0;
+        let mut sim = Simulation::new(scenario).unwrap();
+        sim.run_to_end();
+        let s = sim.summary();
+        assert_eq!(s.figure("requests"), Some(s.requests as f64));
+        assert_eq!(s.figure("latency_ms.p99"), Some(s.latency_ms.p99));
+        assert_eq!(
+            s.figure("outcomes.success/requests"),
+            Some(s.outcomes.success as f64 / s.requests as f64)
+        );
+        assert_eq!(s.outcomes.crashed, 0);
+        assert_eq!(s.figure("requests/outcomes.crashed"), None);
+        assert_eq!(s.figure("scenario"), None, "a text is not a figure");
+        assert_eq!(s.figure("outcomes.nope"), None);
+    }
+}
