@@ -13,6 +13,8 @@ pub struct Summary {
     /// Logical requests created.
     pub requests: u64,
     pub outcomes: Outcomes,
+    /// Logical requests that finished with any outcome but success.
+    pub failed: u64,
     /// Latency of successful requests, from creation to the response.
     pub latency_ms: Latency,
     /// Finished requests per simulated second (any outcome).
@@ -124,49 +126,37 @@ pub struct Transfer {
     pub cross_zone_usd: f64,
 }
 
-impl Summary {
-    /// A figure of the run by name: a number of the summary by its dotted
-    /// path in the JSON (`goodput_rps`, `latency_ms.p99`,
-    /// `utilisation.browse`), or the ratio of two such numbers
-    /// (`outcomes.success/requests`, the share of requests served) taken
-    /// for this run. `None` when a path names no number, or the ratio has
-    /// no value (nothing to divide by).
-    pub fn figure(&self, name: &str) -> Option<f64> {
-        let json = serde_json::to_value(self).ok()?;
-        let number = |path: &str| {
-            path.split('.')
-                .try_fold(&json, |v, key| v.get(key))
-                .and_then(serde_json::Value::as_f64)
-        };
-        match name.split_once('/') {
-            Some((top, bottom)) => Some(number(top)? / number(bottom)?).filter(|x| x.is_finite()),
-            None => number(name),
+impl Cost {
+    /// A field by name (`total_usd`, `transfer.cross_zone_usd`), for
+    /// `Simulation::figure`.
+    pub(crate) fn number(&self, path: &str) -> Option<f64> {
+        match path {
+            "instance_hours" => Some(self.instance_hours),
+            "instance_usd" => Some(self.instance_usd),
+            "load_balancer_hours" => Some(self.load_balancer_hours),
+            "load_balancer_usd" => Some(self.load_balancer_usd),
+            "transfer_gb" => Some(self.transfer_gb),
+            "transfer_usd" => Some(self.transfer_usd),
+            "total_usd" => Some(self.total_usd),
+            "usd_per_hour" => Some(self.usd_per_hour),
+            "usd_per_million_requests" => Some(self.usd_per_million_requests),
+            _ => path
+                .strip_prefix("transfer.")
+                .and_then(|field| self.transfer.number(field)),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::{presets, Simulation};
-
-    /// A figure reads the summary's own numbers; a ratio divides them, per
-    /// run; a name that is no number, or a ratio over zero, has no value.
-    #[test]
-    fn a_figure_is_a_number_of_the_summary_or_a_ratio_of_two() {
-        let mut scenario = presets::get("lost-request").unwrap();
-        scenario.duration_s = 20.0;
-        let mut sim = Simulation::new(scenario).unwrap();
-        sim.run_to_end();
-        let s = sim.summary();
-        assert_eq!(s.figure("requests"), Some(s.requests as f64));
-        assert_eq!(s.figure("latency_ms.p99"), Some(s.latency_ms.p99));
-        assert_eq!(
-            s.figure("outcomes.success/requests"),
-            Some(s.outcomes.success as f64 / s.requests as f64)
-        );
-        assert_eq!(s.outcomes.crashed, 0);
-        assert_eq!(s.figure("requests/outcomes.crashed"), None);
-        assert_eq!(s.figure("scenario"), None, "a text is not a figure");
-        assert_eq!(s.figure("outcomes.nope"), None);
+impl Transfer {
+    fn number(&self, field: &str) -> Option<f64> {
+        match field {
+            "internet_in_gb" => Some(self.internet_in_gb),
+            "internet_out_gb" => Some(self.internet_out_gb),
+            "internet_out_usd" => Some(self.internet_out_usd),
+            "internal_gb" => Some(self.internal_gb),
+            "cross_zone_gb" => Some(self.cross_zone_gb),
+            "cross_zone_usd" => Some(self.cross_zone_usd),
+            _ => None,
+        }
     }
 }

@@ -33,7 +33,7 @@ pub fn grid(vary: &[(String, Vec<String>)]) -> Vec<Point> {
 
 /// Runs `base` with each point's settings and seeds 1..=`seeds` to its end,
 /// on every core; per point, each figure's estimate (figures as
-/// `Summary::figure` reads them).
+/// `Simulation::figure` reads them).
 pub fn sweep(
     base: &Scenario,
     points: &[Point],
@@ -80,12 +80,10 @@ fn run_one(
     let mut sim = Simulation::new(scenario)
         .map_err(|errors| SweepError::Invalid(errors.iter().map(|e| e.to_string()).collect()))?;
     sim.run_to_end();
-    let summary = sim.summary();
     figures
         .iter()
         .map(|figure| {
-            summary
-                .figure(figure)
+            sim.figure(figure)
                 .ok_or_else(|| SweepError::Figure(figure.clone()))
         })
         .collect()

@@ -6,6 +6,7 @@
 //! Live changes are in `apply`; the snapshot, summary and cost in `report`.
 
 mod apply;
+mod figure;
 mod report;
 mod route;
 

@@ -109,6 +109,7 @@ impl Simulation {
             seed: self.scenario().seed,
             duration_s: secs,
             requests: t.requests,
+            failed: t.finished_total() - t.outcome(Outcome::Success),
             outcomes: Outcomes {
                 success: t.outcome(Outcome::Success),
                 dropped_request: t.outcome(Outcome::DroppedRequest),
