@@ -78,10 +78,9 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         if !chosen.is_empty() {
             return chosen;
         }
-        match tour.step.get().and_then(|i| crate::tour::STEPS.get(i)) {
-            Some(step) => step.charts.to_vec(),
-            None => ChartName::for_preset(&live.preset().get()).to_vec(),
-        }
+        tour.charts()
+            .unwrap_or_else(|| ChartName::for_preset(&live.preset().get()))
+            .to_vec()
     });
     // A new preset or tour step brings its own charts.
     Effect::watch(
@@ -113,6 +112,7 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         }),
     });
     remote::install(live, ui.tour);
+    ui.tour.reveal_when_done(live);
     // A link to a tour step that names no scenario opens the step's own.
     if let (Some(step), None) = (request.step, &request.preset) {
         ui.tour.go(live, step);
@@ -224,8 +224,8 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                         <Rewind live />
                         <CompareBar live edit_b />
                     </div>
-                    {move || live.compared().map(|b| view! { <CompareFigures live b /> })}
                     <FocusCharts live shown=ui.shown focus=ui.focus />
+                    {move || live.compared().map(|b| view! { <CompareFigures live b /> })}
                     <Counters live />
                     <TracePanel live />
                     <Legend />
@@ -282,7 +282,7 @@ fn embedded(live: Live, ui: Ui) -> impl IntoView {
                 <button type="button" on:click=move |_| live.reset()>"Reset"</button>
                 <span class="clock" role="timer">{move || live.snapshot.with(|s| format!("t = {:.1} s", s.time.as_secs_f64()))}</span>
                 <span class="embed-title">
-                    {move || ui.tour.step.get().and_then(|i| crate::tour::STEPS.get(i)).map(|s| s.title)}
+                    {move || ui.tour.current().map(|s| s.title.as_ref())}
                 </span>
                 <a class="open-full" href=full_view target="_blank" rel="noopener">"Open in Sahara Sim ↗"</a>
             </div>

@@ -82,11 +82,13 @@ fn parse(verb: &str, data: &JsValue) -> Result<Command, String> {
             let n = js_sys::Reflect::get(data, &JsValue::from_str("step"))
                 .ok()
                 .and_then(|v| v.as_f64())
-                .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= crate::tour::STEPS.len() as f64)
+                .filter(|n| {
+                    n.fract() == 0.0 && *n >= 1.0 && *n <= crate::tour::steps().len() as f64
+                })
                 .ok_or_else(|| {
                     format!(
                         "\"step\" needs step: a number from 1 to {}",
-                        crate::tour::STEPS.len()
+                        crate::tour::steps().len()
                     )
                 })?;
             Command::Step(n as usize - 1)

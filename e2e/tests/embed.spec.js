@@ -101,11 +101,11 @@ test('auto-scaling terms are shown on the diagram one by one', async ({ page }) 
   await page.goto('/?scenario=baseline');
   await page.getByRole('button', { name: /Start the lecture tour/ }).click();
   await page.getByText('Contents').click();
-  await page.getByRole('button', { name: 'Auto-scaling terminology' }).click();
-  await expect(page.locator('.tour h2')).toHaveText('Auto-scaling terminology');
-  await page.getByRole('button', { name: 'Desired capacity' }).click();
+  await page.getByRole('button', { name: 'Auto-scaling: desired capacity is healthy instances' }).click();
+  await expect(page.locator('.tour h2')).toHaveText('Auto-scaling: desired capacity is healthy instances');
+  await page.locator('.tour .terms').getByRole('button', { name: 'Desired capacity' }).click();
   await expect(page.locator('.diagram')).toHaveAttribute('data-highlight', 'header');
-  await page.getByRole('button', { name: 'Health check' }).click();
+  await page.locator('.tour .terms').getByRole('button', { name: 'Health check' }).click();
   await expect(page.locator('.diagram')).toHaveAttribute('data-highlight', 'balancer instances');
   await snap(page, 'tour-terms');
 });

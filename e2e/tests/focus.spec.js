@@ -28,7 +28,8 @@ test('each tour step shows its two charts beside the diagram, without scrolling,
 });
 
 test('the shock when it comes back is read from the attempts chart; another chart is one click away and the link keeps it', async ({ page }) => {
-  await page.goto('/?step=3');
+  await page.goto('/?step=4');
+  await expect(page.locator('.tour h2')).toHaveText('The shock when it comes back');
   await expect(page.locator('.focus-pair .chart').first()).toHaveAttribute('data-chart', 'attempts');
   await page.getByRole('group', { name: 'Charts beside the diagram' }).getByRole('button', { name: 'Utilisation' }).click();
   await expect(page.locator('.focus-pair .chart')).toHaveCount(2);

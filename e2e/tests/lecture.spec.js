@@ -1,24 +1,6 @@
-// Lecture mode, continued: every tour step, reproducible links, big embeds,
-// and hostile links.
+// Lecture mode, continued: reproducible links, big embeds, and hostile
+// links (the tour's steps: tour.spec.js).
 import { test, expect, snap } from './fixtures.js';
-
-test('every tour step loads, and each control it names is there', async ({ page }) => {
-  await page.goto('/?scenario=baseline');
-  await page.getByRole('button', { name: /Start the lecture tour/ }).click();
-  const total = Number((await page.locator('.tour-progress').textContent()).match(/of (\d+)/)[1]);
-  expect(total).toBeGreaterThanOrEqual(10);
-  for (let step = 1; step <= total; step++) {
-    await expect(page.locator('.tour-progress')).toHaveText(`Tour · step ${step} of ${total}`);
-    await expect(page.locator('.tour h2')).not.toBeEmpty();
-    // Every prompt that names a control shows it, working.
-    const controls = page.locator('.tour .try [id^="tour-"]');
-    expect(await controls.count()).toBeGreaterThanOrEqual(1);
-    for (const control of await controls.all()) await expect(control).toBeEnabled();
-    await page.getByRole('button', { name: 'Step 1 s' }).click();
-    await expect(page.getByRole('timer')).toHaveText('t = 0:01.0');
-    if (step < total) await page.getByRole('button', { name: 'Next →' }).click();
-  }
-});
 
 test('a link reproduces the same run: it opens at the same simulated time with the same counters', async ({ page, context }) => {
   await page.goto('/?scenario=lost-response&response_loss=0.2&seed=11&idempotency=per_instance');
