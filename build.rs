@@ -99,7 +99,7 @@ impl Bake for Step {
     fn bake(&self) -> String {
         format!(
             "Step {{ title: {}, body: {}, preset: {}, settings: {}, question: {}, run_s: {}, \
-             speed: {}, compare: {}, figure: {}, reveal: {}, try_this: {}, highlight: {}, \
+             speed: {}, compare: {}, trace: {}, figure: {}, reveal: {}, try_this: {}, highlight: {}, \
              terms: {}, charts: {} }}",
             self.title.bake(),
             self.body.bake(),
@@ -109,6 +109,7 @@ impl Bake for Step {
             self.run_s.bake(),
             self.speed.bake(),
             self.compare.bake(),
+            self.trace.bake(),
             self.figure.bake(),
             self.reveal.bake(),
             self.try_this.bake(),

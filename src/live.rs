@@ -40,6 +40,8 @@ pub struct Live {
     /// The furthest simulated second reached: rewind goes from 0 to it.
     pub frontier_s: RwSignal<f64>,
     playing: RwSignal<bool>,
+    /// Where playing pauses by itself (`play_until`), if anywhere.
+    pause_at: StoredValue<Option<f64>>,
     /// Simulated seconds per wall second.
     speed: RwSignal<f64>,
     /// Whether the last frame could not reach the time it aimed for.
@@ -97,6 +99,7 @@ impl Live {
             second: RwSignal::new(0),
             frontier_s: RwSignal::new(0.0),
             playing: RwSignal::new(false),
+            pause_at: StoredValue::new(None),
             speed: RwSignal::new(1.0),
             lagging: RwSignal::new(false),
             ticker: RwSignal::new(VecDeque::new()),
@@ -209,6 +212,7 @@ impl Live {
         }) {
             Ok((scenario, sim)) => {
                 self.end_compare();
+                self.pause_at.set_value(None);
                 let snapshot = sim.snapshot();
                 self.run.set_value(Timeline::new(sim));
                 self.preset.set(name.to_string());
@@ -257,6 +261,13 @@ impl Live {
         self.playing.set(on);
     }
 
+    /// Plays until simulated time `t_s` and pauses there exactly (a tour
+    /// step's run); a new run forgets it.
+    pub fn play_until(&self, t_s: f64) {
+        self.pause_at.set_value(Some(t_s));
+        self.play(true);
+    }
+
     pub fn toggle_play(&self) {
         self.playing.update(|p| *p = !*p);
     }
@@ -286,8 +297,15 @@ impl Live {
             return;
         }
         let dt = wall_s.clamp(0.0, MAX_FRAME_S) * self.speed.get_untracked();
-        if let Some(reached) = self.advance(dt, EVENTS_PER_FRAME) {
+        let now = self.run.with_value(|run| run.sim().now().as_secs_f64());
+        let pause_at = self.pause_at.get_value().filter(|&t| now + dt >= t);
+        let target = pause_at.unwrap_or(now + dt);
+        if let Some(reached) = self.advance_to(SimTime::from_secs_f64(target), EVENTS_PER_FRAME) {
             self.lagging.set(!reached);
+            if reached && pause_at.is_some() {
+                self.pause_at.set_value(None);
+                self.play(false);
+            }
         }
     }
 

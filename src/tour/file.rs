@@ -35,6 +35,10 @@ pub struct Step {
     /// the lesson is a comparison; its figures have `run = "b"`.
     #[serde(default, deserialize_with = "pairs")]
     pub compare: List<(Text, Text)>,
+    /// A kind of request to trace during the run (`add_to_cart`, …; "any"
+    /// for any kind): the first that goes wrong is shown under the diagram.
+    #[serde(default)]
+    pub trace: Option<Text>,
     /// Measured at the end of the run, and over seeds 1..=`seeds`.
     pub figure: List<Figure>,
     /// After the run: what the figures mean, and where the model simplifies.

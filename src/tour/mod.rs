@@ -13,6 +13,8 @@ use crate::focus::ChartName;
 use crate::live::Live;
 pub use file::{Figure, Run, Step};
 use leptos::prelude::*;
+use sahara_sim::scenario::RequestKind;
+use sahara_sim::TraceTarget;
 
 /// The tour's steps, as `build.rs` checked and wrote them.
 pub fn steps() -> &'static [Step] {
@@ -121,13 +123,18 @@ impl Tour {
         if !step.compare.is_empty() {
             live.compare(&paths(&step.compare));
         }
+        if let Some(kind) = step.trace.as_deref() {
+            let kind = RequestKind::ALL.into_iter().find(|k| k.as_str() == kind);
+            live.trace(Some(TraceTarget::NextTroubled { kind }));
+        }
         live.set_speed(step.speed);
-        live.play(true);
+        live.play_until(step.run_s);
         self.phase.set(Phase::Running);
     }
 
     /// Ends the run at exactly the step's length (running on to it, or back
-    /// if a frame went past), pauses and reveals this run's figures.
+    /// if the student stepped past it), pauses and reveals this run's
+    /// figures.
     pub fn finish(self, live: Live) {
         let Some(step) = self.current_untracked() else {
             return;
@@ -154,12 +161,13 @@ impl Tour {
         self.phase.set(Phase::Revealed);
     }
 
-    /// Reveals once the running step has played its length: installed
-    /// once by the page.
+    /// Reveals once the running step has played its length (where it
+    /// pauses by itself): installed once by the page.
     pub fn reveal_when_done(self, live: Live) {
         Effect::new(move |_| {
             let t = live.snapshot.with(|s| s.time.as_secs_f64());
             if self.phase.get() == Phase::Running
+                && !live.playing().get()
                 && self.current_untracked().is_some_and(|s| t >= s.run_s)
             {
                 self.finish(live);
@@ -301,7 +309,8 @@ mod tests {
         }
     }
 
-    /// Every control a step puts at hand exists, and every chart it names.
+    /// Every control a step puts at hand exists, every chart it names, and
+    /// the kind of request it traces.
     #[test]
     fn every_control_and_chart_a_step_names_is_real() {
         for s in steps() {
@@ -310,6 +319,13 @@ mod tests {
             }
             for c in s.charts.iter() {
                 assert!(ChartName::parse(c).is_some(), "{}: no chart {c}", s.title);
+            }
+            if let Some(kind) = s.trace.as_deref() {
+                assert!(
+                    kind == "any" || RequestKind::ALL.iter().any(|k| k.as_str() == kind),
+                    "{}: no request kind {kind}",
+                    s.title
+                );
             }
         }
     }

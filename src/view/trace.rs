@@ -49,7 +49,7 @@ pub fn TracePanel(live: Live) -> impl IntoView {
         kind.set(RequestKind::ALL.into_iter().find(|k| k.as_str() == name));
     };
     view! {
-        <details class="trace-panel">
+        <details class="trace-panel" open=move || live.traced.with(Option::is_some)>
             <summary>"Trace one request"</summary>
             <div class="trace-tools">
                 <label>"Kind "
