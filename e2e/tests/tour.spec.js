@@ -39,7 +39,7 @@ test('every step asks, runs and reveals, with its charts beside the diagram at 1
       await choices.getByRole('button').first().click();
     } else {
       // The top of the question's range, typed in.
-      const input = tour.getByLabel('Your guess ()');
+      const input = tour.locator('.question input[type=number]');
       guess = await input.getAttribute('max');
       await input.fill(guess);
       await input.press('Enter');

@@ -162,13 +162,17 @@ impl Tour {
     }
 
     /// Reveals once the running step has played its length (where it
-    /// pauses by itself): installed once by the page.
+    /// pauses by itself), unless another scenario was started on the way:
+    /// installed once by the page.
     pub fn reveal_when_done(self, live: Live) {
         Effect::new(move |_| {
             let t = live.snapshot.with(|s| s.time.as_secs_f64());
+            let preset = live.preset().get();
             if self.phase.get() == Phase::Running
                 && !live.playing().get()
-                && self.current_untracked().is_some_and(|s| t >= s.run_s)
+                && self
+                    .current_untracked()
+                    .is_some_and(|s| t >= s.run_s && s.preset == preset)
             {
                 self.finish(live);
             }

@@ -50,7 +50,7 @@ pub fn Slider(
                 <input
                     type="number"
                     inputmode="decimal"
-                    aria-label=format!("{label} ({unit})")
+                    aria-label=if unit.is_empty() { label.to_string() } else { format!("{label} ({unit})") }
                     aria-invalid=move || error.with(|e| e.is_some()).to_string()
                     aria-errormessage=error_id.clone()
                     min=range.min
