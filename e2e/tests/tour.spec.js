@@ -68,6 +68,12 @@ test('every step asks, runs and reveals, with its charts beside the diagram at 1
       await expect(reveal.locator('.verdict')).toContainText(`You said: ${guess}.`);
       await expect(reveal.locator('.verdict strong')).toHaveText(/^ Over 20 seeds: .+\.$/);
     }
+    // Failures 1 and 2 trace the first cart request that went wrong.
+    if (step <= 2) {
+      await expect(page.locator('.trace-panel')).toHaveAttribute('open', '');
+      await expect(page.locator('.trace-panel select')).toHaveValue('add_to_cart');
+      await expect(page.locator('.trace-status')).toHaveText(/^r-\d+: .+ after \d+ attempts?\.$/);
+    }
     // Every prompt that names a control shows it, working.
     for (const control of await tour.locator('.try [id^="tour-"]').all()) await expect(control).toBeEnabled();
     // The proof beside the diagram, without scrolling.

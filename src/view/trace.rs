@@ -36,6 +36,14 @@ const ROW: f64 = 19.0;
 #[component]
 pub fn TracePanel(live: Live) -> impl IntoView {
     let kind = RwSignal::new(Some(RequestKind::Checkout));
+    // A trace asked for elsewhere (a tour step) shows its kind here.
+    Effect::new(move |_| {
+        if let Some(TraceTarget::Next { kind: k } | TraceTarget::NextTroubled { kind: k }) =
+            live.traced.with(|t| t.as_ref().map(|t| t.target))
+        {
+            kind.set(k);
+        }
+    });
     let start = move |troubled: bool| {
         let kind = kind.get_untracked();
         live.trace(Some(if troubled {
@@ -54,9 +62,9 @@ pub fn TracePanel(live: Live) -> impl IntoView {
             <div class="trace-tools">
                 <label>"Kind "
                     <select on:change=choose>
-                        <option value="any">"any"</option>
+                        <option value="any" prop:selected=move || kind.get().is_none()>"any"</option>
                         {RequestKind::ALL.into_iter().map(|k| view! {
-                            <option value=k.as_str() selected=k == RequestKind::Checkout>{kind_name(k)}</option>
+                            <option value=k.as_str() prop:selected=move || kind.get() == Some(k)>{kind_name(k)}</option>
                         }).collect_view()}
                     </select>
                 </label>
