@@ -195,7 +195,14 @@ fn view_query(live: Live, ui: Ui, embed: bool) -> String {
 fn full(live: Live, ui: Ui) -> impl IntoView {
     let selected = RwSignal::new(None::<Selected>);
     let edit_b = RwSignal::new(false);
+    // On a small screen the side panel is a drawer; a tour step opens it,
+    // since the step's question is there.
     let drawer = RwSignal::new(false);
+    Effect::new(move |_| {
+        if ui.tour.step.get().is_some() {
+            drawer.set(true);
+        }
+    });
     view! {
         <div class="app">
             <header class="masthead">

@@ -110,3 +110,10 @@ test('a step that plays to its end reveals by itself', async ({ page }) => {
   await expect(page.locator('.tour .reveal')).toBeVisible({ timeout: 25_000 });
   await expect(page.locator('.clock')).toHaveText(clock(60));
 });
+
+test('on a phone a link to a tour step opens the drawer at its question', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/?step=1');
+  await expect(page.locator('.tour .question')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Controls' })).toHaveAttribute('aria-expanded', 'true');
+});
