@@ -83,6 +83,20 @@ impl Totals {
     pub fn outcome(&self, o: Outcome) -> u64 {
         self.finished[o as usize]
     }
+
+    /// Logical requests that finished with any outcome but success.
+    pub fn failed(&self) -> u64 {
+        self.finished_total() - self.outcome(Outcome::Success)
+    }
+
+    /// Attempts sent per logical request (1 without retries; 0 before any).
+    pub fn attempts_per_request(&self) -> f64 {
+        if self.requests == 0 {
+            0.0
+        } else {
+            self.attempts as f64 / self.requests as f64
+        }
+    }
 }
 
 /// One simulated second.

@@ -9,19 +9,24 @@
 use super::{format, paths, steps, Run, Step};
 use sahara_sim::sweep::{sweep, Estimate};
 
-/// The scenario a step's run `run` plays, ending at the step's length.
-fn scenario(step: &Step, run: Run) -> sahara_sim::Scenario {
-    let mut scenario = sahara_sim::presets::get(&step.preset).expect("every_step_loads checks it");
-    let b = paths(&step.compare);
-    let settings = paths(&step.settings);
-    let extra: &[(String, String)] = if run == Run::B { &b } else { &[] };
-    for (path, value) in settings.iter().chain(extra) {
+/// The scenario a step's run `run` plays, ending at the step's length: its
+/// preset, its settings, and for run B B's on top; or what could not be
+/// used.
+pub(super) fn scenario(step: &Step, run: Run) -> Result<sahara_sim::Scenario, String> {
+    let mut scenario = sahara_sim::presets::get(&step.preset)
+        .ok_or_else(|| format!("no preset {}", step.preset))?;
+    let b = if run == Run::B {
+        paths(&step.compare)
+    } else {
+        Vec::new()
+    };
+    for (path, value) in paths(&step.settings).iter().chain(&b) {
         scenario
             .set(path, value)
-            .expect("every_step_loads checks it");
+            .map_err(|e| format!("{run:?}: {path}={value}: {e}"))?;
     }
     scenario.duration_s = step.run_s;
-    scenario
+    Ok(scenario)
 }
 
 /// Why a figure as written is not what the model gives, if it is not.
@@ -75,7 +80,8 @@ fn every_figure_the_tour_reveals_is_the_models() {
                 i + 1
             );
             let names: Vec<String> = figures.iter().map(|f| f.of.to_string()).collect();
-            let estimates = sweep(&scenario(step, run), &[Vec::new()], seeds, &names)
+            let scenario = scenario(step, run).unwrap_or_else(|e| panic!("step {}: {e}", i + 1));
+            let estimates = sweep(&scenario, &[Vec::new()], seeds, &names)
                 .unwrap_or_else(|e| panic!("step {}: {e}", i + 1));
             for (f, e) in figures.iter().zip(&estimates[0]) {
                 let j = step

@@ -7,7 +7,6 @@
 use crate::live::Live;
 use crate::settings;
 use leptos::prelude::*;
-use sahara_sim::{Outcome, Simulation};
 
 /// How B differs from A, in the link's words: `jitter = full, …`.
 pub fn differences(live: Live) -> String {
@@ -50,45 +49,18 @@ pub fn CompareBar(live: Live, edit_b: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// A key figure of a run so far: its name, how to read it, its unit.
-type Figure = (&'static str, fn(&Simulation) -> f64, &'static str);
+/// A key figure of a run so far: its name, the figure of the run it shows
+/// (`Simulation::figure`: the summary's own definitions), its unit.
+type Figure = (&'static str, &'static str, &'static str);
 
 const FIGURES: [Figure; 6] = [
-    ("Goodput", goodput_rps, "req/s"),
-    ("p99 latency", |s| s.metrics().latency_ms(0.99), "ms"),
-    (
-        "Failed requests",
-        |s| {
-            let t = s.metrics().totals();
-            (t.finished_total() - t.outcome(Outcome::Success)) as f64
-        },
-        "",
-    ),
-    ("Duplicates", |s| s.metrics().totals().duplicates as f64, ""),
-    ("Attempts per request", attempts_per_request, ""),
-    ("Cost", |s| s.cost().total_usd, "$"),
+    ("Goodput", "goodput_rps", "req/s"),
+    ("p99 latency", "latency_ms.p99", "ms"),
+    ("Failed requests", "failed", ""),
+    ("Duplicates", "duplicates", ""),
+    ("Attempts per request", "attempts_per_request", ""),
+    ("Cost", "cost.total_usd", "$"),
 ];
-
-/// Requests that succeeded, per simulated second so far.
-fn goodput_rps(s: &Simulation) -> f64 {
-    let secs = s.now().as_secs_f64();
-    let ok = s.metrics().totals().outcome(Outcome::Success) as f64;
-    if secs > 0.0 {
-        ok / secs
-    } else {
-        0.0
-    }
-}
-
-/// Attempts sent per logical request (1 without retries).
-fn attempts_per_request(s: &Simulation) -> f64 {
-    let t = s.metrics().totals();
-    if t.requests == 0 {
-        0.0
-    } else {
-        t.attempts as f64 / t.requests as f64
-    }
-}
 
 /// The key figures of A and B so far, and B − A, redone as seconds close.
 #[component]
@@ -98,8 +70,9 @@ pub fn CompareFigures(live: Live, b: Live) -> impl IntoView {
         b.second.track();
         FIGURES
             .iter()
-            .map(|(name, f, unit)| {
-                let (a, b) = (live.with_sim(f), b.with_sim(f));
+            .map(|(name, figure, unit)| {
+                let read = |run: Live| run.with_sim(|s| s.figure(figure)).unwrap_or(f64::NAN);
+                let (a, b) = (read(live), read(b));
                 view! {
                     <tr>
                         <th scope="row">{*name}</th>
@@ -136,5 +109,24 @@ fn show(v: f64, unit: &str) -> String {
         "" if v.fract() == 0.0 => format!("{v:.0}"),
         "" => format!("{v:.2}"),
         unit => format!("{v:.1} {unit}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FIGURES;
+
+    /// Every key figure names a figure a run has, before it starts and
+    /// after it has run.
+    #[test]
+    fn every_key_figure_is_a_figure_of_the_run() {
+        let mut sim =
+            sahara_sim::Simulation::new(sahara_sim::presets::get("baseline").unwrap()).unwrap();
+        for at in [0.0, 10.0] {
+            sim.advance_to(sahara_sim::SimTime::from_secs_f64(at));
+            for (name, figure, _) in FIGURES {
+                assert!(sim.figure(figure).is_some(), "{name}: {figure} at {at} s");
+            }
+        }
     }
 }

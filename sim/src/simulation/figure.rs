@@ -27,7 +27,7 @@ impl Simulation {
         let t = m.totals();
         let now = self.now().as_nanos();
         let secs = now as f64 / 1e9;
-        let per_s = |x: u64| Some(if secs > 0.0 { x as f64 / secs } else { 0.0 });
+        let per_s = |x: u64| Some(self.per_second(x));
         let int = |n: u64| Some(n as f64);
         let service = |name: &str| {
             self.world
@@ -57,7 +57,7 @@ impl Simulation {
                 "seed" => int(self.scenario().seed),
                 "duration_s" => Some(secs),
                 "requests" => int(t.requests),
-                "failed" => int(t.finished_total() - t.outcome(Outcome::Success)),
+                "failed" => int(t.failed()),
                 "throughput_rps" => per_s(t.finished_total()),
                 "goodput_rps" => per_s(t.outcome(Outcome::Success)),
                 "events_processed" => int(t.events),
@@ -68,11 +68,7 @@ impl Simulation {
                 "mean_queue_wait_ms" => Some(m.mean_queue_wait_ms()),
                 "p_wait" => Some(m.p_wait()),
                 "retries" => int(t.retries),
-                "attempts_per_request" => Some(if t.requests == 0 {
-                    0.0
-                } else {
-                    t.attempts as f64 / t.requests as f64
-                }),
+                "attempts_per_request" => Some(t.attempts_per_request()),
                 "gave_up" => int(t.gave_up),
                 "retries_refused" => int(t.retries_refused),
                 "duplicates" => int(t.duplicates),

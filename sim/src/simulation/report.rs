@@ -92,12 +92,21 @@ impl Simulation {
         }
     }
 
+    /// A count over the simulated time so far, per second (0 at time 0).
+    pub(super) fn per_second(&self, count: u64) -> f64 {
+        let secs = self.now().as_secs_f64();
+        if secs > 0.0 {
+            count as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
     pub fn summary(&self) -> Summary {
         let m: &Metrics = self.metrics();
         let t = m.totals();
         let now = self.now().as_nanos();
         let secs = now as f64 / 1e9;
-        let per_s = |x: u64| if secs > 0.0 { x as f64 / secs } else { 0.0 };
         let names = || self.world.params.services.iter().map(|s| s.name.clone());
         let mut utilisation: BTreeMap<String, f64> = names()
             .enumerate()
@@ -109,7 +118,7 @@ impl Simulation {
             seed: self.scenario().seed,
             duration_s: secs,
             requests: t.requests,
-            failed: t.finished_total() - t.outcome(Outcome::Success),
+            failed: t.failed(),
             outcomes: Outcomes {
                 success: t.outcome(Outcome::Success),
                 dropped_request: t.outcome(Outcome::DroppedRequest),
@@ -127,8 +136,8 @@ impl Simulation {
                 p99: m.latency_ms(0.99),
                 mean: m.mean_latency_ms(),
             },
-            throughput_rps: per_s(t.finished_total()),
-            goodput_rps: per_s(t.outcome(Outcome::Success)),
+            throughput_rps: self.per_second(t.finished_total()),
+            goodput_rps: self.per_second(t.outcome(Outcome::Success)),
             utilisation,
             events_processed: t.events,
             wall_ms: 0.0,
@@ -140,11 +149,7 @@ impl Simulation {
             p_wait: m.p_wait(),
             cost: self.cost(),
             retries: t.retries,
-            attempts_per_request: if t.requests == 0 {
-                0.0
-            } else {
-                t.attempts as f64 / t.requests as f64
-            },
+            attempts_per_request: t.attempts_per_request(),
             gave_up: t.gave_up,
             retries_refused: t.retries_refused,
             duplicates: t.duplicates,
