@@ -6,6 +6,7 @@ const APP_PORT = 4173;
 
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './build-cli.mjs',
   outputDir: './test-results',
   timeout: 30_000,
   fullyParallel: false,

@@ -1,6 +1,7 @@
 // A `page` that fails its test on any console error, uncaught exception
 // (a wasm panic is both) or request that leaves 127.0.0.1.
 import { test as base, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 
@@ -29,4 +30,12 @@ export { expect };
 /** Saves a screenshot under e2e/artifacts/ for a person to look at. */
 export async function snap(page, name) {
   await page.screenshot({ path: resolve(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Runs the native command-line simulator (built by the global setup) with
+ * `args` and returns what it prints.
+ */
+export function cli(...args) {
+  return execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--bin', 'sahara-sim', '--', ...args], { cwd: '..', encoding: 'utf8' });
 }

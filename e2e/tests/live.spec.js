@@ -1,5 +1,5 @@
 // The live view: the simulation runs in the page and every control changes it.
-import { test, expect, snap } from './fixtures.js';
+import { test, expect, snap, cli } from './fixtures.js';
 
 const counter = (page, name) => page.locator(`[data-counter="${name}"]`);
 const count = async (page, name) => Number(await counter(page, name).textContent());
@@ -145,8 +145,7 @@ test('a phone in portrait gets the controls in a drawer', async ({ page }) => {
 test('a run in the browser reproduces the native run bit for bit', async ({ page }) => {
   // The CLI is the native build of the same core; its digest after 10 s of
   // the baseline must equal the page's fingerprint after ten 1-second steps.
-  const { execFileSync } = await import('node:child_process');
-  const native = JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', 'baseline', '--duration', '10s', '--json'], { cwd: '..', encoding: 'utf8' }));
+  const native = JSON.parse(cli('run', '--scenario', 'baseline', '--duration', '10s', '--json'));
   await page.goto('/?scenario=baseline');
   for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
   await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');
@@ -167,9 +166,8 @@ test('the in-browser benchmark reports the wasm core speed', async ({ page }) =>
 test('the per-second data downloads as CSV, the same file the CLI writes', async ({ page }) => {
   // Same core, same seed: ten seconds stepped in the page give the CLI's
   // `--csv` of a 10 s run, byte for byte.
-  const { execFileSync } = await import('node:child_process');
   const { readFileSync } = await import('node:fs');
-  const native = execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', 'baseline', '--duration', '10s', '--csv'], { cwd: '..', encoding: 'utf8' });
+  const native = cli('run', '--scenario', 'baseline', '--duration', '10s', '--csv');
   await page.goto('/?scenario=baseline');
   for (let i = 0; i < 10; i++) await page.getByRole('button', { name: 'Step 1 s' }).click();
   await expect(page.getByRole('timer')).toHaveText('t = 0:10.0');

@@ -1,11 +1,10 @@
 // Rewind: any earlier second shown again exactly as the native run has it
 // at that second, from the track under the diagram, the keys and links.
-import { execFileSync } from 'node:child_process';
-import { test, expect, snap } from './fixtures.js';
+import { test, expect, snap, cli } from './fixtures.js';
 
 /** The native run of `scenario` to `secs` seconds: its summary. */
 function native(scenario, secs) {
-  return JSON.parse(execFileSync('cargo', ['run', '-q', '-p', 'sahara-sim', '--', 'run', '--scenario', scenario, '--duration', `${secs}s`, '--json'], { cwd: '..', encoding: 'utf8' }));
+  return JSON.parse(cli('run', '--scenario', scenario, '--duration', `${secs}s`, '--json'));
 }
 
 const counter = (page, name) => page.locator(`[data-counter="${name}"]`);
