@@ -4,7 +4,8 @@
 
 use leptos::prelude::*;
 use sahara_sim::{
-    Change, LogEvent, Scenario, SimTime, Simulation, Snapshot, Timeline, Trace, TraceTarget,
+    scenario::Readings, Change, LogEvent, Scenario, SimTime, Simulation, Snapshot, Timeline, Trace,
+    TraceTarget,
 };
 use std::collections::VecDeque;
 
@@ -34,6 +35,8 @@ pub struct Live {
     preset: RwSignal<String>,
     /// A copy of the running scenario, refreshed on every change, for controls.
     pub scenario: RwSignal<Scenario>,
+    /// Its fields by path, read once per change for all the controls.
+    pub readings: Memo<Readings>,
     pub snapshot: RwSignal<Snapshot>,
     /// Bumped whenever a simulated second closes: charts recompute on it.
     pub second: RwSignal<u64>,
@@ -90,11 +93,12 @@ impl Live {
     /// A view of `run`, which started from the preset `preset`.
     fn of(preset: &str, run: Timeline) -> Live {
         let snapshot = run.sim().snapshot();
-        let scenario = run.sim().scenario().clone();
+        let scenario = RwSignal::new(run.sim().scenario().clone());
         let live = Live {
             run: StoredValue::new_local(run),
             preset: RwSignal::new(preset.to_string()),
-            scenario: RwSignal::new(scenario),
+            scenario,
+            readings: Memo::new(move |_| scenario.with(Scenario::readings)),
             snapshot: RwSignal::new(snapshot),
             second: RwSignal::new(0),
             frontier_s: RwSignal::new(0.0),

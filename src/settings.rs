@@ -1,13 +1,13 @@
 //! The catalogue of every setting a person can change, in the lecture's
 //! words: one entry per setting, with the scenario path it edits (and reads,
-//! through `Scenario::get`), its range or choices, and one sentence of help.
+//! through the scenario's `Readings`), its range or choices, and one sentence of help.
 //! The controls panel, the embed mode's `&controls=` list and the short
 //! names in shareable URLs all come from here, so they cannot disagree.
 
 use crate::range::Range;
 use sahara_sim::scenario::{
     parse_number, Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter,
-    LatencyPreset, PayloadName, Policy, QueueOrder, Scenario, Throttle,
+    LatencyPreset, PayloadName, Policy, QueueOrder, Readings, Throttle,
 };
 
 /// Where a setting appears in the controls panel.
@@ -104,22 +104,22 @@ impl Setting {
         }
     }
 
-    /// The setting's value for the chosen service, as `Scenario::get` reads
+    /// The setting's value for the chosen service, as `Readings::get` reads
     /// it (what the model uses); empty where it has none (no such service).
-    pub fn read(&self, scenario: &Scenario, service: &str) -> String {
-        scenario.get(&self.path_for(service)).unwrap_or_default()
+    pub fn read(&self, readings: &Readings, service: &str) -> String {
+        readings.get(&self.path_for(service)).unwrap_or_default()
     }
 
     /// A number setting's value: the number it reads, or, for a latency
     /// given as one of the lecture's figures (`home_to_uq`), its
     /// milliseconds; 0 where it has none.
-    pub fn number(&self, scenario: &Scenario, service: &str) -> f64 {
-        number(&self.read(scenario, service)).unwrap_or(0.0)
+    pub fn number(&self, readings: &Readings, service: &str) -> f64 {
+        number(&self.read(readings, service)).unwrap_or(0.0)
     }
 
     /// Whether a toggle is on.
-    pub fn is_on(&self, scenario: &Scenario, service: &str) -> bool {
-        self.read(scenario, service) == "true"
+    pub fn is_on(&self, readings: &Readings, service: &str) -> bool {
+        self.read(readings, service) == "true"
     }
 }
 
@@ -1023,7 +1023,7 @@ mod tests {
             };
             for service in services {
                 let at = format!("{} ({service})", s.id);
-                let current = s.read(&base, service);
+                let current = s.read(&base.readings(), service);
                 // Other values than the current one, the first that the
                 // scenario's rules allow is taken.
                 let candidates: Vec<String> = match s.kind {
@@ -1070,7 +1070,7 @@ mod tests {
                     }
                 });
                 let (scenario, value) = set.unwrap_or_else(|| panic!("{at}: {errors:?}"));
-                let read = s.read(&scenario, service);
+                let read = s.read(&scenario.readings(), service);
                 match s.kind {
                     Kind::Number { .. } => {
                         assert_eq!(number(&read), value.parse().ok(), "{at} reads back")

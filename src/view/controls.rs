@@ -30,7 +30,7 @@ pub fn SettingControl(
     match setting.kind {
         Kind::Number { range } => {
             let value =
-                Signal::derive(move || live.scenario.with(|s| setting.number(s, &service.get())));
+                Signal::derive(move || live.readings.with(|r| setting.number(r, &service.get())));
             let on_change = Callback::new(move |v: f64| live.set(&path(), fmt(v)));
             view! {
                 <Slider id label=setting.label unit=setting.unit range value on_change help=setting.help />
@@ -42,7 +42,7 @@ pub fn SettingControl(
                 {setting.label} " "
                 <select
                     id=id
-                    prop:value=move || live.scenario.with(|s| setting.read(s, &service.get()))
+                    prop:value=move || live.readings.with(|r| setting.read(r, &service.get()))
                     on:change=move |ev| live.set(&path(), event_target_value(&ev))
                 >
                     {options.iter().map(|(value, label)| view! { <option value=*value>{*label}</option> }).collect_view()}
@@ -55,7 +55,7 @@ pub fn SettingControl(
                 <input
                     id=id
                     type="checkbox"
-                    prop:checked=move || live.scenario.with(|s| setting.is_on(s, &service.get()))
+                    prop:checked=move || live.readings.with(|r| setting.is_on(r, &service.get()))
                     on:change=move |ev| live.set(&path(), event_target_checked(&ev))
                 />
                 {setting.label}

@@ -31,13 +31,27 @@ pub fn Flow(live: Live) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let bursts = StoredValue::new(Vec::<Burst>::new());
     let reduced = reduced_motion();
-    Effect::new(move |_| {
+    let redraw = move || {
         let speed = live.speed().get_untracked();
-        live.snapshot.with(|snap| {
-            if let Some(canvas) = canvas.get() {
+        live.snapshot.with_untracked(|snap| {
+            if let Some(canvas) = canvas.get_untracked() {
                 bursts.update_value(|b| draw(&canvas, snap, b, speed, reduced));
             }
         });
+    };
+    // The first drawing waits for the first frame: measuring the canvas
+    // while the page is still being built would lay out the whole page an
+    // extra time before anything is shown.
+    let first = StoredValue::new(true);
+    Effect::new(move |_| {
+        live.snapshot.track();
+        canvas.track();
+        if first.get_value() {
+            first.set_value(false);
+            request_animation_frame(redraw);
+        } else {
+            redraw();
+        }
     });
     view! {
         <canvas

@@ -13,7 +13,7 @@ mod number_or_name;
 mod others;
 mod resilience;
 mod set;
-pub use set::parse_number;
+pub use set::{parse_number, Readings};
 mod timings;
 mod validate;
 

@@ -27,26 +27,19 @@ impl Scenario {
     /// The value of the field at `path`, written the way `set` takes it
     /// (`3`, `0.25`, `true`, a bare name such as `home_to_uq`, JSON for a
     /// table), so `set(path, &get(path)?)` leaves the scenario as it was.
-    ///
-    /// It reads what the model uses. An optional field left out reads as
-    /// `null` (which `set` takes to leave it out), except a group's limits:
-    /// `min_instances` and `max_instances` left out are its desired capacity,
-    /// `instances`, and read as that number (setting that number back pins
-    /// the limit, which then no longer follows `instances`); and a mix
-    /// entry's `writes`, which reads as whether its kind changes state.
+    /// What it reads is `Readings::get`'s; a reader of many fields of one
+    /// scenario takes its `readings` once instead.
     pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
-        let (parent_path, key) = split(path)?;
-        let mut tree = self.tree(path)?;
-        let found = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
-            Value::Object(t) => t.get(key).cloned().or_else(|| left_out(t, key)),
-            Value::Array(items) => position(items, key).and_then(|i| items.get(i)).cloned(),
-            _ => None,
-        };
-        match found {
-            Some(v) => Ok(text(&v)),
-            // Not in the tree: an optional field left out, if serde takes a
-            // null there (it leaves the field out again), else no field.
-            None => self.with(path, Value::Null).map(|_| "null".to_string()),
+        self.readings().get(path)
+    }
+
+    /// The scenario's fields, readable by path, from one serialisation: a
+    /// panel of controls reads dozens of fields after each change, and
+    /// `get` per field would serialise the whole scenario for each.
+    pub fn readings(&self) -> Readings {
+        Readings {
+            tree: serde_json::to_value(self).map_err(|e| e.to_string()),
+            scenario: self.clone(),
         }
     }
 
@@ -55,7 +48,11 @@ impl Scenario {
     fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
         let (parent_path, key) = split(path)?;
         let mut tree = self.tree(path)?;
-        let existed = match walk(&mut tree, parent_path).map_err(|m| unknown(path, m))? {
+        let (_, pointer) = walk(&tree, parent_path).map_err(|m| unknown(path, m))?;
+        let parent = tree
+            .pointer_mut(&pointer)
+            .ok_or_else(|| unknown(path, no_field(parent_path)))?;
+        let existed = match parent {
             Value::Object(t) => t.insert(key.to_string(), new).is_some(),
             Value::Array(items) => match position(items, key) {
                 Some(i) => {
@@ -84,6 +81,51 @@ impl Scenario {
             path: path.to_string(),
             message: e.to_string(),
         })
+    }
+}
+
+/// A scenario's fields by path (`Scenario::readings`).
+#[derive(Clone, PartialEq, Debug)]
+pub struct Readings {
+    /// The scenario as a JSON value tree, or why it could not be written so.
+    tree: Result<Value, String>,
+    scenario: Scenario,
+}
+
+impl Readings {
+    /// The value of the field at `path`, written the way `Scenario::set`
+    /// takes it.
+    ///
+    /// It reads what the model uses. An optional field left out reads as
+    /// `null` (which `set` takes to leave it out), except a group's limits:
+    /// `min_instances` and `max_instances` left out are its desired capacity,
+    /// `instances`, and read as that number (setting that number back pins
+    /// the limit, which then no longer follows `instances`); and a mix
+    /// entry's `writes`, which reads as whether its kind changes state.
+    pub fn get(&self, path: &str) -> Result<String, ScenarioError> {
+        let (parent_path, key) = split(path)?;
+        let tree = self
+            .tree
+            .as_ref()
+            .map_err(|message| ScenarioError::BadValue {
+                path: path.to_string(),
+                message: message.clone(),
+            })?;
+        let (parent, _) = walk(tree, parent_path).map_err(|m| unknown(path, m))?;
+        let found = match parent {
+            Value::Object(t) => t.get(key).cloned().or_else(|| left_out(t, key)),
+            Value::Array(items) => position(items, key).and_then(|i| items.get(i)).cloned(),
+            _ => None,
+        };
+        match found {
+            Some(v) => Ok(text(&v)),
+            // Not in the tree: an optional field left out, if serde takes a
+            // null there (it leaves the field out again), else no field.
+            None => self
+                .scenario
+                .with(path, Value::Null)
+                .map(|_| "null".to_string()),
+        }
     }
 }
 
@@ -204,23 +246,24 @@ fn split(path: &str) -> Result<(&str, &str), ScenarioError> {
     }
 }
 
-/// The node at `path` (`""` is the whole tree), or what is wrong with the
-/// path.
-fn walk<'a>(mut node: &'a mut Value, path: &str) -> Result<&'a mut Value, String> {
+/// The node at `path` (`""` is the whole tree) and its JSON pointer (RFC
+/// 6901, for `Value::pointer_mut`), or what is wrong with the path.
+fn walk<'a>(mut node: &'a Value, path: &str) -> Result<(&'a Value, String), String> {
+    let mut pointer = String::new();
     for seg in path.split('.').filter(|_| !path.is_empty()) {
-        let index = match &*node {
+        node = match node {
             Value::Array(items) => {
-                Some(position(items, seg).ok_or_else(|| no_element(seg, items))?)
+                let i = position(items, seg).ok_or_else(|| no_element(seg, items))?;
+                pointer += &format!("/{i}");
+                &items[i]
             }
-            _ => None,
+            _ => {
+                pointer += &format!("/{}", seg.replace('~', "~0").replace('/', "~1"));
+                node.get(seg).ok_or_else(|| no_field(seg))?
+            }
         };
-        node = match index {
-            Some(i) => node.get_mut(i),
-            None => node.get_mut(seg),
-        }
-        .ok_or_else(|| no_field(seg))?;
     }
-    Ok(node)
+    Ok((node, pointer))
 }
 
 /// Which array element a path segment names: by index, or by the name
