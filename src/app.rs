@@ -13,6 +13,7 @@ use crate::settings;
 use crate::tour::Tour;
 use crate::url_state;
 use crate::view::{
+    after_first_paint,
     benchmark::Benchmark,
     charts::{live_chart, Charts, FocusCharts},
     compare::{differences, CompareBar, CompareFigures},
@@ -193,6 +194,7 @@ fn view_query(live: Live, ui: Ui, embed: bool) -> String {
 }
 
 fn full(live: Live, ui: Ui) -> impl IntoView {
+    let painted = after_first_paint();
     let selected = RwSignal::new(None::<Selected>);
     let edit_b = RwSignal::new(false);
     // On a small screen the side panel is a drawer; a tour step opens it,
@@ -240,15 +242,17 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
                 <aside id="controls" class="side" class:open=move || drawer.get() aria-label="Controls">
                     <TourPanel live tour=ui.tour />
                     <Inspector live selected security=ui.security />
-                    {move || {
+                    {move || painted.get().then(|| {
                         let target = live.compared().filter(|_| edit_b.get()).unwrap_or(live);
                         view! { <Controls live=target /> }
-                    }}
+                    })}
                 </aside>
             </main>
-            <Charts live shown=ui.shown />
-            <Ticker live />
-            <Benchmark />
+            {move || painted.get().then(|| view! {
+                <Charts live shown=ui.shown />
+                <Ticker live />
+                <Benchmark />
+            })}
         </div>
     }
 }
