@@ -1,0 +1,22 @@
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+const server = spawn('node', ['serve-dist.mjs'], { stdio: 'ignore' });
+await new Promise(r => setTimeout(r, 800));
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'v8.execute'] });
+await page.goto('http://127.0.0.1:4173/' + (process.argv[2] ?? ''));
+await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length);
+const buf = await browser.stopTracing();
+const ev = JSON.parse(buf.toString()).traceEvents;
+const fcp = ev.find(e => e.name === 'firstContentfulPaint');
+const agg = new Map();
+for (const e of ev) if (e.ph === 'X' && e.dur && (!fcp || e.ts <= fcp.ts)) { agg.set(e.name, (agg.get(e.name) ?? [0, 0])); const a = agg.get(e.name); a[0] += e.dur; a[1]++; }
+[...agg].sort((a, b) => b[1][0] - a[1][0]).slice(0, 25).forEach(([k, [d, n]]) => console.log(String(Math.round(d / 1000)).padStart(6), 'ms', String(n).padStart(5), k));
+const lay = ev.filter(e => e.name === 'Layout' && e.ph === 'X' && (!fcp || e.ts <= fcp.ts));
+console.log('layouts', lay.map(e => Math.round(e.dur / 1000)));
+const st = ev.filter(e => e.name === 'UpdateLayoutTree' && e.ph === 'X' && (!fcp || e.ts <= fcp.ts));
+console.log('style recalcs', st.map(e => Math.round(e.dur / 1000)), st.map(e=>e.args?.elementCount));
+await browser.close(); server.kill();
