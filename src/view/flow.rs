@@ -7,6 +7,7 @@
 //! instead of moving dots.
 
 use super::layout::{self, Layout, Point};
+use crate::effect::effect;
 use crate::live::Live;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -31,7 +32,7 @@ pub fn Flow(live: Live) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let bursts = StoredValue::new(Vec::<Burst>::new());
     let reduced = reduced_motion();
-    Effect::new(move |_| {
+    effect(move || {
         let speed = live.speed().get_untracked();
         live.snapshot.with(|snap| {
             if let Some(canvas) = canvas.get() {

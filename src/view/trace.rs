@@ -8,6 +8,7 @@
 //! The diagram is drawn with presentation attributes rather than the
 //! page's CSS, so the SVG it downloads as looks the same in a slide.
 
+use crate::effect::effect;
 use crate::live::Live;
 use leptos::prelude::*;
 use sahara_sim::scenario::{Idempotency, RequestKind};
@@ -37,7 +38,7 @@ const ROW: f64 = 19.0;
 pub fn TracePanel(live: Live) -> impl IntoView {
     let kind = RwSignal::new(Some(RequestKind::Checkout));
     // A trace asked for elsewhere (a tour step) shows its kind here.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(TraceTarget::Next { kind: k } | TraceTarget::NextTroubled { kind: k }) =
             live.traced.with(|t| t.as_ref().map(|t| t.target))
         {
