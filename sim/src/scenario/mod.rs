@@ -737,8 +737,7 @@ pub struct ScheduledFault {
 }
 
 /// What goes wrong with an instance.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FaultKind {
     /// The application process stops: the host is up and refuses
     /// connections; work in flight on it is lost. EC2's status checks pass.
@@ -752,6 +751,25 @@ pub enum FaultKind {
     Slow,
     /// The database's primary fails (names no service, zone or instance).
     DatabaseFailure,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 5] = [
+        FaultKind::Crash,
+        FaultKind::InstanceFailure,
+        FaultKind::Hang,
+        FaultKind::Slow,
+        FaultKind::DatabaseFailure,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Crash => "crash",
+            FaultKind::InstanceFailure => "instance_failure",
+            FaultKind::Hang => "hang",
+            FaultKind::Slow => "slow",
+            FaultKind::DatabaseFailure => "database_failure",
+        }
+    }
 }
 
 /// Defaults of fields in tables that also have required fields, so they

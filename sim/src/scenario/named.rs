@@ -7,8 +7,8 @@
 //! with the same errors.
 
 use super::{
-    Backoff, Balancer, Cancellation, HealthCheckType, Idempotency, Jitter, LatencyPreset,
-    OtherChange, PayloadName, Policy, QueueOrder, RequestKind, Throttle,
+    Backoff, Balancer, Cancellation, FaultKind, HealthCheckType, Idempotency, Jitter,
+    LatencyPreset, Metric, OtherChange, PayloadName, Policy, QueueOrder, RequestKind, Throttle,
 };
 use core::fmt;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, VariantAccess, Visitor};
@@ -114,7 +114,9 @@ named!(
     Idempotency,
     Policy,
     HealthCheckType,
+    Metric,
     OtherChange,
+    FaultKind,
 );
 
 #[cfg(test)]

@@ -428,14 +428,23 @@ impl Policy {
     }
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Metric {
     /// Average CPU utilisation of the measured instances, in percent.
     #[default]
     Cpu,
     /// Requests per second routed to each measured target.
     RequestsPerTarget,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 2] = [Metric::Cpu, Metric::RequestsPerTarget];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::RequestsPerTarget => "requests_per_target",
+        }
+    }
 }
 
 /// `{ above = 70, change = 1 }` or `{ below = 30, change = -1 }`: when the
