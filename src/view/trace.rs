@@ -213,13 +213,17 @@ struct Drawing {
 
 impl Drawing {
     fn of(t: &Trace, tokens: bool) -> Drawing {
-        let mut times: Vec<SimTime> = t.steps.iter().map(|s| s.t).collect();
-        times.extend(t.steps.iter().filter_map(|s| match s.step {
+        // Every moment something happened, once each, in order.
+        let mut times: Vec<SimTime> = Vec::new();
+        let sent = t.steps.iter().filter_map(|s| match s.step {
             Step::Hop { sent, .. } => Some(sent),
             _ => None,
-        }));
-        times.sort();
-        times.dedup();
+        });
+        for at in t.steps.iter().map(|s| s.t).chain(sent) {
+            if let Err(i) = times.binary_search(&at) {
+                times.insert(i, at);
+            }
+        }
         let row = |at: SimTime| times.partition_point(|x| *x < at);
         let start = t.steps.first().map_or(SimTime(0), |s| s.t);
         let mut rows: Vec<(SimTime, Vec<String>)> =
