@@ -14,6 +14,7 @@ mod number_or_name;
 mod others;
 mod resilience;
 mod set;
+mod tables;
 pub use set::parse_number;
 mod timings;
 mod validate;
@@ -843,7 +844,7 @@ impl Scenario {
         let tree: serde_json::Value =
             serde_json::from_str(s).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         let scenario: Scenario =
-            serde_json::from_value(tree).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+            tables::from_value(tree).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         scenario.validate().map_err(ScenarioError::Invalid)?;
         Ok(scenario)
     }
