@@ -2,6 +2,7 @@
 //! inspector, controls, counters, charts, event ticker) or, with `&embed`,
 //! the diagram first with only the controls the link names, for slides.
 
+use crate::effect::effect;
 use crate::focus::{ChartName, Focus};
 use crate::keyboard;
 use crate::live::Live;
@@ -136,7 +137,7 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
         live.step(t);
     }
     keep_url_in_step(live, ui);
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-theme", if ui.dark.get() { "dark" } else { "light" });
             let _ = root.set_attribute("data-large", &ui.large.get().to_string());
@@ -161,7 +162,7 @@ fn page(live: Live, request: url_state::Request) -> impl IntoView {
 /// Rewrites the URL whenever the view changes, so it can be shared and
 /// reloaded exactly.
 fn keep_url_in_step(live: Live, ui: Ui) {
-    Effect::new(move |_| url_state::replace_query(&view_query(live, ui, ui.embed)));
+    effect(move || url_state::replace_query(&view_query(live, ui, ui.embed)));
 }
 
 /// The query string of the view as it is now, as the full page or embedded:
@@ -200,7 +201,7 @@ fn full(live: Live, ui: Ui) -> impl IntoView {
     // On a small screen the side panel is a drawer; a tour step opens it,
     // since the step's question is there.
     let drawer = RwSignal::new(false);
-    Effect::new(move |_| {
+    effect(move || {
         if ui.tour.step.get().is_some() {
             drawer.set(true);
         }

@@ -3,6 +3,7 @@
 mod app;
 mod crash;
 mod download;
+mod effect;
 mod focus;
 mod keyboard;
 mod live;

@@ -9,6 +9,7 @@ pub mod file;
 #[cfg(test)]
 mod pins;
 
+use crate::effect::effect;
 use crate::focus::ChartName;
 use crate::live::Live;
 pub use file::{Figure, Run, Step};
@@ -167,7 +168,7 @@ impl Tour {
     pub fn reveal_when_done(self, live: Live) {
         // Only a running step follows the clock: otherwise the effect
         // reads nothing that changes every frame.
-        Effect::new(move |_| {
+        effect(move || {
             if self.phase.get() != Phase::Running || live.playing().get() {
                 return;
             }

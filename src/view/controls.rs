@@ -5,6 +5,7 @@
 //! out and adds the few controls that are more than one setting.
 
 use super::slider::Slider;
+use crate::effect::effect;
 use crate::live::Live;
 use crate::range::{fmt, Range};
 use crate::settings::{Group, Kind, Setting, SETTINGS};
@@ -79,7 +80,7 @@ pub fn Controls(live: Live) -> impl IntoView {
     });
     let chosen = RwSignal::new(String::new());
     // Keep the chosen service valid when a new scenario has other services.
-    Effect::new(move |_| {
+    effect(move || {
         let names = names.get();
         if !names.contains(&chosen.get_untracked()) {
             chosen.set(names.first().cloned().unwrap_or_default());

@@ -7,6 +7,7 @@
 //! instead of moving dots.
 
 use super::layout::{self, Layout, Point};
+use crate::effect::effect;
 use crate::live::Live;
 use leptos::html::Canvas;
 use leptos::prelude::*;
@@ -43,7 +44,7 @@ pub fn Flow(live: Live) -> impl IntoView {
     // while the page is still being built would lay out the whole page an
     // extra time before anything is shown.
     let first = StoredValue::new(true);
-    Effect::new(move |_| {
+    effect(move || {
         live.snapshot.track();
         canvas.track();
         if first.get_value() {

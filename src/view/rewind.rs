@@ -6,6 +6,7 @@
 use super::timebar::minutes;
 use crate::live::Live;
 use leptos::prelude::*;
+use sahara_sim::scenario::parse_number;
 
 #[component]
 pub fn Rewind(live: Live) -> impl IntoView {
@@ -26,7 +27,7 @@ pub fn Rewind(live: Live) -> impl IntoView {
                 aria-valuetext=words
                 title="Drag back to any earlier second; play goes on from there (keys , and .)"
                 on:input=move |ev| {
-                    if let Ok(t) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(t) = parse_number(&event_target_value(&ev)) {
                         live.play(false);
                         live.seek(t);
                     }

@@ -8,6 +8,7 @@
 //! The diagram is drawn with presentation attributes rather than the
 //! page's CSS, so the SVG it downloads as looks the same in a slide.
 
+use crate::effect::effect;
 use crate::live::Live;
 use leptos::prelude::*;
 use sahara_sim::scenario::{Idempotency, RequestKind};
@@ -37,7 +38,7 @@ const ROW: f64 = 19.0;
 pub fn TracePanel(live: Live) -> impl IntoView {
     let kind = RwSignal::new(Some(RequestKind::Checkout));
     // A trace asked for elsewhere (a tour step) shows its kind here.
-    Effect::new(move |_| {
+    effect(move || {
         if let Some(TraceTarget::Next { kind: k } | TraceTarget::NextTroubled { kind: k }) =
             live.traced.with(|t| t.as_ref().map(|t| t.target))
         {
@@ -212,13 +213,17 @@ struct Drawing {
 
 impl Drawing {
     fn of(t: &Trace, tokens: bool) -> Drawing {
-        let mut times: Vec<SimTime> = t.steps.iter().map(|s| s.t).collect();
-        times.extend(t.steps.iter().filter_map(|s| match s.step {
+        // Every moment something happened, once each, in order.
+        let mut times: Vec<SimTime> = Vec::new();
+        let sent = t.steps.iter().filter_map(|s| match s.step {
             Step::Hop { sent, .. } => Some(sent),
             _ => None,
-        }));
-        times.sort();
-        times.dedup();
+        });
+        for at in t.steps.iter().map(|s| s.t).chain(sent) {
+            if let Err(i) = times.binary_search(&at) {
+                times.insert(i, at);
+            }
+        }
         let row = |at: SimTime| times.partition_point(|x| *x < at);
         let start = t.steps.first().map_or(SimTime(0), |s| s.t);
         let mut rows: Vec<(SimTime, Vec<String>)> =

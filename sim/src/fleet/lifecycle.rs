@@ -118,14 +118,16 @@ impl Fleets {
             let i = &self.instances[k as usize];
             i.condition != Condition::Ok || i.lifecycle == Lifecycle::Unhealthy
         });
-        broken.sort_by_key(|&k| self.instances[k as usize].ordinal);
         for _ in desired..current.len() {
-            let victim = if broken.is_empty() {
-                let k = self.scale_in_victim(&healthy, w.params.zones);
-                healthy.retain(|&h| Some(h) != k);
-                k
-            } else {
-                Some(broken.remove(0))
+            let oldest_broken =
+                (0..broken.len()).min_by_key(|&j| self.instances[broken[j] as usize].ordinal);
+            let victim = match oldest_broken {
+                Some(j) => Some(broken.swap_remove(j)),
+                None => {
+                    let k = self.scale_in_victim(&healthy, w.params.zones);
+                    healthy.retain(|&h| Some(h) != k);
+                    k
+                }
             };
             if let Some(k) = victim {
                 self.drain(k, w, out);

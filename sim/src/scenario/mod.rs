@@ -9,10 +9,12 @@
 
 mod error;
 mod flat_tables;
+mod named;
 mod number_or_name;
 mod others;
 mod resilience;
 mod set;
+mod tables;
 pub use set::{parse_number, Readings};
 mod timings;
 mod validate;
@@ -154,8 +156,7 @@ impl MixEntry {
 }
 
 /// The kinds of request Sahara serves.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Hash)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum RequestKind {
     /// Product browsing: read-only.
     Browse,
@@ -194,8 +195,7 @@ pub enum Payload {
     Named(PayloadName),
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PayloadName {
     Id,
     Composite,
@@ -253,8 +253,7 @@ pub struct Client {
 /// What a server learns when its client gives up on an attempt (at its
 /// timeout). A server never knows by itself: without cancellation it works
 /// on, and the work is wasted.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Cancellation {
     /// Servers finish everything they took on.
     #[default]
@@ -377,12 +376,10 @@ pub enum Latency {
 /// request and its response across one hop take the figure once, half each
 /// way. (Brisbane to N. Virginia is about 15 000 km: light in fibre, about
 /// 200 km per ms, needs at least 75 ms one way, so 249 ms is a round trip.)
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum LatencyPreset {
     Ec2ToEc2,
     HomeToUq,
-    #[serde(rename = "home_to_us_east_1")]
     HomeToUsEast1,
 }
 
@@ -489,8 +486,7 @@ pub struct Service {
 }
 
 /// How an instance's free workers pick from its queue.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum QueueOrder {
     /// Oldest first.
     #[default]
@@ -548,8 +544,7 @@ impl ServiceTime {
 }
 
 /// A service's load-balancing algorithm.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Balancer {
     #[default]
     RoundRobin,
@@ -743,8 +738,7 @@ pub struct ScheduledFault {
 }
 
 /// What goes wrong with an instance.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum FaultKind {
     /// The application process stops: the host is up and refuses
     /// connections; work in flight on it is lost. EC2's status checks pass.
@@ -758,6 +752,25 @@ pub enum FaultKind {
     Slow,
     /// The database's primary fails (names no service, zone or instance).
     DatabaseFailure,
+}
+
+impl FaultKind {
+    pub const ALL: [FaultKind; 5] = [
+        FaultKind::Crash,
+        FaultKind::InstanceFailure,
+        FaultKind::Hang,
+        FaultKind::Slow,
+        FaultKind::DatabaseFailure,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::Crash => "crash",
+            FaultKind::InstanceFailure => "instance_failure",
+            FaultKind::Hang => "hang",
+            FaultKind::Slow => "slow",
+            FaultKind::DatabaseFailure => "database_failure",
+        }
+    }
 }
 
 /// Defaults of fields in tables that also have required fields, so they
@@ -831,7 +844,7 @@ impl Scenario {
         let tree: serde_json::Value =
             serde_json::from_str(s).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         let scenario: Scenario =
-            serde_json::from_value(tree).map_err(|e| ScenarioError::Parse(e.to_string()))?;
+            tables::from_value(tree).map_err(|e| ScenarioError::Parse(e.to_string()))?;
         scenario.validate().map_err(ScenarioError::Invalid)?;
         Ok(scenario)
     }
@@ -870,38 +883,5 @@ impl Service {
     }
     pub fn max(&self) -> u32 {
         self.max_instances.unwrap_or(self.instances)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Each enum's `as_str` is the name serde reads and writes, for every
-    /// variant in its `ALL`, so the names the UI offers are the ones `set`
-    /// takes and `get` gives.
-    #[test]
-    fn names_are_serdes_names() {
-        fn check<T: Serialize + Copy + core::fmt::Debug>(all: &[T], name: fn(T) -> &'static str) {
-            for &v in all {
-                assert_eq!(
-                    serde_json::to_value(v).ok(),
-                    Some(serde_json::Value::from(name(v))),
-                    "{v:?}"
-                );
-            }
-        }
-        check(&RequestKind::ALL, RequestKind::as_str);
-        check(&PayloadName::ALL, PayloadName::as_str);
-        check(&LatencyPreset::ALL, LatencyPreset::as_str);
-        check(&Cancellation::ALL, Cancellation::as_str);
-        check(&Balancer::ALL, Balancer::as_str);
-        check(&Backoff::ALL, Backoff::as_str);
-        check(&Jitter::ALL, Jitter::as_str);
-        check(&Idempotency::ALL, Idempotency::as_str);
-        check(&Policy::ALL, Policy::as_str);
-        check(&HealthCheckType::ALL, HealthCheckType::as_str);
-        check(&QueueOrder::ALL, QueueOrder::as_str);
-        check(&OtherChange::ALL, OtherChange::as_str);
     }
 }

@@ -41,8 +41,7 @@ pub struct ChangeByOther {
 }
 
 /// What someone else changes.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OtherChange {
     /// The service's owner puts a rate limit in front of it, as API
     /// Gateway throttles: a token bucket of `burst` tokens refilled at

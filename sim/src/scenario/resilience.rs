@@ -64,8 +64,7 @@ impl Default for Retry {
 }
 
 /// The rule that limits retries across a client's requests to one service.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Throttle {
     /// Every retry the policy allows is sent.
     #[default]
@@ -181,8 +180,7 @@ impl Default for FinagleRetryBudget {
 }
 
 /// The wait before a retry, before jitter.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Backoff {
     /// Resend at once.
     None,
@@ -207,8 +205,7 @@ impl Backoff {
 
 /// Randomness added to the backoff so clients that failed together do not
 /// retry together.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Jitter {
     #[default]
     None,
@@ -238,8 +235,7 @@ impl Jitter {
 }
 
 /// Where a service records the idempotency tokens it has executed.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Idempotency {
     /// No tokens: a resent `add_to_cart` or `checkout` executes again.
     #[default]
@@ -398,8 +394,7 @@ impl Default for Scaling {
     }
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Policy {
     /// Desired capacity is what the user sets.
     #[default]
@@ -433,14 +428,23 @@ impl Policy {
     }
 }
 
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum Metric {
     /// Average CPU utilisation of the measured instances, in percent.
     #[default]
     Cpu,
     /// Requests per second routed to each measured target.
     RequestsPerTarget,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 2] = [Metric::Cpu, Metric::RequestsPerTarget];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Metric::Cpu => "cpu",
+            Metric::RequestsPerTarget => "requests_per_target",
+        }
+    }
 }
 
 /// `{ above = 70, change = 1 }` or `{ below = 30, change = -1 }`: when the
@@ -457,8 +461,7 @@ pub struct Step {
 }
 
 /// What the group counts as an instance to replace.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Default)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
 pub enum HealthCheckType {
     /// Nothing is replaced; crashed instances are repaired in place, after
     /// the service's mean time to repair (a fixed group).

@@ -63,7 +63,7 @@ impl Scenario {
             },
             _ => return Err(unknown(path, no_field(key))),
         };
-        serde_json::from_value(tree).map_err(|e| {
+        tables::from_value(tree).map_err(|e| {
             if existed {
                 ScenarioError::BadValue {
                     path: path.to_string(),
