@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 /// console and shows a banner with the message and a "Reset" button.
 pub fn install_hook() {
     std::panic::set_hook(Box::new(|info| {
-        console_error_panic_hook::hook(info);
-        show_banner(&info.to_string());
+        let details = info.to_string();
+        web_sys::console::error_1(&details.as_str().into());
+        show_banner(&details);
     }));
 }
 
