@@ -39,40 +39,13 @@ impl Scenario {
     pub fn readings(&self) -> Readings {
         Readings {
             tree: serde_json::to_value(self).map_err(|e| e.to_string()),
-            scenario: self.clone(),
         }
     }
 
     /// The scenario with the field at `path` replaced by `new` (or added, for
     /// an optional field left out), not validated.
     fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
-        let (parent_path, key) = split(path)?;
-        let mut tree = self.tree(path)?;
-        let (_, pointer) = walk(&tree, parent_path).map_err(|m| unknown(path, m))?;
-        let parent = tree
-            .pointer_mut(&pointer)
-            .ok_or_else(|| unknown(path, no_field(parent_path)))?;
-        let existed = match parent {
-            Value::Object(t) => t.insert(key.to_string(), new).is_some(),
-            Value::Array(items) => match position(items, key) {
-                Some(i) => {
-                    items[i] = new;
-                    true
-                }
-                None => return Err(unknown(path, no_element(key, items))),
-            },
-            _ => return Err(unknown(path, no_field(key))),
-        };
-        tables::from_value(tree).map_err(|e| {
-            if existed {
-                ScenarioError::BadValue {
-                    path: path.to_string(),
-                    message: e.to_string(),
-                }
-            } else {
-                unknown(path, e.to_string())
-            }
-        })
+        replaced(self.tree(path)?, path, new)
     }
 
     /// The scenario as a JSON value tree.
@@ -84,12 +57,42 @@ impl Scenario {
     }
 }
 
+/// The scenario of value tree `tree` with the field at `path` replaced by
+/// `new` (or added, for an optional field left out), not validated.
+fn replaced(mut tree: Value, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
+    let (parent_path, key) = split(path)?;
+    let (_, pointer) = walk(&tree, parent_path).map_err(|m| unknown(path, m))?;
+    let parent = tree
+        .pointer_mut(&pointer)
+        .ok_or_else(|| unknown(path, no_field(parent_path)))?;
+    let existed = match parent {
+        Value::Object(t) => t.insert(key.to_string(), new).is_some(),
+        Value::Array(items) => match position(items, key) {
+            Some(i) => {
+                items[i] = new;
+                true
+            }
+            None => return Err(unknown(path, no_element(key, items))),
+        },
+        _ => return Err(unknown(path, no_field(key))),
+    };
+    tables::from_value(tree).map_err(|e| {
+        if existed {
+            ScenarioError::BadValue {
+                path: path.to_string(),
+                message: e.to_string(),
+            }
+        } else {
+            unknown(path, e.to_string())
+        }
+    })
+}
+
 /// A scenario's fields by path (`Scenario::readings`).
 #[derive(Clone, PartialEq, Debug)]
 pub struct Readings {
     /// The scenario as a JSON value tree, or why it could not be written so.
     tree: Result<Value, String>,
-    scenario: Scenario,
 }
 
 impl Readings {
@@ -121,10 +124,7 @@ impl Readings {
             Some(v) => Ok(text(&v)),
             // Not in the tree: an optional field left out, if serde takes a
             // null there (it leaves the field out again), else no field.
-            None => self
-                .scenario
-                .with(path, Value::Null)
-                .map(|_| "null".to_string()),
+            None => replaced(tree.clone(), path, Value::Null).map(|_| "null".to_string()),
         }
     }
 }
