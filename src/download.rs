@@ -1,35 +1,20 @@
-//! Hands the browser a file to save, made here from text: the page's
-//! exports for slides and spreadsheets.
+//! Hands the browser a file to save: text made here (the page's exports for
+//! slides and spreadsheets) or a chart as a picture. Both in JavaScript
+//! (`js/save.js`), which saves through a `Blob` behind a temporary link.
 
-use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
+use wasm_bindgen::{prelude::wasm_bindgen, JsValue};
 
 /// Offers `text` as a download named `name` of type `mime`; an error is a
 /// sentence for the page's error banner.
 pub fn save(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    let failed = |what: &str, e: JsValue| format!("could not save {name}: {what} ({e:?})");
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| failed("the browser refused the file", e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|e| failed("no address for the file", e))?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| format!("could not save {name}: no document"))?;
-    let link: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|e| failed("no link", e))?
-        .unchecked_into();
-    link.set_href(&url);
-    link.set_download(name);
-    link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    save_text(text, name, mime).map_err(|e| format!("could not save {name}: {e:?}"))
 }
 
-#[wasm_bindgen(module = "/src/js/picture.js")]
+#[wasm_bindgen(module = "/src/js/save.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = saveText, catch)]
+    fn save_text(text: &str, name: &str, mime: &str) -> Result<(), JsValue>;
+
     /// Saves the chart whose export button is `button` as a picture for a
     /// slide, `name`.svg or (`png`) `name`.png: title, lines and legend in
     /// the colours shown. In JavaScript: it reads the page's computed

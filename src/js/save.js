@@ -1,7 +1,8 @@
-// A chart as a picture for a slide: its title, its lines and its legend in
-// one standalone SVG, drawn in the colours the page shows (the page's CSS
-// is copied onto each element, since a saved SVG has no stylesheet), or
-// that SVG rendered to a PNG at twice the size on screen.
+// Files the page hands the browser to save: text it made (a CSV, a trace's
+// SVG), and a chart as a picture for a slide: its title, its lines and its
+// legend in one standalone SVG, drawn in the colours the page shows (the
+// page's CSS is copied onto each element, since a saved SVG has no
+// stylesheet), or that SVG rendered to a PNG at twice the size on screen.
 
 const STYLE = ['fill', 'stroke', 'stroke-width', 'stroke-dasharray', 'font-family', 'font-size', 'font-weight', 'opacity'];
 const NS = 'http://www.w3.org/2000/svg';
@@ -66,6 +67,11 @@ function save(blob, name) {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Saves `text` as a file `name` of type `type`. */
+export function saveText(text, name, type) {
+  save(new Blob([text], { type }), name);
 }
 
 /** Saves the chart of `button` as `name`.svg, or (`png`) `name`.png. */
