@@ -17,6 +17,12 @@ mod tour;
 mod url_state;
 mod view;
 
+/// The heap: talc, which is smaller in the wasm than Rust's default
+/// allocator there (dlmalloc) and at least as fast.
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     // A panic in wasm otherwise shows only "unreachable executed": this puts the
     // Rust message and location in the console (where the e2e suite catches

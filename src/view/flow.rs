@@ -12,7 +12,7 @@ use crate::live::Live;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use sahara_sim::{Leg, MessageView, Snapshot, Status};
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 /// A message that was lost, remembered to draw its burst for a moment.
@@ -32,26 +32,30 @@ pub fn Flow(live: Live) -> impl IntoView {
     let canvas = NodeRef::<Canvas>::new();
     let bursts = StoredValue::new(Vec::<Burst>::new());
     let reduced = reduced_motion();
+    // The canvas's size in CSS px as the browser last laid it out, told by
+    // a ResizeObserver: asking for it while drawing would make the browser
+    // lay the page out again in the middle of every frame.
+    let size = StoredValue::new((0.0, 0.0));
     let redraw = move || {
         let speed = live.speed().get_untracked();
         live.snapshot.with_untracked(|snap| {
             if let Some(canvas) = canvas.get_untracked() {
-                bursts.update_value(|b| draw(&canvas, snap, b, speed, reduced));
+                bursts.update_value(|b| draw(&canvas, size.get_value(), snap, b, speed, reduced));
             }
         });
     };
-    // The first drawing waits for the first frame: measuring the canvas
-    // while the page is still being built would lay out the whole page an
-    // extra time before anything is shown.
-    let first = StoredValue::new(true);
     effect(move || {
         live.snapshot.track();
-        canvas.track();
-        if first.get_value() {
-            first.set_value(false);
-            request_animation_frame(redraw);
-        } else {
-            redraw();
+        redraw();
+    });
+    let observer = StoredValue::new_local(None::<SizeObserver>);
+    effect(move || {
+        if let Some(canvas) = canvas.get() {
+            let resized = move |w, h| {
+                size.set_value((w, h));
+                redraw();
+            };
+            observer.set_value(SizeObserver::new(&canvas, resized));
         }
     });
     view! {
@@ -117,15 +121,47 @@ impl Frame {
     }
 }
 
+/// Tells `resized` an element's size (its content box, in CSS px) each
+/// time the browser lays it out at a new one, the first time included,
+/// until dropped.
+struct SizeObserver {
+    observer: web_sys::ResizeObserver,
+    _callback: Closure<dyn Fn(js_sys::Array)>,
+}
+
+impl SizeObserver {
+    fn new(el: &web_sys::Element, resized: impl Fn(f64, f64) + 'static) -> Option<SizeObserver> {
+        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
+            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
+                let rect = entry.content_rect();
+                resized(rect.width(), rect.height());
+            }
+        });
+        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        observer.observe(el);
+        Some(SizeObserver {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for SizeObserver {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Draws the messages of `snap` on `canvas`, `cw` × `ch` CSS px in size.
 fn draw(
     canvas: &web_sys::HtmlCanvasElement,
+    (cw, ch): (f64, f64),
     snap: &Snapshot,
     bursts: &mut Vec<Burst>,
     speed: f64,
     reduced: bool,
 ) {
     let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
-    let (cw, ch) = (canvas.client_width() as f64, canvas.client_height() as f64);
     if cw <= 0.0 || ch <= 0.0 {
         return;
     }
