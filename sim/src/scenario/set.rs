@@ -37,23 +37,28 @@ impl Scenario {
     /// panel of controls reads dozens of fields after each change, and
     /// `get` per field would serialise the whole scenario for each.
     pub fn readings(&self) -> Readings {
-        Readings {
-            tree: serde_json::to_value(self).map_err(|e| e.to_string()),
-        }
+        Readings { tree: self.tree() }
     }
 
     /// The scenario with the field at `path` replaced by `new` (or added, for
     /// an optional field left out), not validated.
     fn with(&self, path: &str, new: Value) -> Result<Scenario, ScenarioError> {
-        replaced(self.tree(path)?, path, new)
+        let tree = self.tree().map_err(|message| unwritable(path, message))?;
+        replaced(tree, path, new)
     }
 
-    /// The scenario as a JSON value tree.
-    fn tree(&self, path: &str) -> Result<Value, ScenarioError> {
-        serde_json::to_value(self).map_err(|e| ScenarioError::BadValue {
-            path: path.to_string(),
-            message: e.to_string(),
-        })
+    /// The scenario as a JSON value tree, or why it cannot be written so.
+    fn tree(&self) -> Result<Value, String> {
+        serde_json::to_value(self).map_err(|e| e.to_string())
+    }
+}
+
+/// The error of a field read or set in a scenario that could not be
+/// written as a value tree.
+fn unwritable(path: &str, message: String) -> ScenarioError {
+    ScenarioError::BadValue {
+        path: path.to_string(),
+        message,
     }
 }
 
@@ -110,10 +115,7 @@ impl Readings {
         let tree = self
             .tree
             .as_ref()
-            .map_err(|message| ScenarioError::BadValue {
-                path: path.to_string(),
-                message: message.clone(),
-            })?;
+            .map_err(|message| unwritable(path, message.clone()))?;
         let (parent, _) = walk(tree, parent_path).map_err(|m| unknown(path, m))?;
         let found = match parent {
             Value::Object(t) => t.get(key).cloned().or_else(|| left_out(t, key)),
