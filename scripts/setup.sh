@@ -14,6 +14,8 @@ toml_pin() { sed -n "s/^$1 *= *\"=\{0,1\}\([^\"]*\)\"/\1/p" Trunk.toml; }
 trunk_version=$(toml_pin trunk-version)
 wasm_bindgen_version=$(toml_pin wasm_bindgen)
 wasm_opt_version=$(toml_pin wasm_opt | sed 's/^version_//')
+# The JavaScript minifier of release builds (npm).
+terser_version=5.51.4
 locked_wasm_bindgen=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 [ -n "$trunk_version" ] && [ -n "$wasm_bindgen_version" ] && [ -n "$wasm_opt_version" ] ||
   die "Trunk.toml must pin trunk-version, [tools] wasm_bindgen and wasm_opt"
@@ -38,9 +40,13 @@ setup_build() {
   cargo_tool trunk trunk "$trunk_version" --locked
   # wasm-bindgen-cli's lock names a crate version the registry no longer has: no --locked.
   cargo_tool wasm-bindgen wasm-bindgen-cli "$wasm_bindgen_version"
-  if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version_$wasm_opt_version"; then
-    say "installing wasm-opt from npm binaryen@$wasm_opt_version"
-    npm install --prefix .tools --no-save --no-audit --no-fund "binaryen@$wasm_opt_version"
+  # wasm-opt, and terser to minify the release build's JavaScript
+  # (scripts/minify-js.mjs, a Trunk hook), in one install: npm removes from
+  # .tools whatever a --no-save install does not name.
+  if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version_$wasm_opt_version" ||
+    ! .tools/node_modules/.bin/terser --version 2>/dev/null | grep -qF " $terser_version"; then
+    say "installing wasm-opt (npm binaryen@$wasm_opt_version) and terser $terser_version from npm"
+    npm install --prefix .tools --no-save --no-audit --no-fund "binaryen@$wasm_opt_version" "terser@$terser_version"
   fi
 }
 
