@@ -73,6 +73,11 @@ const TOP: f64 = 6.0;
 
 /// A titled line chart with a y axis from 0 to a round maximum, an x axis
 /// and a legend; the last value of each line is in the legend too.
+///
+/// A chart off screen keeps what it last drew and does not read `data`
+/// until it is on screen again: redrawing charts nobody sees was most of
+/// the work of the frame in which a simulated second closes. Each label,
+/// line and legend entry is its own node, changed only when its text does.
 #[component]
 pub fn Chart(
     title: &'static str,
@@ -83,9 +88,23 @@ pub fn Chart(
     #[prop(optional)]
     no_values: bool,
 ) -> impl IntoView {
-    let geometry = Memo::new(move |_| data.with(layout));
+    let figure = NodeRef::<leptos::html::Figure>::new();
+    let seen = super::observers::on_screen(figure);
+    let drawing = Memo::new_owning(move |shown: Option<Drawing>| match shown {
+        Some(shown) if !seen.get() => (shown, false),
+        shown => {
+            let now = data.with(|d| draw(title, unit, d));
+            let changed = shown.as_ref() != Some(&now);
+            (now, changed)
+        }
+    });
+    let count = Memo::new(move |_| drawing.with(|d| d.lines.len()));
+    let text = move |f: fn(&Drawing) -> String| move || drawing.with(f);
+    let line = move |i: usize, f: fn(&Line) -> String| {
+        move || drawing.with(|d| d.lines.get(i).map(f).unwrap_or_default())
+    };
     view! {
-        <figure class="chart" class:compare=move || data.with(|d| d.compared_from.is_some())>
+        <figure node_ref=figure class="chart" class:compare=move || drawing.with(|d| d.compared)>
             <figcaption>{title} " " <span class="unit">"(" {unit} ")"</span></figcaption>
             <span class="picture">
                 <button type="button" title="Download this chart as SVG" on:click=move |ev| picture(&ev, title, false)>"SVG"</button>
@@ -94,28 +113,29 @@ pub fn Chart(
             <svg
                 viewBox=format!("0 0 {W} {H}")
                 role="img"
-                aria-label=move || describe(title, unit, &data.get())
+                aria-label=text(|d| d.described.clone())
                 preserveAspectRatio="none"
             >
-                {move || {
-                    let g = geometry.get();
-                    view! {
-                        <g class="axis">
-                            <line x1=LEFT y1=TOP x2=LEFT y2=H - BOTTOM />
-                            <line x1=LEFT y1=H - BOTTOM x2=W y2=H - BOTTOM />
-                            <text x=LEFT - 4.0 y=TOP + 8.0 text-anchor="end">{fmt_num(g.y_max)}</text>
-                            <text x=LEFT - 4.0 y=H - BOTTOM text-anchor="end">"0"</text>
-                            <text x=LEFT y=H - 4.0>{format!("{:.0}", g.x0)}</text>
-                            <text x=W y=H - 4.0 text-anchor="end">{format!("{:.0}{}", g.x1, g.x_unit)}</text>
-                        </g>
-                        {g.paths.into_iter().map(|(class, d)| view! {
-                            <path class=format!("line {class}") d=d vector-effect="non-scaling-stroke" />
-                        }).collect_view()}
-                    }
-                }}
+                <g class="axis">
+                    <line x1=LEFT y1=TOP x2=LEFT y2=H - BOTTOM />
+                    <line x1=LEFT y1=H - BOTTOM x2=W y2=H - BOTTOM />
+                    <text x=LEFT - 4.0 y=TOP + 8.0 text-anchor="end">{text(|d| d.y_max.clone())}</text>
+                    <text x=LEFT - 4.0 y=H - BOTTOM text-anchor="end">"0"</text>
+                    <text x=LEFT y=H - 4.0>{text(|d| d.x0.clone())}</text>
+                    <text x=W y=H - 4.0 text-anchor="end">{text(|d| d.x1.clone())}</text>
+                </g>
+                {move || (0..count.get()).map(|i| view! {
+                    <path class=line(i, |l| format!("line {}", l.class)) d=line(i, |l| l.d.clone()) vector-effect="non-scaling-stroke" />
+                }).collect_view()}
             </svg>
             <ul class="legend">
-                {move || data.with(|d| d.lines().map(|(s, compared)| legend_item(s, compared, no_values)).collect_view())}
+                {move || (0..count.get()).map(|i| view! {
+                    <li>
+                        <span class=line(i, |l| format!("swatch {}", l.class))></span>
+                        {line(i, |l| l.label.clone())}
+                        {(!no_values).then(|| view! { ": " <b>{line(i, |l| l.last.clone())}</b> })}
+                    </li>
+                }).collect_view()}
             </ul>
         </figure>
     }
@@ -137,33 +157,33 @@ fn picture(ev: &leptos::ev::MouseEvent, title: &str, png: bool) {
     crate::download::save_chart(&button, &name, png);
 }
 
-/// A line's entry in the legend: its swatch, its name and, unless
-/// `no_values`, its last value.
-fn legend_item(s: &Series, compared: bool, no_values: bool) -> impl IntoView {
-    let last = s
-        .values
-        .last()
-        .map(|v| fmt_num(*v))
-        .unwrap_or_else(|| "–".into());
-    view! {
-        <li>
-            <span class=format!("swatch {}", s.class) class:compared=compared></span>
-            {s.label.clone()}
-            {(!no_values).then(|| view! { ": " <b>{last}</b> })}
-        </li>
-    }
+/// What a chart draws, as the text of its nodes: equal from second to
+/// second unless something a person could see changed.
+#[derive(Clone, PartialEq)]
+struct Drawing {
+    /// The y axis's top, and the x axis's first and last values.
+    y_max: String,
+    x0: String,
+    x1: String,
+    lines: Vec<Line>,
+    /// Whether a compared run's lines are drawn too.
+    compared: bool,
+    /// Each line's last value in a sentence, for screen readers.
+    described: String,
 }
 
 #[derive(Clone, PartialEq)]
-struct Geometry {
-    y_max: f64,
-    x0: f64,
-    x1: f64,
-    x_unit: &'static str,
-    paths: Vec<(String, String)>,
+struct Line {
+    /// The line's CSS classes, without "line"/"swatch".
+    class: String,
+    label: String,
+    /// Its last value, for the legend.
+    last: String,
+    /// The SVG path.
+    d: String,
 }
 
-fn layout(data: &ChartData) -> Geometry {
+fn draw(title: &str, unit: &str, data: &ChartData) -> Drawing {
     let n = data.len();
     let peak = data
         .series
@@ -178,7 +198,7 @@ fn layout(data: &ChartData) -> Geometry {
         0.0
     };
     let y_of = |v: f64| H - BOTTOM - (v.clamp(0.0, y_max) / y_max) * (H - BOTTOM - TOP);
-    let paths = data
+    let lines = data
         .lines()
         .map(|(s, compared)| {
             let mut d = String::with_capacity(s.values.len() * 14);
@@ -193,20 +213,25 @@ fn layout(data: &ChartData) -> Geometry {
                     y_of(*v)
                 ));
             }
-            let class = if compared {
-                format!("{} compared", s.class)
-            } else {
-                s.class.to_string()
-            };
-            (class, d)
+            Line {
+                class: if compared {
+                    format!("{} compared", s.class)
+                } else {
+                    s.class.to_string()
+                },
+                label: s.label.clone(),
+                last: s.values.last().map_or_else(|| "–".into(), |v| fmt_num(*v)),
+                d,
+            }
         })
         .collect();
-    Geometry {
-        y_max,
-        x0: data.x0,
-        x1: data.x1(),
-        x_unit: data.x_unit,
-        paths,
+    Drawing {
+        y_max: fmt_num(y_max),
+        x0: format!("{:.0}", data.x0),
+        x1: format!("{:.0}{}", data.x1(), data.x_unit),
+        lines,
+        compared: data.compared_from.is_some(),
+        described: describe(title, unit, data),
     }
 }
 
@@ -267,7 +292,7 @@ mod tests {
     }
 
     #[test]
-    fn layout_spans_the_plot_and_maps_the_peak_to_the_top() {
+    fn drawing_spans_the_plot_and_maps_the_peak_to_the_top() {
         let data = ChartData {
             x0: 10.0,
             x_unit: " s",
@@ -278,11 +303,12 @@ mod tests {
             }],
             compared_from: None,
         };
-        let g = layout(&data);
-        assert_eq!(g.y_max, 10.0);
-        assert_eq!((g.x0, g.x1), (10.0, 12.0));
+        let g = draw("A", "u", &data);
+        assert_eq!(g.y_max, "10");
+        assert_eq!((g.x0.as_str(), g.x1.as_str()), ("10", "12 s"));
+        assert_eq!(g.lines[0].last, "10");
         assert_eq!(
-            g.paths[0].1,
+            g.lines[0].d,
             format!(
                 "M{LEFT:.1},{:.1}L180.0,{:.1}L320.0,{TOP:.1}",
                 H - BOTTOM,

@@ -7,12 +7,13 @@
 //! instead of moving dots.
 
 use super::layout::{self, Layout, Point};
+use super::observers::SizeObserver;
 use crate::effect::effect;
 use crate::live::Live;
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use sahara_sim::{Leg, MessageView, Snapshot, Status};
-use wasm_bindgen::{closure::Closure, JsCast};
+use wasm_bindgen::JsCast;
 use web_sys::CanvasRenderingContext2d as Ctx;
 
 /// A message that was lost, remembered to draw its burst for a moment.
@@ -118,37 +119,6 @@ impl Frame {
 
     fn to_px(&self, p: Point) -> (f64, f64) {
         (self.dx + p.x * self.scale, self.dy + p.y * self.scale)
-    }
-}
-
-/// Tells `resized` an element's size (its content box, in CSS px) each
-/// time the browser lays it out at a new one, the first time included,
-/// until dropped.
-struct SizeObserver {
-    observer: web_sys::ResizeObserver,
-    _callback: Closure<dyn Fn(js_sys::Array)>,
-}
-
-impl SizeObserver {
-    fn new(el: &web_sys::Element, resized: impl Fn(f64, f64) + 'static) -> Option<SizeObserver> {
-        let callback = Closure::<dyn Fn(js_sys::Array)>::new(move |entries: js_sys::Array| {
-            if let Some(entry) = entries.get(0).dyn_ref::<web_sys::ResizeObserverEntry>() {
-                let rect = entry.content_rect();
-                resized(rect.width(), rect.height());
-            }
-        });
-        let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok()?;
-        observer.observe(el);
-        Some(SizeObserver {
-            observer,
-            _callback: callback,
-        })
-    }
-}
-
-impl Drop for SizeObserver {
-    fn drop(&mut self) {
-        self.observer.disconnect();
     }
 }
 

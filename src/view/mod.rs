@@ -13,6 +13,7 @@ pub mod flow;
 pub mod group;
 pub mod inspector;
 pub mod layout;
+pub mod observers;
 pub mod rewind;
 pub mod slider;
 pub mod ticker;
