@@ -133,10 +133,7 @@ pub fn Diagram(
                     on:keydown=keypress(selected, Selected::Database)
                 >
                     <title>"The shared database every service calls: scale the stateless tiers and it becomes the bottleneck."</title>
-                    {move || {
-                        let d = layout.with(Layout::database);
-                        database.with(|db| database_shape(d, db))
-                    }}
+                    {move || database_shape(layout.with(Layout::database), database)}
                 </g>
             </svg>
             <Flow live=live />
@@ -147,27 +144,30 @@ pub fn Diagram(
 }
 
 /// The database drawn at `d`: the primary filled to its utilisation, its
-/// read replicas as cards behind it, and its figures.
-fn database_shape(d: Point, db: &DatabaseView) -> impl IntoView {
-    let util = db.utilisation.clamp(0.0, 1.0);
+/// read replicas as cards behind it, and its figures, each changed only
+/// when it does.
+fn database_shape(d: Point, db: Memo<DatabaseView>) -> impl IntoView {
     let h = 110.0;
+    let util = move || db.with(|db| db.utilisation.clamp(0.0, 1.0));
+    let replicas = Memo::new(move |_| db.with(|db| db.replicas.len().min(4)));
+    let words = move |f: fn(&DatabaseView) -> String| move || db.with(f);
     view! {
         // Read replicas as cards behind the primary.
-        {(1..=db.replicas.len().min(4)).rev().map(|i| {
+        {move || (1..=replicas.get()).rev().map(|i| {
             let o = 5.0 * i as f64;
             view! { <rect class="body replica" x=d.x - 50.0 + o y=d.y - h / 2.0 + o width="100" height=h rx="14" /> }
         }).collect_view()}
         <rect class="body" x=d.x - 50.0 y=d.y - h / 2.0 width="100" height=h rx="14" />
-        <rect class="fill" x=d.x - 50.0 y=d.y + h / 2.0 - h * util width="100" height=h * util rx="14" />
+        <rect class="fill" x=d.x - 50.0 y=move || d.y + h / 2.0 - h * util() width="100" height=move || h * util() rx="14" />
         <text x=d.x y=d.y - 24.0 text-anchor="middle" class="label">"Database"</text>
         " "
-        <text x=d.x y=d.y text-anchor="middle" class="figure">{format!("{:.0}% busy", util * 100.0)}</text>
+        <text x=d.x y=d.y text-anchor="middle" class="figure">{move || format!("{:.0}% busy", util() * 100.0)}</text>
         " "
-        <text x=d.x y=d.y + 20.0 text-anchor="middle" class="small">{format!("{}/{} conns", db.busy, db.connections)}</text>
+        <text x=d.x y=d.y + 20.0 text-anchor="middle" class="small">{words(|db| format!("{}/{} conns", db.busy, db.connections))}</text>
         " "
-        <text x=d.x y=d.y + 38.0 text-anchor="middle" class="small">{format!("queue {}", db.queue)}</text>
+        <text x=d.x y=d.y + 38.0 text-anchor="middle" class="small">{words(|db| format!("queue {}", db.queue))}</text>
         " "
-        <text x=d.x y=d.y + h / 2.0 + 40.0 text-anchor="middle" class="small">{replicas_words(db)}</text>
+        <text x=d.x y=d.y + h / 2.0 + 40.0 text-anchor="middle" class="small">{words(replicas_words)}</text>
     }
 }
 
