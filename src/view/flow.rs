@@ -37,11 +37,17 @@ pub fn Flow(live: Live) -> impl IntoView {
     // a ResizeObserver: asking for it while drawing would make the browser
     // lay the page out again in the middle of every frame.
     let size = StoredValue::new((0.0, 0.0));
+    let palette = StoredValue::new_local(Palette::default());
     let redraw = move || {
         let speed = live.speed().get_untracked();
         live.snapshot.with_untracked(|snap| {
             if let Some(canvas) = canvas.get_untracked() {
-                bursts.update_value(|b| draw(&canvas, size.get_value(), snap, b, speed, reduced));
+                palette.update_value(|p| {
+                    let colours = p.of(&canvas);
+                    bursts.update_value(|b| {
+                        draw(&canvas, size.get_value(), snap, b, colours, speed, reduced)
+                    });
+                });
             }
         });
     };
@@ -128,6 +134,7 @@ fn draw(
     (cw, ch): (f64, f64),
     snap: &Snapshot,
     bursts: &mut Vec<Burst>,
+    colours: &Colours,
     speed: f64,
     reduced: bool,
 ) {
@@ -153,11 +160,10 @@ fn draw(
     let layout = Layout::of(snap);
     let frame = Frame::of(cw, ch, &layout);
     let scale = frame.scale;
-    let colours = Colours::read(canvas);
     let now = snap.time.as_secs_f64();
 
     if reduced {
-        draw_rates(&ctx, &frame, snap, &layout, &colours);
+        draw_rates(&ctx, &frame, snap, &layout, colours);
         return;
     }
     let r = (4.0 * scale).max(2.5);
@@ -383,6 +389,30 @@ fn burst(ctx: &Ctx, x: f64, y: f64, r: f64, colour: &str) {
         ctx.line_to(x + r * libm::cos(a), y + r * libm::sin(a));
     }
     ctx.stroke();
+}
+
+/// The message colours of the page's theme, read again only when the theme
+/// changes: reading computed style makes the browser recompute the page's
+/// style in the middle of the frame, after the diagram's changes and before
+/// the rest.
+#[derive(Default)]
+struct Palette {
+    /// The `data-theme` the colours were read under.
+    theme: Option<String>,
+    colours: Option<Colours>,
+}
+
+impl Palette {
+    fn of(&mut self, canvas: &web_sys::HtmlCanvasElement) -> &Colours {
+        let theme = document()
+            .document_element()
+            .and_then(|root| root.get_attribute("data-theme"));
+        if theme != self.theme {
+            self.theme = theme;
+            self.colours = None;
+        }
+        self.colours.get_or_insert_with(|| Colours::read(canvas))
+    }
 }
 
 /// The theme's colours for messages, read from CSS custom properties so the
