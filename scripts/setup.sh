@@ -14,8 +14,9 @@ toml_pin() { sed -n "s/^$1 *= *\"=\{0,1\}\([^\"]*\)\"/\1/p" Trunk.toml; }
 trunk_version=$(toml_pin trunk-version)
 wasm_bindgen_version=$(toml_pin wasm_bindgen)
 wasm_opt_version=$(toml_pin wasm_opt | sed 's/^version_//')
-# The JavaScript minifier of release builds (npm).
+# The JavaScript and CSS minifiers of release builds (npm; scripts/minify.mjs).
 terser_version=5.51.4
+clean_css_version=5.3.3
 locked_wasm_bindgen=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"/\1/p;}' Cargo.lock)
 [ -n "$trunk_version" ] && [ -n "$wasm_bindgen_version" ] && [ -n "$wasm_opt_version" ] ||
   die "Trunk.toml must pin trunk-version, [tools] wasm_bindgen and wasm_opt"
@@ -40,13 +41,15 @@ setup_build() {
   cargo_tool trunk trunk "$trunk_version" --locked
   # wasm-bindgen-cli's lock names a crate version the registry no longer has: no --locked.
   cargo_tool wasm-bindgen wasm-bindgen-cli "$wasm_bindgen_version"
-  # wasm-opt, and terser to minify the release build's JavaScript
-  # (scripts/minify-js.mjs, a Trunk hook), in one install: npm removes from
+  # wasm-opt, and the minifiers of the release build's JavaScript and CSS
+  # (scripts/minify.mjs, a Trunk hook), in one install: npm removes from
   # .tools whatever a --no-save install does not name.
   if ! .tools/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version_$wasm_opt_version" ||
-    ! .tools/node_modules/.bin/terser --version 2>/dev/null | grep -qF " $terser_version"; then
-    say "installing wasm-opt (npm binaryen@$wasm_opt_version) and terser $terser_version from npm"
-    npm install --prefix .tools --no-save --no-audit --no-fund "binaryen@$wasm_opt_version" "terser@$terser_version"
+    ! .tools/node_modules/.bin/terser --version 2>/dev/null | grep -qF " $terser_version" ||
+    ! grep -qF "\"version\": \"$clean_css_version\"" .tools/node_modules/clean-css/package.json 2>/dev/null; then
+    say "installing wasm-opt (npm binaryen@$wasm_opt_version), terser $terser_version and clean-css $clean_css_version from npm"
+    npm install --prefix .tools --no-save --no-audit --no-fund \
+      "binaryen@$wasm_opt_version" "terser@$terser_version" "clean-css@$clean_css_version"
   fi
 }
 
