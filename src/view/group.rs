@@ -126,7 +126,7 @@ struct TileLook {
 impl TileLook {
     fn of(layout: &Layout, s: usize, svc: &ServiceView, k: usize) -> TileLook {
         let inst = &svc.instances[k];
-        let util = inst.utilisation.clamp(0.0, 1.0);
+        let util = visible(inst.utilisation);
         let (state, glyph) = tile_look(inst);
         // Zone letters only where the group spans more than one zone.
         let zoned = svc.instances.iter().any(|i| i.zone != 0);
@@ -137,7 +137,7 @@ impl TileLook {
             util,
             // The part of the fill that works for clients that already gave up.
             wasted: if inst.busy > 0 {
-                util * inst.orphaned as f64 / inst.busy as f64
+                visible(util * inst.orphaned as f64 / inst.busy as f64)
             } else {
                 0.0
             },
@@ -161,6 +161,13 @@ impl TileLook {
             ),
         }
     }
+}
+
+/// A part of the tile's height, rounded to a 64th: finer than a pixel at
+/// any size a tile is drawn, so a frame in which only unseen digits of an
+/// instance's utilisation moved leaves its tile alone.
+fn visible(part: f64) -> f64 {
+    libm::round(part.clamp(0.0, 1.0) * 64.0) / 64.0
 }
 
 #[component]
