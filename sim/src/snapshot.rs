@@ -116,7 +116,8 @@ pub struct InstanceView {
     pub orphaned: u32,
     pub queue: u32,
     pub outstanding: u32,
-    /// Over the last whole second.
+    /// Its workers' busy share of the second under way, from the last
+    /// whole second's end to the last event that changed them.
     pub utilisation: f64,
     pub age_s: f64,
     pub served: u64,
@@ -146,7 +147,7 @@ pub struct DatabaseView {
 }
 
 /// A read replica: its connections, those busy, the calls waiting, and its
-/// utilisation over the last whole second.
+/// utilisation so far in the second under way.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ReplicaView {
     pub connections: u32,
