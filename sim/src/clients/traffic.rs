@@ -46,7 +46,7 @@ impl Traffic {
         if peak > 0.0 {
             let gap = self.arrival_rng.exponential(1e9 / peak) as u64;
             let gen = self.arrivals;
-            w.queue.push(w.now + gap, Event::Arrival { gen });
+            w.queue.push_arrival(w.now + gap, gen);
         }
     }
 

@@ -11,8 +11,13 @@
 //! just the attempt (24 bytes, not 40): with an hour's timeout it holds every
 //! attempt of the last hour, answered or not (a stale timeout is dropped
 //! when it is popped), and its memory is what such a run writes most.
+//! The open-loop arrivals have a lane too: the chain has one arrival
+//! pending at a time, each later than the last.
+//!
+//! The earliest key of the lanes is kept up to date as they change, so
+//! finding the next event is one compare of it with the heap's root.
 
-use super::{Event, Timer};
+use super::{Event, Gen, Timer};
 use crate::slab::Handle;
 use std::collections::VecDeque;
 
@@ -177,24 +182,50 @@ impl<T> Default for Lane<T> {
 }
 
 /// Where the next event waits.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 enum Next {
+    #[default]
     Heap,
+    Arrivals,
     Timeouts,
     Timers,
 }
 
-#[derive(Clone, Default)]
+/// No key: later than every key (a key's sequence number never reaches
+/// `u64::MAX`).
+const NONE: u128 = u128::MAX;
+
+#[derive(Clone)]
 pub(crate) struct EventQueue {
     heap: Heap,
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.
     events: Vec<Event>,
     free: Vec<u32>,
+    /// The open-loop arrival chain (`Event::Arrival`), by generation.
+    arrivals: Lane<Gen>,
     /// The clients' per-attempt timeouts (`Timer::Attempt`).
     timeouts: Lane<Handle>,
     /// Every other timer.
     timers: Lane<Timer>,
+    /// The earliest key of the lanes (`NONE` when all are empty) and its
+    /// lane.
+    lanes_first: (u128, Next),
     seq: u64,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            heap: Heap::default(),
+            events: Vec::new(),
+            free: Vec::new(),
+            arrivals: Lane::default(),
+            timeouts: Lane::default(),
+            timers: Lane::default(),
+            lanes_first: (NONE, Next::Heap),
+            seq: 0,
+        }
+    }
 }
 
 impl EventQueue {
@@ -218,6 +249,20 @@ impl EventQueue {
         self.heap.push(time, self.seq, slot);
     }
 
+    /// Schedules the open-loop arrival of chain `gen`: in its lane if it
+    /// keeps the lane in order, otherwise (a restarted chain's first, before
+    /// the old chain's pending one) in the heap.
+    #[inline]
+    pub fn push_arrival(&mut self, time: u64, gen: Gen) {
+        if self.arrivals.takes(time) {
+            self.seq += 1;
+            self.arrivals.0.push_back((time, self.seq, gen));
+            self.lane_pushed(time, Next::Arrivals);
+        } else {
+            self.push(time, Event::Arrival { gen });
+        }
+    }
+
     /// Schedules a timer: in its lane if its deadline keeps the lane in
     /// order, otherwise in the heap.
     #[inline]
@@ -226,32 +271,53 @@ impl EventQueue {
             Timer::Attempt(attempt) if self.timeouts.takes(time) => {
                 self.seq += 1;
                 self.timeouts.0.push_back((time, self.seq, attempt));
+                self.lane_pushed(time, Next::Timeouts);
             }
             Timer::Attempt(_) => self.push(time, Event::Timer(timer)),
             _ if self.timers.takes(time) => {
                 self.seq += 1;
                 self.timers.0.push_back((time, self.seq, timer));
+                self.lane_pushed(time, Next::Timers);
             }
             _ => self.push(time, Event::Timer(timer)),
         }
     }
 
+    /// A key with the latest sequence number went to the back of `lane`:
+    /// it is the lanes' earliest only if it is earlier than all before.
+    #[inline]
+    fn lane_pushed(&mut self, time: u64, lane: Next) {
+        let key = order(time, self.seq);
+        if key < self.lanes_first.0 {
+            self.lanes_first = (key, lane);
+        }
+    }
+
+    /// The front of a lane was taken: finds the lanes' earliest key again.
+    #[inline]
+    fn lane_popped(&mut self) {
+        let arrivals = self.arrivals.front_order().unwrap_or(NONE);
+        let timeouts = self.timeouts.front_order().unwrap_or(NONE);
+        let timers = self.timers.front_order().unwrap_or(NONE);
+        let mut first = (arrivals, Next::Arrivals);
+        if timeouts < first.0 {
+            first = (timeouts, Next::Timeouts);
+        }
+        if timers < first.0 {
+            first = (timers, Next::Timers);
+        }
+        self.lanes_first = first;
+    }
+
     /// Which of the heap and the lanes holds the earliest key, and the key.
     #[inline]
     fn next(&mut self) -> Option<(u128, Next)> {
-        let mut next = self.heap.peek().map(|k| (k.order(), Next::Heap));
-        let lanes = [
-            (self.timeouts.front_order(), Next::Timeouts),
-            (self.timers.front_order(), Next::Timers),
-        ];
-        for (key, lane) in lanes {
-            if let Some(key) = key {
-                if next.is_none_or(|(earliest, _)| key < earliest) {
-                    next = Some((key, lane));
-                }
-            }
+        let lanes = self.lanes_first;
+        match self.heap.peek() {
+            Some(k) if k.order() < lanes.0 => Some((k.order(), Next::Heap)),
+            _ if lanes.0 != NONE => Some(lanes),
+            _ => None,
         }
-        next
     }
 
     /// Time of the next event, if any.
@@ -274,12 +340,19 @@ impl EventQueue {
                 self.free.push(key.slot);
                 Some((key.time, self.events[key.slot as usize]))
             }
+            Next::Arrivals => {
+                let (time, _, gen) = self.arrivals.0.pop_front()?;
+                self.lane_popped();
+                Some((time, Event::Arrival { gen }))
+            }
             Next::Timeouts => {
                 let (time, _, attempt) = self.timeouts.0.pop_front()?;
+                self.lane_popped();
                 Some((time, Event::Timer(Timer::Attempt(attempt))))
             }
             Next::Timers => {
                 let (time, _, timer) = self.timers.0.pop_front()?;
+                self.lane_popped();
                 Some((time, Event::Timer(timer)))
             }
         }
@@ -295,7 +368,7 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.timeouts.0.len() + self.timers.0.len()
+        self.heap.len() + self.arrivals.0.len() + self.timeouts.0.len() + self.timers.0.len()
     }
 }
 
@@ -343,6 +416,9 @@ mod tests {
             if rng.below(3) == 0 {
                 q.push_timer(time + 100, timer(user));
             }
+            if rng.below(4) == 0 {
+                q.push_arrival(time + rng.below(80) as u64, Gen::default());
+            }
             for _ in 0..rng.below(3) {
                 let Some((t, e)) = q.pop_due(u64::MAX) else {
                     break;
@@ -359,7 +435,14 @@ mod tests {
                     assert_eq!(pending.remove(first), (t, user));
                 }
             }
-            assert_eq!(q.len(), q.iter().count() + q.timeouts.0.len());
+            assert_eq!(
+                q.len(),
+                q.iter().count() + q.arrivals.0.len() + q.timeouts.0.len()
+            );
+            assert_eq!(q.lanes_first.0, {
+                let fronts = [q.arrivals.front_order(), q.timeouts.front_order(), q.timers.front_order()];
+                fronts.into_iter().flatten().min().unwrap_or(NONE)
+            });
         }
     }
 }
