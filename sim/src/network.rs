@@ -70,8 +70,15 @@ impl Network {
         if cross_zone {
             link.cross_zone_bytes += bytes;
         }
-        let flight = link.send(&w.params.links[hop], w.now, response, bytes);
         msg.sent_at = w.now;
+        let p = &w.params.links[hop];
+        if p.instant[response as usize] {
+            // What `Link::send` would find: here now, never lost, nothing drawn.
+            link.bytes[response as usize] += bytes;
+            msg.lost = false;
+            return true;
+        }
+        let flight = link.send(p, w.now, response, bytes);
         msg.lost = flight.lost;
         if !flight.lost && flight.at == w.now {
             true
@@ -149,6 +156,7 @@ mod tests {
             jitter_mean_ns: 0.0,
             loss: [0.0, 1.0],
             ns_per_byte: bw,
+            instant: [false; 2],
         }
     }
 

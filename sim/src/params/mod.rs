@@ -84,6 +84,9 @@ pub(crate) struct LinkParams {
     pub loss: [f64; 2],
     /// Transfer time per byte; 0 when the hop is unlimited.
     pub ns_per_byte: f64,
+    /// By direction: whether a message arrives the moment it is sent (no
+    /// delay, no jitter, no bandwidth limit, no loss).
+    pub instant: [bool; 2],
 }
 
 #[derive(Clone, PartialEq)]
@@ -313,15 +316,21 @@ fn s_to_ns(s: f64) -> u64 {
 }
 
 fn link(l: &scenario::Link) -> LinkParams {
+    let base_ns = ms_to_ns(l.latency.ms() / 2.0);
+    let jitter_mean_ns = l.jitter_ms * 1e6;
+    let loss = [l.request_loss, l.response_loss];
+    let ns_per_byte = if l.bandwidth_mbps > 0.0 {
+        8.0 * 1e3 / l.bandwidth_mbps
+    } else {
+        0.0
+    };
+    let delayed = base_ns > 0 || jitter_mean_ns > 0.0 || ns_per_byte > 0.0;
     LinkParams {
-        base_ns: ms_to_ns(l.latency.ms() / 2.0),
-        jitter_mean_ns: l.jitter_ms * 1e6,
-        loss: [l.request_loss, l.response_loss],
-        ns_per_byte: if l.bandwidth_mbps > 0.0 {
-            8.0 * 1e3 / l.bandwidth_mbps
-        } else {
-            0.0
-        },
+        base_ns,
+        jitter_mean_ns,
+        loss,
+        ns_per_byte,
+        instant: loss.map(|p| !delayed && p <= 0.0),
     }
 }
 
