@@ -56,8 +56,28 @@ impl Network {
     /// different availability zones). Returns true if it arrives at once
     /// (to be delivered now); otherwise its arrival, or the moment it is
     /// lost, is queued as a `Deliver` event.
-    #[inline]
+    #[inline(always)]
     pub fn send(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
+        let (hop, response) = (msg.leg.hop(), msg.leg.is_response());
+        if !w.params.links[hop].instant[response as usize] || cross_zone {
+            return self.send_on_link(msg, cross_zone, w);
+        }
+        // What `Link::send` would find: here now, never lost, nothing drawn.
+        let k = &w.params.traffic.kinds[msg.kind as usize];
+        let bytes = if response {
+            k.response_bytes
+        } else {
+            k.request_bytes
+        };
+        self.links[hop].bytes[response as usize] += bytes;
+        msg.sent_at = w.now;
+        msg.lost = false;
+        true
+    }
+
+    /// `send` over a hop that may delay or lose the message.
+    #[inline(never)]
+    fn send_on_link(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();
         let k = &w.params.traffic.kinds[msg.kind as usize];
@@ -70,15 +90,8 @@ impl Network {
         if cross_zone {
             link.cross_zone_bytes += bytes;
         }
+        let flight = link.send(&w.params.links[hop], w.now, response, bytes);
         msg.sent_at = w.now;
-        let p = &w.params.links[hop];
-        if p.instant[response as usize] {
-            // What `Link::send` would find: here now, never lost, nothing drawn.
-            link.bytes[response as usize] += bytes;
-            msg.lost = false;
-            return true;
-        }
-        let flight = link.send(p, w.now, response, bytes);
         msg.lost = flight.lost;
         if !flight.lost && flight.at == w.now {
             true
