@@ -21,7 +21,7 @@ impl Simulation {
 
     /// `send`, inlined where a part passes a message on along the path.
     #[inline(always)]
-    fn forward(&mut self, msg: &mut Message) {
+    pub(super) fn forward(&mut self, msg: &mut Message) {
         // The database's primary is in the first zone.
         let cross_zone = self.world.params.zones > 1
             && msg.leg.hop() == 2
@@ -138,7 +138,7 @@ impl Simulation {
             if !self.clients.has_attempt(answer.attempt) {
                 self.world.metrics.wasted();
             }
-            self.send(answer);
+            self.forward(answer);
             self.fleets.next_job(i, &mut self.world);
         }
     }
