@@ -296,7 +296,7 @@ impl Dist {
     }
 
     /// One sample, scaled by `factor` (a slow instance), at least 1 ns.
-    #[inline]
+    #[inline(always)]
     pub fn sample(self, rng: &mut Stream, factor: f64) -> u64 {
         let x = match self {
             Dist::Exponential { mean } => rng.exponential(mean),
