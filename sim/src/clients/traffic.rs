@@ -34,8 +34,14 @@ impl Traffic {
         }
     }
 
-    /// The kind of the next request, drawn from the mix.
+    /// The kind of the next request, drawn from the mix. A mix of one kind
+    /// needs no draw: the list of kinds is fixed for the run, and the mix's
+    /// stream serves nothing else.
+    #[inline]
     pub fn pick_kind(&mut self, t: &TrafficParams) -> usize {
+        if t.kinds.len() == 1 {
+            return 0;
+        }
         t.pick(self.mix_rng.uniform())
     }
 
