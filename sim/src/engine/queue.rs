@@ -11,11 +11,13 @@
 //! just the attempt (24 bytes, not 40): with an hour's timeout it holds every
 //! attempt of the last hour, answered or not (a stale timeout is dropped
 //! when it is popped), and its memory is what such a run writes most.
-//! The open-loop arrivals have a lane too: the chain has one arrival
-//! pending at a time, each later than the last.
+//! The open-loop arrival chain has one arrival pending at a time, and it
+//! waits in a place of its own (a restarted chain's first arrival goes to
+//! the heap while the old chain's is still pending).
 //!
-//! The earliest key of the lanes is kept up to date as they change, so
-//! finding the next event is one compare of it with the heap's root.
+//! The earliest key outside the heap is kept up to date as the lanes and
+//! the arrival change, so finding the next event is one compare of it with
+//! the heap's root.
 
 use super::{Event, Gen, Timer};
 use crate::slab::Handle;
@@ -186,7 +188,7 @@ impl<T> Default for Lane<T> {
 enum Next {
     #[default]
     Heap,
-    Arrivals,
+    Arrival,
     Timeouts,
     Timers,
 }
@@ -201,14 +203,17 @@ pub(crate) struct EventQueue {
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.
     events: Vec<Event>,
     free: Vec<u32>,
-    /// The open-loop arrival chain (`Event::Arrival`), by generation.
-    arrivals: Lane<Gen>,
+    /// The open-loop arrival pending (`Event::Arrival`), with its key and
+    /// its chain's generation.
+    arrival: Option<(u64, u64, Gen)>,
     /// The clients' per-attempt timeouts (`Timer::Attempt`).
     timeouts: Lane<Handle>,
     /// Every other timer.
     timers: Lane<Timer>,
-    /// The earliest key of the lanes (`NONE` when all are empty) and its
-    /// lane.
+    /// The earliest key of the two timer lanes (`NONE` when both are
+    /// empty) and its lane.
+    timers_first: (u128, Next),
+    /// The earliest key of the timer lanes and the arrival, and where.
     lanes_first: (u128, Next),
     seq: u64,
 }
@@ -219,9 +224,10 @@ impl Default for EventQueue {
             heap: Heap::default(),
             events: Vec::new(),
             free: Vec::new(),
-            arrivals: Lane::default(),
+            arrival: None,
             timeouts: Lane::default(),
             timers: Lane::default(),
+            timers_first: (NONE, Next::Heap),
             lanes_first: (NONE, Next::Heap),
             seq: 0,
         }
@@ -249,15 +255,17 @@ impl EventQueue {
         self.heap.push(time, self.seq, slot);
     }
 
-    /// Schedules the open-loop arrival of chain `gen`: in its lane if it
-    /// keeps the lane in order, otherwise (a restarted chain's first, before
-    /// the old chain's pending one) in the heap.
+    /// Schedules the open-loop arrival of chain `gen`: in its own place,
+    /// or in the heap if another (a restarted chain's old one) waits there.
     #[inline]
     pub fn push_arrival(&mut self, time: u64, gen: Gen) {
-        if self.arrivals.takes(time) {
+        if self.arrival.is_none() {
             self.seq += 1;
-            self.arrivals.0.push_back((time, self.seq, gen));
-            self.lane_pushed(time, Next::Arrivals);
+            self.arrival = Some((time, self.seq, gen));
+            let key = order(time, self.seq);
+            if key < self.lanes_first.0 {
+                self.lanes_first = (key, Next::Arrival);
+            }
         } else {
             self.push(time, Event::Arrival { gen });
         }
@@ -283,30 +291,42 @@ impl EventQueue {
         }
     }
 
-    /// A key with the latest sequence number went to the back of `lane`:
-    /// it is the lanes' earliest only if it is earlier than all before.
+    /// A key with the latest sequence number went to the back of a timer
+    /// lane: it is the earliest only if it is earlier than all before.
     #[inline]
     fn lane_pushed(&mut self, time: u64, lane: Next) {
         let key = order(time, self.seq);
+        if key < self.timers_first.0 {
+            self.timers_first = (key, lane);
+        }
         if key < self.lanes_first.0 {
             self.lanes_first = (key, lane);
         }
     }
 
-    /// The front of a lane was taken: finds the lanes' earliest key again.
+    /// The front of a timer lane was taken: finds their earliest key again.
     #[inline]
     fn lane_popped(&mut self) {
-        let arrivals = self.arrivals.front_order().unwrap_or(NONE);
         let timeouts = self.timeouts.front_order().unwrap_or(NONE);
         let timers = self.timers.front_order().unwrap_or(NONE);
-        let mut first = (arrivals, Next::Arrivals);
-        if timeouts < first.0 {
-            first = (timeouts, Next::Timeouts);
-        }
-        if timers < first.0 {
-            first = (timers, Next::Timers);
-        }
-        self.lanes_first = first;
+        self.timers_first = if timers < timeouts {
+            (timers, Next::Timers)
+        } else {
+            (timeouts, Next::Timeouts)
+        };
+        self.outside_heap_changed();
+    }
+
+    /// The arrival or the timer lanes' earliest changed: finds the earliest
+    /// key outside the heap again.
+    #[inline]
+    fn outside_heap_changed(&mut self) {
+        self.lanes_first = match self.arrival {
+            Some((time, seq, _)) if order(time, seq) < self.timers_first.0 => {
+                (order(time, seq), Next::Arrival)
+            }
+            _ => self.timers_first,
+        };
     }
 
     /// Which of the heap and the lanes holds the earliest key, and the key.
@@ -340,9 +360,9 @@ impl EventQueue {
                 self.free.push(key.slot);
                 Some((key.time, self.events[key.slot as usize]))
             }
-            Next::Arrivals => {
-                let (time, _, gen) = self.arrivals.0.pop_front()?;
-                self.lane_popped();
+            Next::Arrival => {
+                let (time, _, gen) = self.arrival.take()?;
+                self.lanes_first = self.timers_first;
                 Some((time, Event::Arrival { gen }))
             }
             Next::Timeouts => {
@@ -368,7 +388,7 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrivals.0.len() + self.timeouts.0.len() + self.timers.0.len()
+        self.heap.len() + self.arrival.is_some() as usize + self.timeouts.0.len() + self.timers.0.len()
     }
 }
 
@@ -437,10 +457,11 @@ mod tests {
             }
             assert_eq!(
                 q.len(),
-                q.iter().count() + q.arrivals.0.len() + q.timeouts.0.len()
+                q.iter().count() + q.arrival.is_some() as usize + q.timeouts.0.len()
             );
             assert_eq!(q.lanes_first.0, {
-                let fronts = [q.arrivals.front_order(), q.timeouts.front_order(), q.timers.front_order()];
+                let arrival = q.arrival.map(|(time, seq, _)| order(time, seq));
+                let fronts = [arrival, q.timeouts.front_order(), q.timers.front_order()];
                 fronts.into_iter().flatten().min().unwrap_or(NONE)
             });
         }
