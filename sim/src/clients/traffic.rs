@@ -48,9 +48,9 @@ impl Traffic {
     /// Schedules the next open-loop candidate arrival at the shape's peak
     /// rate; `Clients::on_arrival` thins it to the rate at its time.
     fn schedule_arrival(&mut self, w: &mut World) {
-        let peak = w.params.traffic.peak_rps;
-        if peak > 0.0 {
-            let gap = self.arrival_rng.exponential(1e9 / peak) as u64;
+        let t = &w.params.traffic;
+        if t.peak_rps > 0.0 {
+            let gap = self.arrival_rng.exponential(t.gap_mean_ns) as u64;
             let gen = self.arrivals;
             w.queue.push_arrival(w.now + gap, gen);
         }

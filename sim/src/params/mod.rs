@@ -50,6 +50,8 @@ pub(crate) struct TrafficParams {
     /// The highest rate the shape reaches: candidates arrive at this rate
     /// and are thinned to the rate at their time.
     pub peak_rps: f64,
+    /// The mean gap between candidate arrivals, 1 s / `peak_rps`, in ns.
+    pub gap_mean_ns: f64,
     pub users: u32,
     pub think_mean_ns: f64,
     pub kinds: Vec<KindParams>,
@@ -337,6 +339,7 @@ fn link(l: &scenario::Link) -> LinkParams {
 impl Params {
     /// Compiles a scenario that has passed validation.
     pub fn new(s: &Scenario) -> Params {
+        let peak_rps = s.traffic.rate_rps * scenario::shape_peak(&s.traffic.shape);
         let total: f64 = s.traffic.mix.iter().map(|m| m.weight).sum();
         let mut acc = 0.0;
         let kinds = s
@@ -372,7 +375,8 @@ impl Params {
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),
-                peak_rps: s.traffic.rate_rps * scenario::shape_peak(&s.traffic.shape),
+                peak_rps,
+                gap_mean_ns: 1e9 / peak_rps,
                 users: s.traffic.users,
                 think_mean_ns: s.traffic.think_time_ms * 1e6,
                 kinds,
