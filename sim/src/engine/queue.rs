@@ -497,6 +497,8 @@ mod tests {
     fn any_interleaving_pops_in_time_then_schedule_order() {
         let mut rng = crate::rng::Stream::derive(3, crate::rng::Purpose::Mix, "queue", 0);
         let mut q = EventQueue::default();
+        // Users and (from TIMER on) attempt timeouts waiting.
+        const TIMER: u32 = 1 << 20;
         let mut pending: Vec<(u64, u32)> = Vec::new();
         let mut now = 0;
         for user in 0..20_000u32 {
@@ -508,6 +510,7 @@ mod tests {
                 // an entry: it goes to the heap.
                 let far = if rng.below(50) == 0 { 5_000_000_000 } else { 0 };
                 q.push_timer(time + 100 + far, timer(user));
+                pending.push((time + 100 + far, TIMER + user));
             }
             if rng.below(4) == 0 {
                 q.push_arrival(time + rng.below(80) as u64, Gen::default());
@@ -517,16 +520,19 @@ mod tests {
                     break;
                 };
                 now = t;
-                if let Event::UserReady { user } = e {
-                    // The earliest pending, the first scheduled among ties.
-                    let first = pending
-                        .iter()
-                        .enumerate()
-                        .min_by_key(|(_, p)| p.0)
-                        .map(|(k, _)| k)
-                        .expect("pending");
-                    assert_eq!(pending.remove(first), (t, user));
-                }
+                let id = match e {
+                    Event::UserReady { user } => user,
+                    Event::Timer(Timer::Attempt(a)) => TIMER + a.index,
+                    _ => continue,
+                };
+                // The earliest pending, the first scheduled among ties.
+                let first = pending
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, p)| p.0)
+                    .map(|(k, _)| k)
+                    .expect("pending");
+                assert_eq!(pending.remove(first), (t, id));
             }
             assert_eq!(
                 q.len(),
