@@ -56,7 +56,9 @@ impl Network {
     /// different availability zones). Returns true if it arrives at once
     /// (to be delivered now); otherwise its arrival, or the moment it is
     /// lost, is queued as a `Deliver` event.
-    #[inline(always)]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn send(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let (hop, response) = (msg.leg.hop(), msg.leg.is_response());
         if !w.params.links[hop].instant[response as usize] || cross_zone {

@@ -119,7 +119,8 @@ impl Clients {
 
     /// The next attempt of a logical request, with its timeout set; `None`
     /// if the request has finished.
-    #[inline(always)]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn send_attempt(&mut self, request: Handle, w: &mut World) -> Option<Message> {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
@@ -326,7 +327,8 @@ impl Clients {
         self.send_attempt(request, w)
     }
 
-    #[inline(always)]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn finish(&mut self, request: Handle, outcome: Outcome, w: &mut World) {
         w.metrics.in_system_changes(w.now, self.requests.len());
         let Some(r) = self.requests.remove(request) else {

@@ -298,7 +298,9 @@ impl Dist {
     }
 
     /// One sample, scaled by `factor` (a slow instance), at least 1 ns.
-    #[inline(always)]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn sample(self, rng: &mut Stream, factor: f64) -> u64 {
         let x = match self {
             Dist::Exponential { mean } => rng.exponential(mean),

@@ -20,7 +20,8 @@ impl Simulation {
     }
 
     /// `send`, inlined where a part passes a message on along the path.
-    #[inline(always)]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     pub(super) fn forward(&mut self, msg: &mut Message) {
         // The database's primary is in the first zone.
         let cross_zone = self.world.params.zones > 1
