@@ -154,12 +154,7 @@ pub struct Metrics {
     /// When ∫ requests-in-system dt was last brought up to date.
     in_system_since: u64,
     latency: Histogram<u64>,
-    /// The second's success latencies in µs, read when it closes
-    /// (`second_quantiles`); at most one second's successes.
-    second_latencies: Vec<u64>,
-    /// Two significant digits: the buckets the second's quantiles are
-    /// given in.
-    second_histogram: Histogram<u64>,
+    second_latency: Histogram<u64>,
     second: Counts,
     series: VecDeque<Sample>,
 }
@@ -187,8 +182,7 @@ impl Default for Metrics {
             totals: Totals::default(),
             in_system_since: 0,
             latency: histogram(3),
-            second_latencies: Vec::new(),
-            second_histogram: histogram(2),
+            second_latency: histogram(2),
             second: Counts::default(),
             series: VecDeque::new(),
         }
@@ -299,7 +293,7 @@ impl Metrics {
             self.totals.success_ns += sojourn_ns as u128;
             let us = (sojourn_ns / 1000).max(1);
             self.latency.saturating_record(us);
-            self.second_latencies.push(us);
+            self.second_latency.saturating_record(us);
         }
     }
 
@@ -316,7 +310,13 @@ impl Metrics {
     /// the simulation knows (utilisation, instances, cost).
     pub(crate) fn close_second(&mut self, t_s: f64, fill: impl FnOnce(&mut Sample)) {
         let c = core::mem::take(&mut self.second);
-        let [p50_ms, p95_ms, p99_ms] = self.second_quantiles();
+        let q = |h: &Histogram<u64>, q: f64| {
+            if h.is_empty() {
+                0.0
+            } else {
+                h.value_at_quantile(q) as f64 / 1000.0
+            }
+        };
         let mut s = Sample {
             t_s,
             offered_rps: c.offered,
@@ -329,9 +329,9 @@ impl Metrics {
             throughput_rps: c.outcomes.iter().sum(),
             goodput_rps: c.outcomes[Outcome::Success as usize],
             outcomes: c.outcomes,
-            p50_ms,
-            p95_ms,
-            p99_ms,
+            p50_ms: q(&self.second_latency, 0.5),
+            p95_ms: q(&self.second_latency, 0.95),
+            p99_ms: q(&self.second_latency, 0.99),
             utilisation: Vec::new(),
             database_utilisation: 0.0,
             instances: [0; Lifecycle::ALL.len()],
@@ -343,6 +343,7 @@ impl Metrics {
             cost_usd: 0.0,
             capacity_rps: 0.0,
         };
+        self.second_latency.reset();
         fill(&mut s);
         let t = &mut self.totals;
         t.seconds += 1;
@@ -354,42 +355,6 @@ impl Metrics {
             self.series.pop_front();
         }
         self.series.push_back(s);
-    }
-
-    /// The second's latency quantiles 0.5, 0.95 and 0.99 in ms (0 without
-    /// successes), as its two-digit histogram gives them: the top of the
-    /// bucket that holds the k-th smallest latency, k = ⌈q·n⌉ and at least
-    /// 1. Empties the second's latencies.
-    fn second_quantiles(&mut self) -> [f64; 3] {
-        const QUANTILES: [f64; 3] = [0.5, 0.95, 0.99];
-        let (xs, h) = (&mut self.second_latencies, &mut self.second_histogram);
-        let mut quantiles = [0.0; 3];
-        if xs.iter().any(|&us| us > h.high()) {
-            // Out of the histogram's range it clamps: let it.
-            for &us in xs.iter() {
-                h.saturating_record(us);
-            }
-            for (out, q) in quantiles.iter_mut().zip(QUANTILES) {
-                *out = h.value_at_quantile(q) as f64 / 1000.0;
-            }
-            h.reset();
-        } else if !xs.is_empty() {
-            let n = xs.len() as f64;
-            // Ranks rise with the quantile: each is found among the
-            // latencies above the one before, which `select_nth_unstable`
-            // leaves behind it.
-            let (mut from, mut kth) = (0, 0);
-            for (out, q) in quantiles.iter_mut().zip(QUANTILES) {
-                let k = ((q * n).ceil() as usize).max(1);
-                if k > from {
-                    kth = *xs[from..].select_nth_unstable(k - 1 - from).1;
-                    from = k;
-                }
-                *out = h.highest_equivalent(kth) as f64 / 1000.0;
-            }
-        }
-        xs.clear();
-        quantiles
     }
 
     /// The per-second samples held, oldest first.
@@ -486,42 +451,5 @@ fn ratio(a: f64, b: f64) -> f64 {
         a / b
     } else {
         0.0
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The second's quantiles are what a two-digit histogram of its
-    /// latencies gives, for any count of them, ties, and latencies past
-    /// the histogram's range.
-    #[test]
-    fn second_quantiles_are_the_two_digit_histograms() {
-        let mut rng = crate::rng::Stream::derive(5, crate::rng::Purpose::Mix, "quantiles", 0);
-        let mut m = Metrics::default();
-        for n in (0..300).chain([1000, 3400]) {
-            let mut h = histogram(2);
-            for k in 0..n {
-                let us = match rng.below(4) {
-                    _ if n % 50 == 7 && k == 3 => 2 * LATENCY_MAX_US,
-                    0 => 1 + rng.below(100) as u64,
-                    1 => 1 + rng.below(100_000) as u64,
-                    2 => 1 + (rng.below(1000) as u64) * 1000,
-                    _ => 1 + rng.below(50_000_000) as u64,
-                };
-                h.saturating_record(us);
-                m.second_latencies.push(us);
-            }
-            let expected = [0.5, 0.95, 0.99].map(|q| {
-                if h.is_empty() {
-                    0.0
-                } else {
-                    h.value_at_quantile(q) as f64 / 1000.0
-                }
-            });
-            assert_eq!(m.second_quantiles(), expected, "{n} latencies");
-            assert!(m.second_latencies.is_empty() && m.second_histogram.is_empty());
-        }
     }
 }
