@@ -77,8 +77,9 @@ impl Network {
         true
     }
 
-    /// `send` over a hop that may delay or lose the message.
-    #[inline(never)]
+    /// `send` over a hop that may delay or lose the message (out of line
+    /// natively, where `send` is inlined).
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn send_on_link(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();

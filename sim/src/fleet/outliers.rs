@@ -23,8 +23,8 @@ impl Fleets {
     }
 
     /// Outlier detection counts an answer: a 5xx in a row may eject.
-    // Out of line: the check above is on every answer's path.
-    #[inline(never)]
+    // Out of line natively: the check above is on every answer's path.
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn count_answer(&mut self, i: u32, server_error: bool, w: &mut World) {
         let inst = &mut self.instances[i as usize];
         let s = inst.service as usize;
