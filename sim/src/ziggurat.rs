@@ -103,8 +103,8 @@ impl Ziggurat {
     /// The rest of a draw whose point (`i`, `u`, `x`) fell outside the
     /// layer's inner rectangle: the tail, or the wedge under the density,
     /// or a new point.
-    #[cold]
-    #[inline(never)]
+    // Out of line natively, where `sample` is inlined.
+    #[cfg_attr(not(target_family = "wasm"), cold, inline(never))]
     #[allow(clippy::too_many_arguments)]
     fn sample_edge(
         &self,
