@@ -111,7 +111,7 @@ impl Ziggurat {
         mut i: usize,
         mut u: f64,
         mut x: f64,
-        next: &mut impl FnMut() -> u64,
+        next: &mut dyn FnMut() -> u64,
         symmetric: bool,
         pdf: fn(f64) -> f64,
         tail: fn(f64, &mut dyn FnMut() -> f64) -> f64,
