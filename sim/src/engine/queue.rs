@@ -458,7 +458,10 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.arrival.is_some() as usize + self.timeouts.len() + self.timers.0.len()
+        self.heap.len()
+            + self.arrival.is_some() as usize
+            + self.timeouts.len()
+            + self.timers.0.len()
     }
 }
 
