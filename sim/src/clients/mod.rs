@@ -15,7 +15,7 @@ mod traffic;
 pub use breaker::CircuitState;
 pub(crate) use breaker::{BreakerConfig, Transition};
 
-use crate::engine::{Event, Leg, Message, Timer};
+use crate::engine::{Event, Leg, Message};
 use crate::log::Note;
 use crate::params::Params;
 use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
@@ -147,7 +147,7 @@ impl Clients {
             breaker,
         });
         self.throttles.attempt_sent(service);
-        w.queue.push_timer(deadline, Timer::Attempt(attempt));
+        w.queue.push_timeout(deadline, attempt);
         if let Some(t) = w.tracer.as_deref_mut() {
             t.attempt_sent(request, attempt, deadline, w.now);
         }

@@ -341,6 +341,19 @@ impl EventQueue {
         }
     }
 
+    /// Schedules an attempt's timeout, as `push_timer` does; the lane's
+    /// common case is inlined natively where attempts are sent.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    pub fn push_timeout(&mut self, time: u64, attempt: Handle) {
+        if self.timeouts.takes(time, self.seq + 1) {
+            self.seq += 1;
+            self.timeouts.push(time, self.seq, attempt);
+            self.lane_pushed(time, Next::Timeouts);
+        } else {
+            self.push_timer(time, Timer::Attempt(attempt));
+        }
+    }
+
     /// Schedules a timer: in its lane if its deadline keeps the lane in
     /// order, otherwise in the heap.
     #[inline]
