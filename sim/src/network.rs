@@ -56,8 +56,31 @@ impl Network {
     /// different availability zones). Returns true if it arrives at once
     /// (to be delivered now); otherwise its arrival, or the moment it is
     /// lost, is queued as a `Deliver` event.
-    #[inline]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn send(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
+        let (hop, response) = (msg.leg.hop(), msg.leg.is_response());
+        if !w.params.links[hop].instant[response as usize] || cross_zone {
+            return self.send_on_link(msg, cross_zone, w);
+        }
+        // What `Link::send` would find: here now, never lost, nothing drawn.
+        let k = &w.params.traffic.kinds[msg.kind as usize];
+        let bytes = if response {
+            k.response_bytes
+        } else {
+            k.request_bytes
+        };
+        self.links[hop].bytes[response as usize] += bytes;
+        msg.sent_at = w.now;
+        msg.lost = false;
+        true
+    }
+
+    /// `send` over a hop that may delay or lose the message (out of line
+    /// natively, where `send` is inlined).
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
+    fn send_on_link(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();
         let k = &w.params.traffic.kinds[msg.kind as usize];
@@ -149,6 +172,7 @@ mod tests {
             jitter_mean_ns: 0.0,
             loss: [0.0, 1.0],
             ns_per_byte: bw,
+            instant: [false; 2],
         }
     }
 

@@ -82,16 +82,41 @@ impl Ziggurat {
         pdf: fn(f64) -> f64,
         tail: fn(f64, &mut dyn FnMut() -> f64) -> f64,
     ) -> f64 {
+        let (i, u, x) = self.point(next(), symmetric);
+        if x.abs() < self.x[i + 1] {
+            return x;
+        }
+        self.sample_edge(i, u, x, next, symmetric, pdf, tail)
+    }
+
+    /// The layer and the point in it that 64 random bits pick: the layer
+    /// index `i`, `u` in [0, 1) (or [-1, 1)), and `x` = u · x[i].
+    #[inline(always)]
+    fn point(&self, bits: u64, symmetric: bool) -> (usize, f64, f64) {
+        let i = (bits & 0xff) as usize;
+        // 53 bits above the layer index: u in [0, 1), or [-1, 1).
+        let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
+        let u = if symmetric { 2.0 * u - 1.0 } else { u };
+        (i, u, u * self.x[i])
+    }
+
+    /// The rest of a draw whose point (`i`, `u`, `x`) fell outside the
+    /// layer's inner rectangle: the tail, or the wedge under the density,
+    /// or a new point.
+    // Out of line natively, where `sample` is inlined.
+    #[cfg_attr(not(target_family = "wasm"), cold, inline(never))]
+    #[allow(clippy::too_many_arguments)]
+    fn sample_edge(
+        &self,
+        mut i: usize,
+        mut u: f64,
+        mut x: f64,
+        next: &mut dyn FnMut() -> u64,
+        symmetric: bool,
+        pdf: fn(f64) -> f64,
+        tail: fn(f64, &mut dyn FnMut() -> f64) -> f64,
+    ) -> f64 {
         loop {
-            let bits = next();
-            let i = (bits & 0xff) as usize;
-            // 53 bits above the layer index: u in [0, 1), or [-1, 1).
-            let u = (bits >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
-            let u = if symmetric { 2.0 * u - 1.0 } else { u };
-            let x = u * self.x[i];
-            if x.abs() < self.x[i + 1] {
-                return x;
-            }
             let mut uniform = || 1.0 - (next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64);
             if i == 0 {
                 let t = tail(self.r, &mut uniform);
@@ -99,6 +124,10 @@ impl Ziggurat {
             }
             let y = self.f[i + 1] + (self.f[i] - self.f[i + 1]) * (1.0 - uniform());
             if y < pdf(x) {
+                return x;
+            }
+            (i, u, x) = self.point(next(), symmetric);
+            if x.abs() < self.x[i + 1] {
                 return x;
             }
         }

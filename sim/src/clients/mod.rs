@@ -15,7 +15,7 @@ mod traffic;
 pub use breaker::CircuitState;
 pub(crate) use breaker::{BreakerConfig, Transition};
 
-use crate::engine::{Event, Leg, Message, Timer};
+use crate::engine::{Event, Leg, Message};
 use crate::log::Note;
 use crate::params::Params;
 use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
@@ -119,6 +119,8 @@ impl Clients {
 
     /// The next attempt of a logical request, with its timeout set; `None`
     /// if the request has finished.
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn send_attempt(&mut self, request: Handle, w: &mut World) -> Option<Message> {
         let r = self.requests.get_mut(request)?;
         r.attempts += 1;
@@ -131,12 +133,7 @@ impl Clients {
             self.throttles.request_started(service, rule, w.now);
         }
         let Some(breaker) = self.breakers.permit(service as usize, w) else {
-            // Failed fast, never sent; resending would meet the same breaker.
-            w.metrics.attempt_finished(Outcome::CircuitOpen);
-            if let Some(t) = w.tracer.as_deref_mut() {
-                t.request_step(request, w.now, Step::CircuitOpen);
-            }
-            self.finish(request, Outcome::CircuitOpen, w);
+            self.failed_fast(request, w);
             return None;
         };
         let deadline = w.now + w.params.timeout_ns;
@@ -150,7 +147,7 @@ impl Clients {
             breaker,
         });
         self.throttles.attempt_sent(service);
-        w.queue.push_timer(deadline, Timer::Attempt(attempt));
+        w.queue.push_timeout(deadline, attempt);
         if let Some(t) = w.tracer.as_deref_mut() {
             t.attempt_sent(request, attempt, deadline, w.now);
         }
@@ -169,6 +166,17 @@ impl Clients {
             lost: false,
             marks: if retry { Message::RETRY } else { 0 },
         })
+    }
+
+    /// The circuit breaker refused the request's attempt: it fails fast,
+    /// never sent; resending would meet the same breaker.
+    #[cold]
+    fn failed_fast(&mut self, request: Handle, w: &mut World) {
+        w.metrics.attempt_finished(Outcome::CircuitOpen);
+        if let Some(t) = w.tracer.as_deref_mut() {
+            t.request_step(request, w.now, Step::CircuitOpen);
+        }
+        self.finish(request, Outcome::CircuitOpen, w);
     }
 
     /// The 504 a load balancer sends back for `attempt` when its idle
@@ -319,6 +327,8 @@ impl Clients {
         self.send_attempt(request, w)
     }
 
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn finish(&mut self, request: Handle, outcome: Outcome, w: &mut World) {
         w.metrics.in_system_changes(w.now, self.requests.len());
         let Some(r) = self.requests.remove(request) else {

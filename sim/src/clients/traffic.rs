@@ -34,19 +34,25 @@ impl Traffic {
         }
     }
 
-    /// The kind of the next request, drawn from the mix.
+    /// The kind of the next request, drawn from the mix. A mix of one kind
+    /// needs no draw: the list of kinds is fixed for the run, and the mix's
+    /// stream serves nothing else.
+    #[inline]
     pub fn pick_kind(&mut self, t: &TrafficParams) -> usize {
+        if t.kinds.len() == 1 {
+            return 0;
+        }
         t.pick(self.mix_rng.uniform())
     }
 
     /// Schedules the next open-loop candidate arrival at the shape's peak
     /// rate; `Clients::on_arrival` thins it to the rate at its time.
     fn schedule_arrival(&mut self, w: &mut World) {
-        let peak = w.params.traffic.peak_rps;
-        if peak > 0.0 {
-            let gap = self.arrival_rng.exponential(1e9 / peak) as u64;
+        let t = &w.params.traffic;
+        if t.peak_rps > 0.0 {
+            let gap = self.arrival_rng.exponential(t.gap_mean_ns) as u64;
             let gen = self.arrivals;
-            w.queue.push(w.now + gap, Event::Arrival { gen });
+            w.queue.push_arrival(w.now + gap, gen);
         }
     }
 

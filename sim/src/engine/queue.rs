@@ -8,11 +8,19 @@
 //! FIFO's last (the timeout was shortened live) goes to the heap instead; all
 //! are merged by the same (time, sequence) key, so order is unchanged. The
 //! clients' attempt timeouts have a lane of their own whose entries hold
-//! just the attempt (24 bytes, not 40): with an hour's timeout it holds every
-//! attempt of the last hour, answered or not (a stale timeout is dropped
-//! when it is popped), and its memory is what such a run writes most.
+//! just the attempt and their key as the distance from the key before
+//! (16 bytes, not 40): with an hour's timeout it holds every attempt of the
+//! last hour, answered or not (a stale timeout is dropped when it is
+//! popped), and its memory is what such a run writes most.
+//! The open-loop arrival chain has one arrival pending at a time, and it
+//! waits in a place of its own (a restarted chain's first arrival goes to
+//! the heap while the old chain's is still pending).
+//!
+//! The earliest key outside the heap is kept up to date as the lanes and
+//! the arrival change, so finding the next event is one compare of it with
+//! the heap's root.
 
-use super::{Event, Timer};
+use super::{Event, Gen, Timer};
 use crate::slab::Handle;
 use std::collections::VecDeque;
 
@@ -176,25 +184,124 @@ impl<T> Default for Lane<T> {
     }
 }
 
-/// Where the next event waits.
+/// The attempt timeouts, oldest first. An entry holds its key as the
+/// distance from the key of the entry before it, so it takes 16 bytes; the
+/// keys of the front and the back are kept whole. A timeout too far from
+/// the back for an entry goes to the heap instead.
+#[derive(Clone, Default)]
+struct TimeoutLane {
+    entries: VecDeque<Timeout>,
+    /// The (time, seq) keys of the front and the back entry, when there
+    /// is one.
+    front: (u64, u64),
+    back: (u64, u64),
+}
+
 #[derive(Clone, Copy)]
+struct Timeout {
+    /// Time and sequence number after the entry before.
+    time: u32,
+    seq: u32,
+    attempt: Handle,
+}
+
+impl TimeoutLane {
+    /// Whether a timeout at (`time`, `seq`) keeps the lane in order and
+    /// fits an entry.
+    #[inline]
+    fn takes(&self, time: u64, seq: u64) -> bool {
+        self.entries.is_empty()
+            || (time >= self.back.0
+                && time - self.back.0 <= u32::MAX as u64
+                && seq - self.back.1 <= u32::MAX as u64)
+    }
+
+    /// Appends a timeout the lane `takes`.
+    #[inline]
+    fn push(&mut self, time: u64, seq: u64, attempt: Handle) {
+        if self.entries.is_empty() {
+            self.front = (time, seq);
+            self.back = (time, seq);
+        }
+        let (dt, dseq) = (time - self.back.0, seq - self.back.1);
+        self.back = (time, seq);
+        self.entries.push_back(Timeout {
+            time: dt as u32,
+            seq: dseq as u32,
+            attempt,
+        });
+    }
+
+    /// Takes the front timeout: its time and attempt.
+    #[inline]
+    fn pop(&mut self) -> Option<(u64, Handle)> {
+        let Timeout { attempt, .. } = self.entries.pop_front()?;
+        let time = self.front.0;
+        if let Some(next) = self.entries.front() {
+            self.front = (time + next.time as u64, self.front.1 + next.seq as u64);
+        }
+        Some((time, attempt))
+    }
+
+    #[inline]
+    fn front_order(&self) -> Option<u128> {
+        (!self.entries.is_empty()).then(|| order(self.front.0, self.front.1))
+    }
+
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+/// Where the next event waits.
+#[derive(Clone, Copy, Default)]
 enum Next {
+    #[default]
     Heap,
+    Arrival,
     Timeouts,
     Timers,
 }
 
-#[derive(Clone, Default)]
+/// No key: later than every key (a key's sequence number never reaches
+/// `u64::MAX`).
+const NONE: u128 = u128::MAX;
+
+#[derive(Clone)]
 pub(crate) struct EventQueue {
     heap: Heap,
     /// The heap's events, by `Key::slot`; `free` lists slots to reuse.
     events: Vec<Event>,
     free: Vec<u32>,
+    /// The open-loop arrival pending (`Event::Arrival`), with its key and
+    /// its chain's generation.
+    arrival: Option<(u64, u64, Gen)>,
     /// The clients' per-attempt timeouts (`Timer::Attempt`).
-    timeouts: Lane<Handle>,
+    timeouts: TimeoutLane,
     /// Every other timer.
     timers: Lane<Timer>,
+    /// The earliest key of the two timer lanes (`NONE` when both are
+    /// empty) and its lane.
+    timers_first: (u128, Next),
+    /// The earliest key of the timer lanes and the arrival, and where.
+    lanes_first: (u128, Next),
     seq: u64,
+}
+
+impl Default for EventQueue {
+    fn default() -> Self {
+        EventQueue {
+            heap: Heap::default(),
+            events: Vec::new(),
+            free: Vec::new(),
+            arrival: None,
+            timeouts: TimeoutLane::default(),
+            timers: Lane::default(),
+            timers_first: (NONE, Next::Heap),
+            lanes_first: (NONE, Next::Heap),
+            seq: 0,
+        }
+    }
 }
 
 impl EventQueue {
@@ -218,40 +325,102 @@ impl EventQueue {
         self.heap.push(time, self.seq, slot);
     }
 
+    /// Schedules the open-loop arrival of chain `gen`: in its own place,
+    /// or in the heap if another (a restarted chain's old one) waits there.
+    #[inline]
+    pub fn push_arrival(&mut self, time: u64, gen: Gen) {
+        if self.arrival.is_none() {
+            self.seq += 1;
+            self.arrival = Some((time, self.seq, gen));
+            let key = order(time, self.seq);
+            if key < self.lanes_first.0 {
+                self.lanes_first = (key, Next::Arrival);
+            }
+        } else {
+            self.push(time, Event::Arrival { gen });
+        }
+    }
+
+    /// Schedules an attempt's timeout, as `push_timer` does; the lane's
+    /// common case is inlined natively where attempts are sent.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    pub fn push_timeout(&mut self, time: u64, attempt: Handle) {
+        if self.timeouts.takes(time, self.seq + 1) {
+            self.seq += 1;
+            self.timeouts.push(time, self.seq, attempt);
+            self.lane_pushed(time, Next::Timeouts);
+        } else {
+            self.push_timer(time, Timer::Attempt(attempt));
+        }
+    }
+
     /// Schedules a timer: in its lane if its deadline keeps the lane in
     /// order, otherwise in the heap.
     #[inline]
     pub fn push_timer(&mut self, time: u64, timer: Timer) {
         match timer {
-            Timer::Attempt(attempt) if self.timeouts.takes(time) => {
+            Timer::Attempt(attempt) if self.timeouts.takes(time, self.seq + 1) => {
                 self.seq += 1;
-                self.timeouts.0.push_back((time, self.seq, attempt));
+                self.timeouts.push(time, self.seq, attempt);
+                self.lane_pushed(time, Next::Timeouts);
             }
             Timer::Attempt(_) => self.push(time, Event::Timer(timer)),
             _ if self.timers.takes(time) => {
                 self.seq += 1;
                 self.timers.0.push_back((time, self.seq, timer));
+                self.lane_pushed(time, Next::Timers);
             }
             _ => self.push(time, Event::Timer(timer)),
         }
     }
 
+    /// A key with the latest sequence number went to the back of a timer
+    /// lane: it is the earliest only if it is earlier than all before.
+    #[inline]
+    fn lane_pushed(&mut self, time: u64, lane: Next) {
+        let key = order(time, self.seq);
+        if key < self.timers_first.0 {
+            self.timers_first = (key, lane);
+        }
+        if key < self.lanes_first.0 {
+            self.lanes_first = (key, lane);
+        }
+    }
+
+    /// The front of a timer lane was taken: finds their earliest key again.
+    #[inline]
+    fn lane_popped(&mut self) {
+        let timeouts = self.timeouts.front_order().unwrap_or(NONE);
+        let timers = self.timers.front_order().unwrap_or(NONE);
+        self.timers_first = if timers < timeouts {
+            (timers, Next::Timers)
+        } else {
+            (timeouts, Next::Timeouts)
+        };
+        self.outside_heap_changed();
+    }
+
+    /// The arrival or the timer lanes' earliest changed: finds the earliest
+    /// key outside the heap again.
+    #[inline]
+    fn outside_heap_changed(&mut self) {
+        self.lanes_first = match self.arrival {
+            Some((time, seq, _)) if order(time, seq) < self.timers_first.0 => {
+                (order(time, seq), Next::Arrival)
+            }
+            _ => self.timers_first,
+        };
+    }
+
     /// Which of the heap and the lanes holds the earliest key, and the key.
     #[inline]
     fn next(&mut self) -> Option<(u128, Next)> {
-        let mut next = self.heap.peek().map(|k| (k.order(), Next::Heap));
-        let lanes = [
-            (self.timeouts.front_order(), Next::Timeouts),
-            (self.timers.front_order(), Next::Timers),
-        ];
-        for (key, lane) in lanes {
-            if let Some(key) = key {
-                if next.is_none_or(|(earliest, _)| key < earliest) {
-                    next = Some((key, lane));
-                }
-            }
+        let lanes = self.lanes_first;
+        match self.heap.peek() {
+            Some(k) if k.order() < lanes.0 => Some((k.order(), Next::Heap)),
+            _ if lanes.0 != NONE => Some(lanes),
+            _ => None,
         }
-        next
     }
 
     /// Time of the next event, if any.
@@ -274,12 +443,19 @@ impl EventQueue {
                 self.free.push(key.slot);
                 Some((key.time, self.events[key.slot as usize]))
             }
+            Next::Arrival => {
+                let (time, _, gen) = self.arrival.take()?;
+                self.lanes_first = self.timers_first;
+                Some((time, Event::Arrival { gen }))
+            }
             Next::Timeouts => {
-                let (time, _, attempt) = self.timeouts.0.pop_front()?;
+                let (time, attempt) = self.timeouts.pop()?;
+                self.lane_popped();
                 Some((time, Event::Timer(Timer::Attempt(attempt))))
             }
             Next::Timers => {
                 let (time, _, timer) = self.timers.0.pop_front()?;
+                self.lane_popped();
                 Some((time, Event::Timer(timer)))
             }
         }
@@ -295,7 +471,10 @@ impl EventQueue {
     }
 
     pub fn len(&self) -> usize {
-        self.heap.len() + self.timeouts.0.len() + self.timers.0.len()
+        self.heap.len()
+            + self.arrival.is_some() as usize
+            + self.timeouts.len()
+            + self.timers.0.len()
     }
 }
 
@@ -334,6 +513,8 @@ mod tests {
     fn any_interleaving_pops_in_time_then_schedule_order() {
         let mut rng = crate::rng::Stream::derive(3, crate::rng::Purpose::Mix, "queue", 0);
         let mut q = EventQueue::default();
+        // Users and (from TIMER on) attempt timeouts waiting.
+        const TIMER: u32 = 1 << 20;
         let mut pending: Vec<(u64, u32)> = Vec::new();
         let mut now = 0;
         for user in 0..20_000u32 {
@@ -341,25 +522,43 @@ mod tests {
             q.push(time, Event::UserReady { user });
             pending.push((time, user));
             if rng.below(3) == 0 {
-                q.push_timer(time + 100, timer(user));
+                // Now and then a deadline too far from the lane's last for
+                // an entry: it goes to the heap.
+                let far = if rng.below(50) == 0 { 5_000_000_000 } else { 0 };
+                q.push_timer(time + 100 + far, timer(user));
+                pending.push((time + 100 + far, TIMER + user));
+            }
+            if rng.below(4) == 0 {
+                q.push_arrival(time + rng.below(80) as u64, Gen::default());
             }
             for _ in 0..rng.below(3) {
                 let Some((t, e)) = q.pop_due(u64::MAX) else {
                     break;
                 };
                 now = t;
-                if let Event::UserReady { user } = e {
-                    // The earliest pending, the first scheduled among ties.
-                    let first = pending
-                        .iter()
-                        .enumerate()
-                        .min_by_key(|(_, p)| p.0)
-                        .map(|(k, _)| k)
-                        .expect("pending");
-                    assert_eq!(pending.remove(first), (t, user));
-                }
+                let id = match e {
+                    Event::UserReady { user } => user,
+                    Event::Timer(Timer::Attempt(a)) => TIMER + a.index,
+                    _ => continue,
+                };
+                // The earliest pending, the first scheduled among ties.
+                let first = pending
+                    .iter()
+                    .enumerate()
+                    .min_by_key(|(_, p)| p.0)
+                    .map(|(k, _)| k)
+                    .expect("pending");
+                assert_eq!(pending.remove(first), (t, id));
             }
-            assert_eq!(q.len(), q.iter().count() + q.timeouts.0.len());
+            assert_eq!(
+                q.len(),
+                q.iter().count() + q.arrival.is_some() as usize + q.timeouts.len()
+            );
+            assert_eq!(q.lanes_first.0, {
+                let arrival = q.arrival.map(|(time, seq, _)| order(time, seq));
+                let fronts = [arrival, q.timeouts.front_order(), q.timers.front_order()];
+                fronts.into_iter().flatten().min().unwrap_or(NONE)
+            });
         }
     }
 }

@@ -71,6 +71,20 @@ impl Balancer {
         }
     }
 
+    /// Moves the rotating cursor on among `n` targets: (cursor + 1) mod n,
+    /// with no division while the cursor is in range (it is unless the
+    /// targets shrank).
+    #[inline]
+    fn next_cursor(&mut self, n: usize) -> usize {
+        let next = self.cursor + 1;
+        self.cursor = match next {
+            _ if next < n => next,
+            _ if next == n => 0,
+            _ => next % n,
+        };
+        self.cursor
+    }
+
     /// The instance for the next request, or `None` (a fast 503).
     #[inline]
     pub fn route(&mut self, instances: &[Instance]) -> Option<u32> {
@@ -85,16 +99,18 @@ impl Balancer {
             }
             _ if n == 0 => return None,
             Algorithm::RoundRobin => {
-                self.cursor = (self.cursor + 1) % n;
-                self.targets[self.cursor]
+                let k = self.next_cursor(n);
+                self.targets[k]
             }
             Algorithm::Random => self.targets[self.rng.below(n)],
             Algorithm::LeastOutstanding => {
                 // Start the scan at a rotating position so ties spread out.
-                self.cursor = (self.cursor + 1) % n;
-                let mut best = self.targets[self.cursor];
+                let start = self.next_cursor(n);
+                let mut best = self.targets[start];
                 for k in 1..n {
-                    let t = self.targets[(self.cursor + k) % n];
+                    // start + k < 2n: one subtraction wraps it.
+                    let j = start + k;
+                    let t = self.targets[if j < n { j } else { j - n }];
                     if load(t) < load(best) {
                         best = t;
                     }

@@ -69,6 +69,9 @@ pub(crate) struct Fleets {
     zone_failures: Vec<FailureProcess>,
     /// The generation of the zones' random outage chain.
     zone_gen: Gen,
+    /// A bit per service (at most 16) whose lifecycles changed since its
+    /// targets were last rebuilt.
+    unsettled: u32,
 }
 
 /// One service's part of the fleets.
@@ -81,8 +84,6 @@ struct Fleet {
     /// CPU and capacity integrals of instances whose slots were reused, so
     /// the run's utilisation keeps them.
     retired_area: (u64, u64),
-    /// A lifecycle changed since the targets were last rebuilt.
-    unsettled: bool,
     /// A rate limit someone else put in front of it, and which of the
     /// scenario's changes by others it is.
     limit: Option<(u32, RateLimit)>,
@@ -106,7 +107,6 @@ impl Fleets {
                     group: Group::new(s.desired, s.scaling.period_ns),
                     launches: 0,
                     retired_area: (0, 0),
-                    unsettled: false,
                     limit: None,
                     blocked_zones: 0,
                     changes: Vec::new(),
@@ -118,6 +118,7 @@ impl Fleets {
             zone_down_until: Vec::new(),
             zone_failures: Vec::new(),
             zone_gen: Gen::default(),
+            unsettled: 0,
         }
     }
 
@@ -160,18 +161,28 @@ impl Fleets {
     fn set_lifecycle(&mut self, i: u32, state: Lifecycle, now: u64) {
         let inst = &mut self.instances[i as usize];
         inst.set_lifecycle(now, state);
-        self.services[inst.service as usize].unsettled = true;
+        let s = inst.service as usize;
+        self.unsettle(s);
+    }
+
+    /// Marks service `s`'s targets to be rebuilt when the current verb
+    /// settles.
+    fn unsettle(&mut self, s: usize) {
+        self.unsettled |= 1 << s;
     }
 
     /// Rebuilds the targets of every service whose lifecycles changed.
     #[inline]
     fn settle(&mut self, w: &mut World) {
-        if !self.services.iter().any(|f| f.unsettled) {
-            return;
+        if self.unsettled != 0 {
+            self.settle_marked(w);
         }
+    }
+
+    fn settle_marked(&mut self, w: &mut World) {
         for s in 0..self.services.len() {
-            if self.services[s].unsettled {
-                self.services[s].unsettled = false;
+            if self.unsettled & 1 << s != 0 {
+                self.unsettled &= !(1 << s);
                 self.refresh_targets(s, w);
             }
         }

@@ -23,6 +23,8 @@ impl Fleets {
     }
 
     /// Outlier detection counts an answer: a 5xx in a row may eject.
+    // Out of line natively: the check above is on every answer's path.
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn count_answer(&mut self, i: u32, server_error: bool, w: &mut World) {
         let inst = &mut self.instances[i as usize];
         let s = inst.service as usize;
@@ -54,7 +56,7 @@ impl Fleets {
         let length = (od.base_ejection_ns * inst.ejections as u64).min(cap);
         inst.ejected_until = Some(w.now + length);
         w.note(Note::Ejected(inst.id, Some(length as f64 / 1e9)));
-        self.services[s].unsettled = true;
+        self.unsettle(s);
         self.settle(w);
     }
 
@@ -69,7 +71,8 @@ impl Fleets {
             if until <= now || !w.params.services[inst.service as usize].outliers.enabled {
                 inst.ejected_until = None;
                 w.note(Note::Ejected(inst.id, None));
-                self.services[inst.service as usize].unsettled = true;
+                let s = inst.service as usize;
+                self.unsettled |= 1 << s;
             }
         }
     }

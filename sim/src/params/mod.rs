@@ -50,6 +50,8 @@ pub(crate) struct TrafficParams {
     /// The highest rate the shape reaches: candidates arrive at this rate
     /// and are thinned to the rate at their time.
     pub peak_rps: f64,
+    /// The mean gap between candidate arrivals, 1 s / `peak_rps`, in ns.
+    pub gap_mean_ns: f64,
     pub users: u32,
     pub think_mean_ns: f64,
     pub kinds: Vec<KindParams>,
@@ -84,6 +86,9 @@ pub(crate) struct LinkParams {
     pub loss: [f64; 2],
     /// Transfer time per byte; 0 when the hop is unlimited.
     pub ns_per_byte: f64,
+    /// By direction: whether a message arrives the moment it is sent (no
+    /// delay, no jitter, no bandwidth limit, no loss).
+    pub instant: [bool; 2],
 }
 
 #[derive(Clone, PartialEq)]
@@ -293,7 +298,9 @@ impl Dist {
     }
 
     /// One sample, scaled by `factor` (a slow instance), at least 1 ns.
-    #[inline]
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    #[cfg_attr(target_family = "wasm", inline)]
     pub fn sample(self, rng: &mut Stream, factor: f64) -> u64 {
         let x = match self {
             Dist::Exponential { mean } => rng.exponential(mean),
@@ -313,21 +320,28 @@ fn s_to_ns(s: f64) -> u64 {
 }
 
 fn link(l: &scenario::Link) -> LinkParams {
+    let base_ns = ms_to_ns(l.latency.ms() / 2.0);
+    let jitter_mean_ns = l.jitter_ms * 1e6;
+    let loss = [l.request_loss, l.response_loss];
+    let ns_per_byte = if l.bandwidth_mbps > 0.0 {
+        8.0 * 1e3 / l.bandwidth_mbps
+    } else {
+        0.0
+    };
+    let delayed = base_ns > 0 || jitter_mean_ns > 0.0 || ns_per_byte > 0.0;
     LinkParams {
-        base_ns: ms_to_ns(l.latency.ms() / 2.0),
-        jitter_mean_ns: l.jitter_ms * 1e6,
-        loss: [l.request_loss, l.response_loss],
-        ns_per_byte: if l.bandwidth_mbps > 0.0 {
-            8.0 * 1e3 / l.bandwidth_mbps
-        } else {
-            0.0
-        },
+        base_ns,
+        jitter_mean_ns,
+        loss,
+        ns_per_byte,
+        instant: loss.map(|p| !delayed && p <= 0.0),
     }
 }
 
 impl Params {
     /// Compiles a scenario that has passed validation.
     pub fn new(s: &Scenario) -> Params {
+        let peak_rps = s.traffic.rate_rps * scenario::shape_peak(&s.traffic.shape);
         let total: f64 = s.traffic.mix.iter().map(|m| m.weight).sum();
         let mut acc = 0.0;
         let kinds = s
@@ -363,7 +377,8 @@ impl Params {
             traffic: TrafficParams {
                 rate_rps: s.traffic.rate_rps,
                 shape: s.traffic.shape.clone(),
-                peak_rps: s.traffic.rate_rps * scenario::shape_peak(&s.traffic.shape),
+                peak_rps,
+                gap_mean_ns: 1e9 / peak_rps,
                 users: s.traffic.users,
                 think_mean_ns: s.traffic.think_time_ms * 1e6,
                 kinds,

@@ -205,8 +205,9 @@ impl Simulation {
         let w = &mut self.world;
         match event {
             Event::Arrival { .. } => {
-                let mut first = self.clients.on_arrival(w);
-                self.send_some(&mut first);
+                if let Some(first) = &mut self.clients.on_arrival(w) {
+                    self.forward(first);
+                }
             }
             Event::UserReady { user } => {
                 let mut first = self.clients.on_user_ready(user, w);

@@ -15,8 +15,14 @@ impl Simulation {
     /// Messages travel by reference along the path: the owners change them
     /// in place (a copy of a message just partly rewritten stalls the CPU's
     /// store forwarding, which showed as a third of the request path's time).
-    #[inline]
     pub(super) fn send(&mut self, msg: &mut Message) {
+        self.forward(msg);
+    }
+
+    /// `send`, inlined where a part passes a message on along the path.
+    // Inlined natively for speed; the browser's build keeps one copy, for size.
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
+    pub(super) fn forward(&mut self, msg: &mut Message) {
         // The database's primary is in the first zone.
         let cross_zone = self.world.params.zones > 1
             && msg.leg.hop() == 2
@@ -49,18 +55,18 @@ impl Simulation {
         match msg.leg {
             Leg::ClientToLb => {
                 self.fleets.route(msg, w);
-                self.send(msg);
+                self.forward(msg);
             }
             Leg::LbToInstance => {
                 let deadline = self.deadline(msg, Cancellation::LoadBalancer);
                 if self.fleets.at_instance(msg, deadline, &mut self.world) {
-                    self.send(msg);
+                    self.forward(msg);
                 }
             }
             Leg::InstanceToDb => {
                 let deadline = self.deadline(msg, Cancellation::Deadline);
                 if self.database.arrive(msg, deadline, &mut self.world) {
-                    self.send(msg);
+                    self.forward(msg);
                 }
             }
             Leg::DbToInstance => {
@@ -71,7 +77,7 @@ impl Simulation {
             Leg::InstanceToLb => {
                 if self.fleets.answered(msg, w) {
                     msg.leg = Leg::LbToClient;
-                    self.send(msg);
+                    self.forward(msg);
                 }
             }
             Leg::LbToClient => self
@@ -133,7 +139,7 @@ impl Simulation {
             if !self.clients.has_attempt(answer.attempt) {
                 self.world.metrics.wasted();
             }
-            self.send(answer);
+            self.forward(answer);
             self.fleets.next_job(i, &mut self.world);
         }
     }
