@@ -341,8 +341,9 @@ impl EventQueue {
         }
     }
 
-    /// Schedules an attempt's timeout, as `push_timer` does; the lane's
-    /// common case is inlined natively where attempts are sent.
+    /// Schedules an attempt's timeout: in its lane if its deadline keeps
+    /// the lane in order and fits an entry, otherwise in the heap. The
+    /// lane's case is inlined natively where attempts are sent.
     #[cfg_attr(not(target_family = "wasm"), inline(always))]
     pub fn push_timeout(&mut self, time: u64, attempt: Handle) {
         if self.timeouts.takes(time, self.seq + 1) {
@@ -350,7 +351,7 @@ impl EventQueue {
             self.timeouts.push(time, self.seq, attempt);
             self.lane_pushed(time, Next::Timeouts);
         } else {
-            self.push_timer(time, Timer::Attempt(attempt));
+            self.push(time, Event::Timer(Timer::Attempt(attempt)));
         }
     }
 
@@ -359,12 +360,7 @@ impl EventQueue {
     #[inline]
     pub fn push_timer(&mut self, time: u64, timer: Timer) {
         match timer {
-            Timer::Attempt(attempt) if self.timeouts.takes(time, self.seq + 1) => {
-                self.seq += 1;
-                self.timeouts.push(time, self.seq, attempt);
-                self.lane_pushed(time, Next::Timeouts);
-            }
-            Timer::Attempt(_) => self.push(time, Event::Timer(timer)),
+            Timer::Attempt(attempt) => self.push_timeout(time, attempt),
             _ if self.timers.takes(time) => {
                 self.seq += 1;
                 self.timers.0.push_back((time, self.seq, timer));
