@@ -26,7 +26,7 @@ impl Fleets {
         let fleet = &mut self.services[s];
         fleet.balancer.set_algorithm(w.params.services[s].balancer);
         // Switched off, it hands out the oldest instance's address.
-        self.unsettle(s);
+        self.unsettled.insert(s);
         self.settle(w);
     }
 

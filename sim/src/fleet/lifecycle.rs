@@ -63,7 +63,7 @@ impl Fleets {
         w.metrics.launched();
         let boot = w.params.services[s].boot_ns;
         if deployed {
-            self.unsettle(s);
+            self.unsettled.insert(s);
             self.start_probes(slot, w);
         } else if boot == 0 {
             self.register(slot, w);

@@ -69,9 +69,33 @@ pub(crate) struct Fleets {
     zone_failures: Vec<FailureProcess>,
     /// The generation of the zones' random outage chain.
     zone_gen: Gen,
-    /// A bit per service (at most 16) whose lifecycles changed since its
-    /// targets were last rebuilt.
-    unsettled: u32,
+    /// The services whose lifecycles changed since their targets were
+    /// last rebuilt.
+    unsettled: ServiceSet,
+}
+
+/// Services by index, a bit each: a scenario has at most `MAX_SERVICES`,
+/// which a `u32` holds.
+#[derive(Clone, Copy, Default)]
+struct ServiceSet(u32);
+
+const _: () = assert!(crate::scenario::limits::MAX_SERVICES <= 32);
+
+impl ServiceSet {
+    fn insert(&mut self, s: usize) {
+        self.0 |= 1 << s;
+    }
+
+    /// Whether `s` was in the set; it is not any more.
+    fn take(&mut self, s: usize) -> bool {
+        let was = self.0 & 1 << s != 0;
+        self.0 &= !(1 << s);
+        was
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
 }
 
 /// One service's part of the fleets.
@@ -118,7 +142,7 @@ impl Fleets {
             zone_down_until: Vec::new(),
             zone_failures: Vec::new(),
             zone_gen: Gen::default(),
-            unsettled: 0,
+            unsettled: ServiceSet::default(),
         }
     }
 
@@ -161,28 +185,20 @@ impl Fleets {
     fn set_lifecycle(&mut self, i: u32, state: Lifecycle, now: u64) {
         let inst = &mut self.instances[i as usize];
         inst.set_lifecycle(now, state);
-        let s = inst.service as usize;
-        self.unsettle(s);
-    }
-
-    /// Marks service `s`'s targets to be rebuilt when the current verb
-    /// settles.
-    fn unsettle(&mut self, s: usize) {
-        self.unsettled |= 1 << s;
+        self.unsettled.insert(inst.service as usize);
     }
 
     /// Rebuilds the targets of every service whose lifecycles changed.
     #[inline]
     fn settle(&mut self, w: &mut World) {
-        if self.unsettled != 0 {
+        if !self.unsettled.is_empty() {
             self.settle_marked(w);
         }
     }
 
     fn settle_marked(&mut self, w: &mut World) {
         for s in 0..self.services.len() {
-            if self.unsettled & 1 << s != 0 {
-                self.unsettled &= !(1 << s);
+            if self.unsettled.take(s) {
                 self.refresh_targets(s, w);
             }
         }

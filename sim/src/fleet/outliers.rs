@@ -56,7 +56,7 @@ impl Fleets {
         let length = (od.base_ejection_ns * inst.ejections as u64).min(cap);
         inst.ejected_until = Some(w.now + length);
         w.note(Note::Ejected(inst.id, Some(length as f64 / 1e9)));
-        self.unsettle(s);
+        self.unsettled.insert(s);
         self.settle(w);
     }
 
@@ -71,8 +71,7 @@ impl Fleets {
             if until <= now || !w.params.services[inst.service as usize].outliers.enabled {
                 inst.ejected_until = None;
                 w.note(Note::Ejected(inst.id, None));
-                let s = inst.service as usize;
-                self.unsettled |= 1 << s;
+                self.unsettled.insert(inst.service as usize);
             }
         }
     }
