@@ -61,34 +61,29 @@ impl Network {
     #[cfg_attr(target_family = "wasm", inline)]
     pub fn send(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
         let (hop, response) = (msg.leg.hop(), msg.leg.is_response());
+        let bytes = w.params.traffic.kinds[msg.kind as usize].bytes(response);
         if !w.params.links[hop].instant[response as usize] || cross_zone {
-            return self.send_on_link(msg, cross_zone, w);
+            return self.send_on_link(msg, bytes, cross_zone, w);
         }
         // What `Link::send` would find: here now, never lost, nothing drawn.
-        let k = &w.params.traffic.kinds[msg.kind as usize];
-        let bytes = if response {
-            k.response_bytes
-        } else {
-            k.request_bytes
-        };
         self.links[hop].bytes[response as usize] += bytes;
         msg.sent_at = w.now;
         msg.lost = false;
         true
     }
 
-    /// `send` over a hop that may delay or lose the message (out of line
-    /// natively, where `send` is inlined).
+    /// `send` over a hop that may delay or lose the message, of `bytes`
+    /// (out of line natively, where `send` is inlined).
     #[cfg_attr(not(target_family = "wasm"), inline(never))]
-    fn send_on_link(&mut self, msg: &mut Message, cross_zone: bool, w: &mut World) -> bool {
+    fn send_on_link(
+        &mut self,
+        msg: &mut Message,
+        bytes: u64,
+        cross_zone: bool,
+        w: &mut World,
+    ) -> bool {
         let hop = msg.leg.hop();
         let response = msg.leg.is_response();
-        let k = &w.params.traffic.kinds[msg.kind as usize];
-        let bytes = if response {
-            k.response_bytes
-        } else {
-            k.request_bytes
-        };
         let link = &mut self.links[hop];
         if cross_zone {
             link.cross_zone_bytes += bytes;

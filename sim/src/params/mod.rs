@@ -77,6 +77,18 @@ pub(crate) struct KindParams {
     pub response_bytes: u64,
 }
 
+impl KindParams {
+    /// The size of its request, or (`response`) of its response.
+    #[inline]
+    pub fn bytes(&self, response: bool) -> u64 {
+        if response {
+            self.response_bytes
+        } else {
+            self.request_bytes
+        }
+    }
+}
+
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) struct LinkParams {
     /// One-way delay: half the hop's round-trip time.
