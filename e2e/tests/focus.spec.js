@@ -68,3 +68,26 @@ test('a link naming no such chart says so and shows the others', async ({ page }
   await expect(page.locator('.focus-pair .chart')).toHaveCount(1);
   await expect(page.locator('.focus-pair .chart')).toHaveAttribute('data-chart', 'latency');
 });
+
+test('a chart below the fold is left alone while off screen and drawn up to the moment once scrolled to', async ({ page }) => {
+  await page.goto('/?scenario=baseline&speed=20&autoplay');
+  const capacity = page.locator('.charts [data-chart="capacity"]');
+  await expect(capacity).toBeVisible();
+  expect(await capacity.boundingBox().then((b) => b.y)).toBeGreaterThan(720);
+  // The last second its x axis reaches ("12 s"), and the clock's.
+  const drawnTo = async () => Number((await capacity.locator('.axis text').last().textContent()).match(/\d+/)[0]);
+  const clock = async () => {
+    const [, m, s] = (await page.locator('.clock[role=timer]').textContent()).match(/t = (\d+):(\d+)/);
+    return Number(m) * 60 + Number(s);
+  };
+  const before = await drawnTo();
+  await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(before + 10);
+  // Off screen it keeps what it last drew.
+  expect(await drawnTo()).toBe(before);
+  await capacity.scrollIntoViewIfNeeded();
+  // Seen, it draws the run so far: up to the last whole second, the baseline's 7 instances.
+  await expect.poll(drawnTo).toBeGreaterThan(before + 10);
+  await expect(capacity.locator('.legend b').first()).toHaveText('7');
+  await expect(capacity.locator('path.line').first()).toHaveAttribute('d', /L/);
+  await snap(page, 'chart-below-the-fold-scrolled-to');
+});
