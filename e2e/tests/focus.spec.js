@@ -91,3 +91,26 @@ test('a chart below the fold is left alone while off screen and drawn up to the 
   await expect(capacity.locator('path.line').first()).toHaveAttribute('d', /L/);
   await snap(page, 'chart-below-the-fold-scrolled-to');
 });
+
+test('printing the page draws every chart up to the moment, and off screen they rest again after', async ({ page }) => {
+  await page.goto('/?scenario=baseline&speed=20&autoplay');
+  const capacity = page.locator('.charts [data-chart="capacity"]');
+  await expect(capacity).toBeVisible();
+  expect(await capacity.boundingBox().then((b) => b.y)).toBeGreaterThan(720);
+  const drawnTo = async () => Number((await capacity.locator('.axis text').last().textContent()).match(/\d+/)[0]);
+  const clock = async () => {
+    const [, m, s] = (await page.locator('.clock[role=timer]').textContent()).match(/t = (\d+):(\d+)/);
+    return Number(m) * 60 + Number(s);
+  };
+  const before = await drawnTo();
+  await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(before + 10);
+  expect(await drawnTo()).toBe(before);
+  // What the browser tells the page when it prints or saves a PDF.
+  await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+  await expect.poll(drawnTo).toBeGreaterThan(before + 10);
+  await expect(capacity.locator('.legend b').first()).toHaveText('7');
+  await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+  const printed = await drawnTo();
+  await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(printed + 5);
+  expect(await drawnTo()).toBe(printed);
+});

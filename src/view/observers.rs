@@ -1,10 +1,12 @@
 //! What the browser knows about an element's box and tells through its
-//! observers: its size, and whether it is on screen. Each observer watches
-//! one element until dropped.
+//! observers: its size, and whether it is on screen (or printed). Each
+//! observer watches one element until dropped.
 
 use crate::effect::effect;
 use leptos::html::ElementType;
 use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Tells `resized` an element's size (its content box, in CSS px) each
@@ -73,20 +75,35 @@ impl Drop for ViewportObserver {
     }
 }
 
-/// Whether the element `node` refers to is on screen: true until the
-/// browser first says otherwise, so a part draws once before it is known.
+/// Whether the element `node` refers to is on screen, or printed: true
+/// until the browser first says otherwise, so a part draws once before it
+/// is known. A printout (or a PDF of the page) shows every part, so from
+/// the browser's `beforeprint` to its `afterprint` every part counts as
+/// seen.
 pub fn on_screen<E>(node: NodeRef<E>) -> ReadSignal<bool>
 where
     E: ElementType,
     E::Output: JsCast + Clone + 'static,
 {
     let (seen, set_seen) = signal(true);
+    let on_screen = Rc::new(Cell::new(true));
     let observer = StoredValue::new_local(None::<ViewportObserver>);
+    let observed = on_screen.clone();
     effect(move || {
         if let Some(el) = node.get() {
             let el: web_sys::Element = el.unchecked_into();
-            observer.set_value(ViewportObserver::new(&el, move |on| set_seen.set(on)));
+            let observed = observed.clone();
+            let watch = ViewportObserver::new(&el, move |on| {
+                observed.set(on);
+                set_seen.set(on);
+            });
+            observer.set_value(watch);
         }
     });
+    let printing = [("beforeprint", true), ("afterprint", false)].map(|(event, printed)| {
+        let on_screen = on_screen.clone();
+        window_event_listener_untyped(event, move |_| set_seen.set(printed || on_screen.get()))
+    });
+    on_cleanup(move || printing.into_iter().for_each(|l| l.remove()));
     seen
 }
