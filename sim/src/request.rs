@@ -147,6 +147,8 @@ pub(crate) struct Attempt {
     pub breaker: u32,
     /// When the client gives up on it (its timeout), in ns.
     pub deadline: u64,
+    /// The sequence number of its timeout's timer in the event queue.
+    pub timer: u64,
 }
 
 impl Attempt {
@@ -181,6 +183,7 @@ mod tests {
             fate,
             breaker: 0,
             deadline: 0,
+            timer: 0,
         };
         let cases = [
             (

@@ -41,6 +41,26 @@ impl<T> Slab<T> {
         }
     }
 
+    /// The slot the next `insert` fills (for a value that names its own
+    /// slot elsewhere, such as an attempt's timer).
+    #[inline]
+    pub fn next_slot(&self) -> u32 {
+        match self.free.last() {
+            Some(&index) => index,
+            None => self.entries.len() as u32,
+        }
+    }
+
+    /// The entry held in slot `index`, whichever its generation, with its
+    /// handle.
+    #[inline]
+    pub fn at(&self, index: u32) -> Option<(Handle, &T)> {
+        match self.entries.get(index as usize) {
+            Some((gen, Some(v))) => Some((Handle { index, gen: *gen }, v)),
+            _ => None,
+        }
+    }
+
     #[inline]
     pub fn get(&self, h: Handle) -> Option<&T> {
         match self.entries.get(h.index as usize) {
@@ -88,6 +108,22 @@ mod tests {
         assert_eq!(s.get(a), None);
         assert_eq!(s.remove(a), None);
         assert_eq!(s.get(b), Some(&2));
+        assert_eq!(s.at(a.index), Some((b, &2)));
         assert_eq!(s.len(), 1);
+    }
+
+    #[test]
+    fn the_next_slot_is_the_one_insert_fills() {
+        let mut s = Slab::new();
+        for value in 0..4 {
+            let slot = s.next_slot();
+            assert_eq!(s.insert(value).index, slot);
+        }
+        let freed = s.at(1).map(|(h, _)| h).expect("held");
+        s.remove(freed);
+        assert_eq!(s.next_slot(), 1);
+        assert_eq!(s.insert(9).index, 1);
+        assert_eq!(s.next_slot(), 4);
+        assert_eq!(s.at(4), None);
     }
 }

@@ -15,7 +15,7 @@ mod traffic;
 pub use breaker::CircuitState;
 pub(crate) use breaker::{BreakerConfig, Transition};
 
-use crate::engine::{Event, Leg, Message};
+use crate::engine::{AttemptTimer, Event, Leg, Message};
 use crate::log::Note;
 use crate::params::Params;
 use crate::request::{Attempt, Fate, LogicalRequest, Observed, Outcome, RequestId, Source, Status};
@@ -81,6 +81,22 @@ impl Clients {
         self.attempts.get(attempt).is_some()
     }
 
+    /// Whether `timer` is the timeout of an attempt the client still waits
+    /// for (its slot may hold a later attempt by now).
+    #[inline]
+    pub fn timer_current(&self, timer: AttemptTimer) -> bool {
+        self.attempts
+            .at(timer.slot)
+            .is_some_and(|(_, a)| a.timer == timer.seq)
+    }
+
+    /// A current attempt timer fired: the client stops waiting.
+    pub fn timed_out(&mut self, timer: AttemptTimer, w: &mut World) {
+        if let Some((attempt, _)) = self.attempts.at(timer.slot) {
+            self.observe(attempt, Observed::TimedOut, w);
+        }
+    }
+
     /// When the client gives up on an attempt (0 if it already has).
     #[inline]
     pub fn deadline(&self, attempt: Handle) -> u64 {
@@ -137,6 +153,7 @@ impl Clients {
             return None;
         };
         let deadline = w.now + w.params.timeout_ns;
+        let timer = w.queue.push_timeout(deadline, self.attempts.next_slot());
         let attempt = self.attempts.insert(Attempt {
             request,
             id,
@@ -145,9 +162,9 @@ impl Clients {
             fate: Fate::Unknown,
             deadline,
             breaker,
+            timer,
         });
         self.throttles.attempt_sent(service);
-        w.queue.push_timeout(deadline, attempt);
         if let Some(t) = w.tracer.as_deref_mut() {
             t.attempt_sent(request, attempt, deadline, w.now);
         }

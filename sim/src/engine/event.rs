@@ -49,6 +49,8 @@ pub(crate) enum Event {
     ZoneFault { zone: u8, gen: Gen },
     /// A random failure of the database's primary.
     DatabaseFault { gen: Gen },
+    /// A client's timeout for one attempt.
+    AttemptTimeout(AttemptTimer),
     /// A timer that could not go to the timer FIFO (see `EventQueue`).
     Timer(Timer),
     /// Once per simulated second: close the metrics row, tend the groups.
@@ -58,8 +60,6 @@ pub(crate) enum Event {
 /// A deadline that usually does not matter: most attempts answer in time.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Timer {
-    /// The client's per-attempt timeout.
-    Attempt(Handle),
     /// An instance gives up on a database call that was lost.
     DbCall { instance: u32, slot: u16, gen: Gen },
     /// A load balancer's idle timeout for an attempt it routed to instance
@@ -85,6 +85,16 @@ pub(crate) enum Timer {
         instance: u32,
         target: u32,
     },
+}
+
+/// A client's timeout for one attempt: the attempt's slot in the clients'
+/// table and the sequence number the event queue gave the timer. Only the
+/// attempt that scheduled it holds that number, so the pair names it
+/// exactly; the queue keeps a pending timeout in 8 bytes (see `EventQueue`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AttemptTimer {
+    pub slot: u32,
+    pub seq: u64,
 }
 
 /// The generation of a timer chain. Bumping it makes every event of the
@@ -134,6 +144,8 @@ pub(crate) enum Claim {
     Request(Handle),
     /// An attempt whose outcome the client has not yet seen.
     Attempt(Handle),
+    /// The timer of an attempt whose outcome the client has not yet seen.
+    AttemptTimer(AttemptTimer),
 }
 
 impl Event {
@@ -162,9 +174,8 @@ impl Event {
             Event::Retry { request } => Some(Claim::Request(request)),
             Event::ZoneFault { gen, .. } => Some(Claim::Zones(gen)),
             Event::DatabaseFault { gen } => Some(Claim::Database(gen)),
-            Event::Timer(Timer::Attempt(a) | Timer::Idle { attempt: a, .. }) => {
-                Some(Claim::Attempt(a))
-            }
+            Event::AttemptTimeout(t) => Some(Claim::AttemptTimer(t)),
+            Event::Timer(Timer::Idle { attempt: a, .. }) => Some(Claim::Attempt(a)),
             Event::UserReady { .. }
             | Event::Timer(Timer::Connect { .. } | Timer::Deadline { .. })
             | Event::Deliver(_)

@@ -5,5 +5,5 @@ mod event;
 mod queue;
 
 pub use event::Leg;
-pub(crate) use event::{Chain, Claim, Event, Gen, Message, Timer};
+pub(crate) use event::{AttemptTimer, Chain, Claim, Event, Gen, Message, Timer};
 pub(crate) use queue::EventQueue;

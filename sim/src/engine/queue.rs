@@ -8,10 +8,12 @@
 //! FIFO's last (the timeout was shortened live) goes to the heap instead; all
 //! are merged by the same (time, sequence) key, so order is unchanged. The
 //! clients' attempt timeouts have a lane of their own whose entries hold
-//! just the attempt and their key as the distance from the key before
-//! (16 bytes, not 40): with an hour's timeout it holds every attempt of the
-//! last hour, answered or not (a stale timeout is dropped when it is
-//! popped), and its memory is what such a run writes most.
+//! the attempt's slot and their key as the distance from the key before
+//! (8 bytes, not 40; the attempt remembers its timer's sequence number, so
+//! slot and key name it exactly): with an hour's timeout the lane holds
+//! every attempt of the last hour, answered or not (a stale timeout is
+//! dropped when it is popped), and its memory is what such a run writes
+//! most.
 //! The open-loop arrival chain has one arrival pending at a time, and it
 //! waits in a place of its own (a restarted chain's first arrival goes to
 //! the heap while the old chain's is still pending).
@@ -20,8 +22,7 @@
 //! the arrival change, so finding the next event is one compare of it with
 //! the heap's root.
 
-use super::{Event, Gen, Timer};
-use crate::slab::Handle;
+use super::{AttemptTimer, Event, Gen, Timer};
 use std::collections::VecDeque;
 
 /// A heap entry: the order key and where the event waits. Events live in a
@@ -185,9 +186,10 @@ impl<T> Default for Lane<T> {
 }
 
 /// The attempt timeouts, oldest first. An entry holds its key as the
-/// distance from the key of the entry before it, so it takes 16 bytes; the
+/// distance from the key of the entry before it, so it takes 8 bytes; the
 /// keys of the front and the back are kept whole. A timeout too far from
-/// the back for an entry goes to the heap instead.
+/// the back for an entry, or of an attempt in a slot past 65,535, goes to
+/// the heap instead.
 #[derive(Clone, Default)]
 struct TimeoutLane {
     entries: VecDeque<Timeout>,
@@ -201,24 +203,26 @@ struct TimeoutLane {
 struct Timeout {
     /// Time and sequence number after the entry before.
     time: u32,
-    seq: u32,
-    attempt: Handle,
+    seq: u16,
+    /// The attempt's slot in the clients' table.
+    slot: u16,
 }
 
 impl TimeoutLane {
-    /// Whether a timeout at (`time`, `seq`) keeps the lane in order and
-    /// fits an entry.
+    /// Whether the timeout at (`time`, `seq`) of the attempt in `slot`
+    /// keeps the lane in order and fits an entry.
     #[inline]
-    fn takes(&self, time: u64, seq: u64) -> bool {
-        self.entries.is_empty()
-            || (time >= self.back.0
-                && time - self.back.0 <= u32::MAX as u64
-                && seq - self.back.1 <= u32::MAX as u64)
+    fn takes(&self, time: u64, seq: u64, slot: u32) -> bool {
+        slot <= u16::MAX as u32
+            && (self.entries.is_empty()
+                || (time >= self.back.0
+                    && time - self.back.0 <= u32::MAX as u64
+                    && seq - self.back.1 <= u16::MAX as u64))
     }
 
     /// Appends a timeout the lane `takes`.
     #[inline]
-    fn push(&mut self, time: u64, seq: u64, attempt: Handle) {
+    fn push(&mut self, time: u64, seq: u64, slot: u32) {
         if self.entries.is_empty() {
             self.front = (time, seq);
             self.back = (time, seq);
@@ -227,20 +231,21 @@ impl TimeoutLane {
         self.back = (time, seq);
         self.entries.push_back(Timeout {
             time: dt as u32,
-            seq: dseq as u32,
-            attempt,
+            seq: dseq as u16,
+            slot: slot as u16,
         });
     }
 
-    /// Takes the front timeout: its time and attempt.
+    /// Takes the front timeout: its time and timer.
     #[inline]
-    fn pop(&mut self) -> Option<(u64, Handle)> {
-        let Timeout { attempt, .. } = self.entries.pop_front()?;
-        let time = self.front.0;
+    fn pop(&mut self) -> Option<(u64, AttemptTimer)> {
+        let Timeout { slot, .. } = self.entries.pop_front()?;
+        let (time, seq) = self.front;
         if let Some(next) = self.entries.front() {
-            self.front = (time + next.time as u64, self.front.1 + next.seq as u64);
+            self.front = (time + next.time as u64, seq + next.seq as u64);
         }
-        Some((time, attempt))
+        let slot = slot as u32;
+        Some((time, AttemptTimer { slot, seq }))
     }
 
     #[inline]
@@ -276,7 +281,7 @@ pub(crate) struct EventQueue {
     /// The open-loop arrival pending (`Event::Arrival`), with its key and
     /// its chain's generation.
     arrival: Option<(u64, u64, Gen)>,
-    /// The clients' per-attempt timeouts (`Timer::Attempt`).
+    /// The clients' per-attempt timeouts (`Event::AttemptTimeout`).
     timeouts: TimeoutLane,
     /// Every other timer.
     timers: Lane<Timer>,
@@ -341,32 +346,34 @@ impl EventQueue {
         }
     }
 
-    /// Schedules an attempt's timeout: in its lane if its deadline keeps
-    /// the lane in order and fits an entry, otherwise in the heap. The
-    /// lane's case is inlined natively where attempts are sent.
+    /// Schedules the timeout of the attempt in `slot` and returns its
+    /// timer's sequence number: in its lane if its deadline keeps the lane
+    /// in order and fits an entry, otherwise in the heap. The lane's case
+    /// is inlined natively where attempts are sent.
     #[cfg_attr(not(target_family = "wasm"), inline(always))]
-    pub fn push_timeout(&mut self, time: u64, attempt: Handle) {
-        if self.timeouts.takes(time, self.seq + 1) {
-            self.seq += 1;
-            self.timeouts.push(time, self.seq, attempt);
+    pub fn push_timeout(&mut self, time: u64, slot: u32) -> u64 {
+        let seq = self.seq + 1;
+        if self.timeouts.takes(time, seq, slot) {
+            self.seq = seq;
+            self.timeouts.push(time, seq, slot);
             self.lane_pushed(time, Next::Timeouts);
         } else {
-            self.push(time, Event::Timer(Timer::Attempt(attempt)));
+            // `push` gives the event the same number.
+            self.push(time, Event::AttemptTimeout(AttemptTimer { slot, seq }));
         }
+        seq
     }
 
     /// Schedules a timer: in its lane if its deadline keeps the lane in
     /// order, otherwise in the heap.
     #[inline]
     pub fn push_timer(&mut self, time: u64, timer: Timer) {
-        match timer {
-            Timer::Attempt(attempt) => self.push_timeout(time, attempt),
-            _ if self.timers.takes(time) => {
-                self.seq += 1;
-                self.timers.0.push_back((time, self.seq, timer));
-                self.lane_pushed(time, Next::Timers);
-            }
-            _ => self.push(time, Event::Timer(timer)),
+        if self.timers.takes(time) {
+            self.seq += 1;
+            self.timers.0.push_back((time, self.seq, timer));
+            self.lane_pushed(time, Next::Timers);
+        } else {
+            self.push(time, Event::Timer(timer));
         }
     }
 
@@ -445,9 +452,9 @@ impl EventQueue {
                 Some((time, Event::Arrival { gen }))
             }
             Next::Timeouts => {
-                let (time, attempt) = self.timeouts.pop()?;
+                let (time, timer) = self.timeouts.pop()?;
                 self.lane_popped();
-                Some((time, Event::Timer(Timer::Attempt(attempt))))
+                Some((time, Event::AttemptTimeout(timer)))
             }
             Next::Timers => {
                 let (time, _, timer) = self.timers.0.pop_front()?;
@@ -477,19 +484,14 @@ impl EventQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::slab::Handle;
-
-    fn timer(i: u32) -> Timer {
-        Timer::Attempt(Handle { index: i, gen: 0 })
-    }
 
     #[test]
     fn ties_break_by_schedule_order_across_both_lanes() {
         let mut q = EventQueue::default();
         q.push(10, Event::Tick);
-        q.push_timer(10, timer(1));
+        q.push_timeout(10, 1);
         q.push(5, Event::UserReady { user: 7 });
-        q.push_timer(3, timer(2)); // earlier than the FIFO's last: goes to the heap
+        q.push_timeout(3, 2); // earlier than the FIFO's last: goes to the heap
         q.push(10, Event::UserReady { user: 8 });
         let mut order = Vec::new();
         while let Some((t, e)) = q.pop_due(u64::MAX) {
@@ -498,7 +500,7 @@ mod tests {
         let times: Vec<u64> = order.iter().map(|o| o.0).collect();
         assert_eq!(times, vec![3, 5, 10, 10, 10]);
         assert!(order[2].1.contains("Tick"));
-        assert!(order[3].1.contains("index: 1"));
+        assert!(order[3].1.contains("slot: 1"));
         assert!(order[4].1.contains("user: 8"));
     }
 
@@ -509,9 +511,12 @@ mod tests {
     fn any_interleaving_pops_in_time_then_schedule_order() {
         let mut rng = crate::rng::Stream::derive(3, crate::rng::Purpose::Mix, "queue", 0);
         let mut q = EventQueue::default();
-        // Users and (from TIMER on) attempt timeouts waiting.
-        const TIMER: u32 = 1 << 20;
+        // Users, (from TIMEOUT on) attempt timeouts, each with the number
+        // `push_timeout` gave it, and (from TIMER on) other timers waiting.
+        const TIMEOUT: u32 = 1 << 20;
+        const TIMER: u32 = 1 << 21;
         let mut pending: Vec<(u64, u32)> = Vec::new();
+        let mut numbers = std::collections::HashMap::new();
         let mut now = 0;
         for user in 0..20_000u32 {
             let time = now + rng.below(50) as u64;
@@ -519,10 +524,27 @@ mod tests {
             pending.push((time, user));
             if rng.below(3) == 0 {
                 // Now and then a deadline too far from the lane's last for
-                // an entry: it goes to the heap.
+                // an entry, or an attempt in a slot past an entry's: it goes
+                // to the heap.
                 let far = if rng.below(50) == 0 { 5_000_000_000 } else { 0 };
-                q.push_timer(time + 100 + far, timer(user));
-                pending.push((time + 100 + far, TIMER + user));
+                let slot = if rng.below(50) == 0 {
+                    user + 70_000
+                } else {
+                    user
+                };
+                let seq = q.push_timeout(time + 100 + far, slot);
+                numbers.insert(slot, seq);
+                pending.push((time + 100 + far, TIMEOUT + slot));
+            }
+            if rng.below(5) == 0 {
+                let timer = Timer::DbCall {
+                    instance: user,
+                    slot: 0,
+                    gen: Gen::default(),
+                };
+                let at = time + rng.below(200) as u64;
+                q.push_timer(at, timer);
+                pending.push((at, TIMER + user));
             }
             if rng.below(4) == 0 {
                 q.push_arrival(time + rng.below(80) as u64, Gen::default());
@@ -534,7 +556,11 @@ mod tests {
                 now = t;
                 let id = match e {
                     Event::UserReady { user } => user,
-                    Event::Timer(Timer::Attempt(a)) => TIMER + a.index,
+                    Event::AttemptTimeout(t) => {
+                        assert_eq!(numbers.get(&t.slot), Some(&t.seq), "the timer's number");
+                        TIMEOUT + t.slot
+                    }
+                    Event::Timer(Timer::DbCall { instance, .. }) => TIMER + instance,
                     _ => continue,
                 };
                 // The earliest pending, the first scheduled among ties.
@@ -548,7 +574,10 @@ mod tests {
             }
             assert_eq!(
                 q.len(),
-                q.iter().count() + q.arrival.is_some() as usize + q.timeouts.len()
+                q.iter().count()
+                    + q.arrival.is_some() as usize
+                    + q.timeouts.len()
+                    + q.timers.0.len()
             );
             assert_eq!(q.lanes_first.0, {
                 let arrival = q.arrival.map(|(time, seq, _)| order(time, seq));

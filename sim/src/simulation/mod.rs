@@ -19,7 +19,7 @@ use crate::log::LogEvent;
 use crate::metrics::Metrics;
 use crate::network::Network;
 use crate::params::Params;
-use crate::request::{Observed, Status};
+use crate::request::Status;
 use crate::scenario::{FaultKind, Scenario, ValidationError};
 use crate::time::{SimDuration, SimTime, NANOS_PER_SEC};
 use crate::trace::{Trace, TraceTarget, Tracer};
@@ -195,6 +195,7 @@ impl Simulation {
             Claim::Instance { slot, chain, gen } => self.fleets.current(slot, chain, gen),
             Claim::Request(r) => self.clients.has_request(r),
             Claim::Attempt(a) => self.clients.has_attempt(a),
+            Claim::AttemptTimer(t) => self.clients.timer_current(t),
         }
     }
 
@@ -217,7 +218,7 @@ impl Simulation {
                 let mut next = self.clients.on_retry(request, w);
                 self.send_some(&mut next);
             }
-            Event::Timer(Timer::Attempt(a)) => self.clients.observe(a, Observed::TimedOut, w),
+            Event::AttemptTimeout(timer) => self.clients.timed_out(timer, w),
             Event::Timer(Timer::Idle {
                 attempt,
                 instance,
