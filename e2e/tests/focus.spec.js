@@ -69,12 +69,16 @@ test('a link naming no such chart says so and shows the others', async ({ page }
   await expect(page.locator('.focus-pair .chart')).toHaveAttribute('data-chart', 'latency');
 });
 
-test('a chart below the fold is left alone while off screen and drawn up to the moment once scrolled to', async ({ page }) => {
+/**
+ * The baseline running fast with its capacity chart below the fold, left
+ * alone while the run goes 10 s on: the chart, the last second its x axis
+ * reaches, the clock's second, and the second the chart had drawn to.
+ */
+async function chartLeftBelowTheFold(page) {
   await page.goto('/?scenario=baseline&speed=20&autoplay');
   const capacity = page.locator('.charts [data-chart="capacity"]');
   await expect(capacity).toBeVisible();
   expect(await capacity.boundingBox().then((b) => b.y)).toBeGreaterThan(720);
-  // The last second its x axis reaches ("12 s"), and the clock's.
   const drawnTo = async () => Number((await capacity.locator('.axis text').last().textContent()).match(/\d+/)[0]);
   const clock = async () => {
     const [, m, s] = (await page.locator('.clock[role=timer]').textContent()).match(/t = (\d+):(\d+)/);
@@ -84,6 +88,11 @@ test('a chart below the fold is left alone while off screen and drawn up to the 
   await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(before + 10);
   // Off screen it keeps what it last drew.
   expect(await drawnTo()).toBe(before);
+  return { capacity, drawnTo, clock, before };
+}
+
+test('a chart below the fold is left alone while off screen and drawn up to the moment once scrolled to', async ({ page }) => {
+  const { capacity, drawnTo, before } = await chartLeftBelowTheFold(page);
   await capacity.scrollIntoViewIfNeeded();
   // Seen, it draws the run so far: up to the last whole second, the baseline's 7 instances.
   await expect.poll(drawnTo).toBeGreaterThan(before + 10);
@@ -93,18 +102,7 @@ test('a chart below the fold is left alone while off screen and drawn up to the 
 });
 
 test('printing the page draws every chart up to the moment, and off screen they rest again after', async ({ page }) => {
-  await page.goto('/?scenario=baseline&speed=20&autoplay');
-  const capacity = page.locator('.charts [data-chart="capacity"]');
-  await expect(capacity).toBeVisible();
-  expect(await capacity.boundingBox().then((b) => b.y)).toBeGreaterThan(720);
-  const drawnTo = async () => Number((await capacity.locator('.axis text').last().textContent()).match(/\d+/)[0]);
-  const clock = async () => {
-    const [, m, s] = (await page.locator('.clock[role=timer]').textContent()).match(/t = (\d+):(\d+)/);
-    return Number(m) * 60 + Number(s);
-  };
-  const before = await drawnTo();
-  await expect.poll(clock, { timeout: 15_000 }).toBeGreaterThan(before + 10);
-  expect(await drawnTo()).toBe(before);
+  const { capacity, drawnTo, clock, before } = await chartLeftBelowTheFold(page);
   // What the browser tells the page when it prints or saves a PDF.
   await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
   await expect.poll(drawnTo).toBeGreaterThan(before + 10);
