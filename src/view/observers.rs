@@ -86,23 +86,24 @@ where
     E::Output: JsCast + Clone + 'static,
 {
     let (seen, set_seen) = signal(true);
-    let on_screen = Rc::new(Cell::new(true));
+    // What the observer last said, for when printing ends.
+    let in_view = Rc::new(Cell::new(true));
     let observer = StoredValue::new_local(None::<ViewportObserver>);
-    let observed = on_screen.clone();
+    let told = in_view.clone();
     effect(move || {
         if let Some(el) = node.get() {
             let el: web_sys::Element = el.unchecked_into();
-            let observed = observed.clone();
+            let told = told.clone();
             let watch = ViewportObserver::new(&el, move |on| {
-                observed.set(on);
+                told.set(on);
                 set_seen.set(on);
             });
             observer.set_value(watch);
         }
     });
     let printing = [("beforeprint", true), ("afterprint", false)].map(|(event, printed)| {
-        let on_screen = on_screen.clone();
-        window_event_listener_untyped(event, move |_| set_seen.set(printed || on_screen.get()))
+        let in_view = in_view.clone();
+        window_event_listener_untyped(event, move |_| set_seen.set(printed || in_view.get()))
     });
     on_cleanup(move || printing.into_iter().for_each(|l| l.remove()));
     seen
